@@ -1,0 +1,3 @@
+from tfhub_dataset.cli import main
+
+raise SystemExit(main())

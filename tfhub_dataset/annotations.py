@@ -1,0 +1,41 @@
+"""Curated judgements kept under build/annotations/: publisher types, one line of evidence each."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+PUBLISHER_TYPES = ("individual", "organization")
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "annotations" / "publisher_types.csv"
+
+
+@dataclass(frozen=True)
+class PublisherType:
+    handle: str
+    type: str
+    evidence: str
+
+
+def load_publisher_types(path: Path | None = None) -> dict[str, PublisherType]:
+    """Read the annotation CSV (handle,type,evidence). Raises ValueError on a malformed line."""
+    text = (path or DEFAULT_PATH).read_text(encoding="utf-8")
+    return parse_publisher_types(text, str(path or DEFAULT_PATH))
+
+
+def parse_publisher_types(text: str, origin: str = "publisher_types.csv") -> dict[str, PublisherType]:
+    out: dict[str, PublisherType] = {}
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != ["handle", "type", "evidence"]:
+        raise ValueError(f"{origin}: header must be handle,type,evidence")
+    for n, row in enumerate(reader, start=2):
+        handle, kind, evidence = (row.get(k) or "" for k in ("handle", "type", "evidence"))
+        if kind not in PUBLISHER_TYPES:
+            raise ValueError(f"{origin}:{n}: type {kind!r} is not one of {PUBLISHER_TYPES}")
+        if not handle or not evidence.strip():
+            raise ValueError(f"{origin}:{n}: a handle and one line of evidence are required")
+        if handle in out:
+            raise ValueError(f"{origin}:{n}: {handle!r} annotated twice")
+        out[handle] = PublisherType(handle, kind, evidence.strip())
+    return out

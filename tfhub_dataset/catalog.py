@@ -1,0 +1,108 @@
+"""Snapshot -> Catalog: every doc parsed, handles made unique, vocabularies read.
+
+The Catalog is what one commit of tfhub.dev said, before any counting convention is applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tfhub_dataset.parse.anomaly import Anomaly
+from tfhub_dataset.parse.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
+from tfhub_dataset.parse.tags import Vocabularies, parse_vocabularies
+from tfhub_dataset.parse.text import decode_text
+from tfhub_dataset.sources.snapshot import Snapshot
+
+DELETED_ITEM = re.compile(r"^\s*[-*]\s+\[([^\]]+)\]\(([^)]+)\)")
+
+
+@dataclass
+class Catalog:
+    commit: str
+    commit_date: str
+    docs: list[Doc]  # every doc under assets/, by path
+    publishers: dict[str, Doc] = field(default_factory=dict)
+    # Module/Placeholder/Lite/Tfjs/Coral docs by (kind, handle): a Lite doc often carries the very
+    # handle of its parent Module (tfhub.dev served it at the same URL with ?lite-format=tflite).
+    versions: dict[tuple[str, str], Doc] = field(default_factory=dict)
+    collections: dict[str, Doc] = field(default_factory=dict)
+    vocab: Vocabularies = field(default_factory=Vocabularies)
+    moved_to_kaggle: bool = False
+    deleted_models: list[str] = field(default_factory=list)  # README's list of deleted assets
+    anomalies: list[Anomaly] = field(default_factory=list)  # beyond those on docs
+
+    def all_anomalies(self) -> list[Anomaly]:
+        out = list(self.anomalies) + list(self.vocab.anomalies)
+        for d in self.docs:
+            out.extend(d.anomalies)
+        return out
+
+
+def is_doc_path(path: str) -> bool:
+    return path.startswith("assets/") and path.endswith(".md")
+
+
+def build_catalog(snapshot: Snapshot) -> Catalog:
+    """Parse a snapshot. Pure: the same snapshot always gives the same catalog."""
+    paths = sorted(p for p in snapshot.files if p.startswith("assets/"))
+    docs = []
+    cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
+    for path in paths:
+        if not path.endswith(".md"):
+            cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
+            continue
+        docs.append(parse_doc(path, snapshot.files[path]))
+    for doc in docs:
+        if doc.kind is None:
+            continue
+        assert doc.handle is not None
+        table: dict = cat.versions
+        key: str | tuple[str, str] = (doc.kind, doc.handle)
+        if doc.kind == "Publisher":
+            table, key = cat.publishers, doc.handle
+        elif doc.kind == "Collection":
+            table, key = cat.collections, doc.handle
+        if key in table:
+            doc.note(1, "duplicate-handle", f"{doc.kind} {doc.handle!r} is also in {table[key].path}")
+            continue
+        table[key] = doc
+    cat.vocab = parse_vocabularies(dict(snapshot.files))
+    if "README.md" in snapshot.files:
+        _read_readme(cat, snapshot.files["README.md"])
+    return cat
+
+
+def _read_readme(cat: Catalog, data: bytes) -> None:
+    """The final README says TF Hub moved to Kaggle Models and lists the assets deleted."""
+    text, _ = decode_text("README.md", data)
+    first = text.split("\n", 1)[0]
+    cat.moved_to_kaggle = "moved to" in first.lower() and "kaggle" in first.lower()
+    if not cat.moved_to_kaggle:
+        return
+    in_list = False
+    for line in text.split("\n"):
+        if "unmigrated" in line.lower() and "deleted" in line.lower():
+            in_list = True
+            continue
+        m = DELETED_ITEM.match(line)
+        if in_list and m:
+            cat.deleted_models.append(m.group(1).strip())
+        elif in_list and cat.deleted_models and line.strip():
+            break
+
+
+def model_docs(cat: Catalog) -> dict[str, list[Doc]]:
+    """Module and Placeholder docs grouped by model handle (handle without version)."""
+    out: dict[str, list[Doc]] = {}
+    for doc in cat.versions.values():
+        if doc.kind in MODEL_KINDS:
+            assert doc.base is not None
+            out.setdefault(doc.base, []).append(doc)
+    for docs in out.values():
+        docs.sort(key=lambda d: d.version or 0)
+    return out
+
+
+def variant_docs(cat: Catalog) -> list[Doc]:
+    return [d for d in cat.versions.values() if d.kind in VARIANT_KINDS]

@@ -1,0 +1,181 @@
+"""Command line: argument parsing only; the work is in build.py and the modules it calls."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tfhub_dataset import __version__
+from tfhub_dataset.build import (
+    RELEASES_DIR,
+    ROOT,
+    Pin,
+    build_release,
+    load_pins,
+    root_descriptor,
+    stderr_progress,
+)
+from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
+
+DESCRIPTION = """\
+Build releases of the tfhub-dataset from tensorflow/tfhub.dev.
+
+Without options, rebuilds every pinned release (build/releases.toml) from GitHub, using the HTTP
+cache under build/cache/. Where GitHub cannot be reached: --offline (warm cache), --snapshot PATH
+(a local tarball or folder) or --mirror DIR (a GitHub-shaped mirror served on 127.0.0.1)."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
+
+
+def _sha(text: str) -> str:
+    if len(text) != 40 or any(c not in "0123456789abcdef" for c in text.lower()):
+        raise argparse.ArgumentTypeError(f"not a full 40-hex commit SHA: {text!r}")
+    return text.lower()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tfhub_dataset", description=DESCRIPTION,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"tfhub-dataset {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser(
+        "build",
+        help="rebuild the pinned releases, or one release for a date or commit",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    what = b.add_argument_group("what to build (default: every pinned release)")
+    what.add_argument("--release", action="append", metavar="ID",
+                      help="a pinned release id from build/releases.toml (repeatable)")
+    what.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                      help="build the state in force on this day (last commit at or before its "
+                           "end, committer date, UTC); the release id is the date")
+    what.add_argument("--commit", type=_sha, metavar="SHA",
+                      help="build this commit; the release id is its commit date unless "
+                           "--release-id is given")
+    what.add_argument("--commit-date", metavar="ISO",
+                      help="commit date (YYYY-MM-DDTHH:MM:SSZ) of a --snapshot folder, which "
+                           "cannot tell it by itself")
+    what.add_argument("--release-id", metavar="ID", help="id (folder name) of the release built")
+    where = b.add_argument_group("where the source comes from")
+    where.add_argument("--snapshot", type=Path, metavar="PATH",
+                       help="a local source read from disk: a GitHub-shaped mirror folder "
+                            "(commits.json, commits/, tarballs/: history included), a GitHub "
+                            "tarball (.tar.gz, self-describing) or a checked-out folder (needs "
+                            "--commit and --commit-date); a single snapshot has no history")
+    where.add_argument("--mirror", type=Path, metavar="DIR",
+                       help="a GitHub-shaped mirror folder (commits.json, commits/, tarballs/): "
+                            "served on 127.0.0.1 and crawled over HTTP like GitHub")
+    where.add_argument("--api-url", default=os.environ.get("TFHUB_DATASET_API_URL"),
+                       metavar="URL", help="GitHub API base URL (default https://api.github.com; "
+                                           "env TFHUB_DATASET_API_URL)")
+    where.add_argument("--offline", action="store_true",
+                       help="serve every request from the HTTP cache; a miss is an error")
+    where.add_argument("--cache", type=Path, default=ROOT / "build" / "cache" / "http.sqlite",
+                       metavar="FILE", help="HTTP cache (SQLite; default build/cache/http.sqlite)")
+    where.add_argument("--min-interval", type=float, default=1.0, metavar="SECONDS",
+                       help="minimum time between two requests to the network (default 1)")
+    out = b.add_argument_group("output")
+    out.add_argument("--out", type=Path, default=RELEASES_DIR, metavar="DIR",
+                     help="folder that receives <release-id>/ (default releases/)")
+    out.add_argument("--no-validate", action="store_true",
+                     help="skip frictionless validation (faster; for experiments only)")
+    out.add_argument("--quiet", action="store_true", help="no progress messages")
+    return p
+
+
+@contextlib.contextmanager
+def _source(args: argparse.Namespace) -> Iterator[object]:
+    if args.snapshot is not None:
+        if (args.snapshot / "commits.json").is_file():
+            yield LocalMirror(args.snapshot)
+        else:
+            yield LocalSnapshot(args.snapshot, commit=args.commit, commit_date=args.commit_date)
+        return
+    from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+
+    def make(api_url: str | None) -> GitHubSource:
+        config = GitHubConfig(
+            cache_path=args.cache, offline=args.offline, min_interval=args.min_interval,
+            **({"api_url": api_url} if api_url else {}),
+        )
+        return GitHubSource(config, progress=None if args.quiet else stderr_progress)
+
+    if args.mirror is not None:
+        from tfhub_dataset.sources.mirror_server import MirrorServer
+
+        with MirrorServer(args.mirror) as server:
+            source = make(server.api_url)
+            yield source
+    else:
+        source = make(args.api_url)
+        yield source
+    if not args.quiet:
+        print(source.report.format(), file=sys.stderr)
+
+
+def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
+    pins = load_pins()
+    if args.as_of or args.commit:
+        if args.as_of:
+            ref = source.resolve_as_of(args.as_of)  # type: ignore[attr-defined]
+            sha, date, as_of = ref.sha, ref.date, args.as_of.isoformat()
+        elif isinstance(source, LocalSnapshot):
+            snap = source.snapshot(args.commit)
+            sha, date, as_of = snap.commit, snap.commit_date, snap.date
+        else:
+            snap = source.snapshot(args.commit)  # type: ignore[attr-defined]
+            sha, date, as_of = snap.commit, snap.commit_date, snap.date
+        return [Pin(args.release_id or as_of, as_of, sha, date)]
+    if args.release:
+        known = {p.id: p for p in pins}
+        missing = [r for r in args.release if r not in known]
+        if missing:
+            raise SystemExit(f"error: no pinned release {', '.join(missing)} in build/releases.toml")
+        return [known[r] for r in args.release]
+    if isinstance(source, LocalSnapshot):
+        snap = source.snapshot(None)
+        chosen = [p for p in pins if p.commit == snap.commit]
+        if not chosen:
+            raise SystemExit(
+                f"error: {args.snapshot} holds commit {snap.commit}, which no pinned release uses; "
+                "give --commit (and --release-id) to build it anyway"
+            )
+        return chosen
+    return pins
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    progress = (lambda _m: None) if args.quiet else stderr_progress
+    from tfhub_dataset.sources.github import FetchError
+
+    try:
+        with _source(args) as source:
+            built = []
+            for pin in _targets(args, source):
+                built.append(
+                    build_release(pin, source, args.out, validate=not args.no_validate,
+                                  progress=progress)
+                )
+        latest = max(load_pins(), key=lambda p: p.as_of)
+        if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
+            (ROOT / "datapackage.json").write_bytes(root_descriptor(RELEASES_DIR / latest.id))
+            progress(f"root datapackage.json now describes release {latest.id}")
+    except FetchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Pure functions from a snapshot's bytes to parsed records. No I/O here."""

@@ -1,0 +1,220 @@
+"""One Markdown doc of tfhub.dev in, one parsed record out.
+
+A doc's first line says what it is (``# Module google/albert_base/3``); the handle on it is
+authoritative, not the path. Metadata sits in HTML comments (``<!-- task: text-embedding -->``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tfhub_dataset.parse import markdown
+from tfhub_dataset.parse.anomaly import Anomaly
+from tfhub_dataset.parse.links import Link, extract_links, tfhub_targets
+from tfhub_dataset.parse.text import decode_text
+
+KINDS = ("Module", "Placeholder", "Lite", "Tfjs", "Coral", "Collection", "Publisher")
+MODEL_KINDS = frozenset({"Module", "Placeholder"})
+VARIANT_KINDS = frozenset({"Lite", "Tfjs", "Coral"})
+VERSIONED_KINDS = MODEL_KINDS | VARIANT_KINDS | {"Collection"}
+
+# Keys renamed over the repository's history: old name -> current name.
+LEGACY_KEYS = {
+    "module-type": "task",
+    "finetunable": "fine-tunable",
+    "asset_path": "asset-path",
+    "interactive-model-name": "interactive-visualizer",
+}
+MULTI_KEYS = frozenset({"task", "dataset", "network-architecture", "language"})
+SINGLE_KEYS = frozenset(
+    {"fine-tunable", "format", "license", "asset-path", "parent-model", "interactive-visualizer",
+     "colab", "demo"}
+)
+KNOWN_KEYS = MULTI_KEYS | SINGLE_KEYS
+# What each kind must state (TF Hub's own validator asked for these).
+REQUIRED_KEYS = {
+    "Module": ("asset-path", "task", "fine-tunable", "format"),
+    "Placeholder": ("task",),
+    "Lite": ("asset-path", "parent-model"),
+    "Tfjs": ("asset-path", "parent-model"),
+    "Coral": ("asset-path", "parent-model"),
+    "Collection": (),
+    "Publisher": (),
+}
+
+FIRST_LINE = re.compile(r"^#\s*(\w+)\s+(\S+)\s*$")
+HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.+-]*)*$")
+METADATA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$", re.S)
+ICON = re.compile(r"\[!\[\s*Icon URL\s*\]\]\(\s*([^)\s]+)\s*\)", re.I)
+ZWNJ = ("&zwnj;", "\u200c")
+
+
+@dataclass(frozen=True)
+class MetaValue:
+    key: str  # canonical key
+    value: str
+    line: int
+    raw_key: str
+
+
+@dataclass
+class Doc:
+    """A parsed doc. ``kind`` is None when the first line could not be read."""
+
+    path: str
+    kind: str | None = None
+    handle: str | None = None
+    publisher: str | None = None
+    base: str | None = None  # handle without its version (versioned kinds)
+    version: int | None = None
+    summary: str = ""
+    display_name: str | None = None  # publishers
+    description: str = ""  # publishers: body text without markup
+    icon_url: str | None = None
+    metadata: dict[str, list[MetaValue]] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)  # publishers: external URLs
+    targets: list[tuple[str, int]] = field(default_factory=list)  # collections: tfhub.dev handles
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    def first(self, key: str) -> str | None:
+        values = self.metadata.get(key)
+        return values[0].value if values else None
+
+    def values(self, key: str) -> list[MetaValue]:
+        return self.metadata.get(key, [])
+
+    def note(self, line: int | None, kind: str, detail: str) -> None:
+        self.anomalies.append(Anomaly(self.path, line, kind, detail, self.handle))
+
+
+def parse_doc(path: str, data: bytes) -> Doc:
+    """Parse one doc. Never raises: every problem becomes an anomaly on the returned Doc."""
+    text, repairs = decode_text(path, data)
+    doc = Doc(path=path, anomalies=list(repairs))
+    if not text.strip():
+        doc.note(None, "empty-file", "no content")
+        return doc
+    lines = text.split("\n")
+    if not _read_first_line(doc, lines[0]):
+        return doc
+    for a in doc.anomalies:  # repairs found before the handle was known get it now
+        object.__setattr__(a, "handle", doc.handle)
+    _read_metadata(doc, text)
+    body = markdown.strip_comments(markdown.blank_code(text)).split("\n")
+    if doc.kind == "Publisher":
+        _read_publisher(doc, text, body)
+    else:
+        doc.summary = _summary(body)
+        if doc.kind == "Collection":
+            doc.targets = tfhub_targets(markdown.strip_comments(markdown.blank_code(text)))
+    for key in REQUIRED_KEYS[doc.kind]:
+        if key not in doc.metadata:
+            doc.note(None, "missing-metadata", f"no '{key}' comment")
+    return doc
+
+
+def _read_first_line(doc: Doc, first: str) -> bool:
+    line = first
+    if any(z in line for z in ZWNJ):
+        for z in ZWNJ:
+            line = line.replace(z, "")
+        doc.note(1, "zwnj-in-handle", "'&zwnj;' removed from the handle")
+    m = FIRST_LINE.match(line)
+    kind = next((k for k in KINDS if m and m.group(1).lower() == k.lower()), None)
+    if not m or kind is None:
+        doc.note(1, "unreadable-first-line", f"first line is {first[:120]!r}")
+        return False
+    handle = m.group(2)
+    if not HANDLE.match(handle) or "//" in handle or handle.endswith((".", "/")):
+        doc.note(1, "invalid-handle", f"{handle[:120]!r} is not a TF Hub handle")
+        return False
+    if kind == "Publisher" and "/" in handle:
+        doc.note(1, "invalid-handle", f"publisher handle {handle!r} has a '/'")
+        return False
+    doc.kind, doc.handle = kind, handle
+    doc.publisher = handle.split("/", 1)[0]
+    if kind in VERSIONED_KINDS:
+        base, _, ver = handle.rpartition("/")
+        if not base or not ver.isdigit():
+            doc.note(1, "missing-version", f"{handle!r} does not end in /<version>")
+            doc.kind = None
+            return False
+        doc.base, doc.version = base, int(ver)
+    if "/models/" in handle + "/" and kind != "Publisher":
+        doc.note(1, "models-in-handle", f"{handle!r} holds a 'models/' segment")
+    parts = doc.path.split("/")
+    if len(parts) > 3 and parts[0] == "assets" and parts[2] != doc.publisher:
+        doc.note(1, "handle-path-mismatch", f"handle publisher {doc.publisher!r} in folder {parts[2]!r}")
+    return True
+
+
+def _read_metadata(doc: Doc, text: str) -> None:
+    for c in markdown.comments(text):
+        if not c.closed:
+            doc.note(c.line, "unclosed-comment", "'<!--' without '-->'")
+            continue
+        m = METADATA.match(c.body)
+        if not m or "\n" in m.group(1):
+            continue  # a prose comment, not metadata
+        raw_key, value = m.group(1), " ".join(m.group(2).split())
+        key = LEGACY_KEYS.get(raw_key, raw_key)
+        if raw_key in LEGACY_KEYS:
+            doc.note(c.line, "legacy-key", f"'{raw_key}' (later '{key}')")
+        if key not in KNOWN_KEYS:
+            if raw_key.islower() and len(raw_key) <= 40 and " " not in value[:1]:
+                doc.note(c.line, "unknown-key", f"'{raw_key}: {value[:80]}'")
+            continue
+        if not value:
+            doc.note(c.line, "empty-value", f"'{raw_key}' has no value")
+            continue
+        existing = doc.metadata.setdefault(key, [])
+        if key in SINGLE_KEYS and existing:
+            same = existing[0].value == value
+            doc.note(
+                c.line,
+                "duplicate-key" if same else "contradictory-key",
+                f"'{key}' again ({value[:80]!r}; kept {existing[0].value[:80]!r})",
+            )
+            continue
+        existing.append(MetaValue(key, value, c.line, raw_key))
+    ft = doc.first("fine-tunable")
+    if ft is not None and ft.lower() not in ("true", "false"):
+        doc.note(doc.metadata["fine-tunable"][0].line, "invalid-value", f"fine-tunable: {ft[:40]!r}")
+
+
+def _summary(body: list[str]) -> str:
+    """The opening paragraph after the first line, up to a blank line or heading."""
+    para: list[str] = []
+    for line in body[1:]:
+        if markdown.HEADING.match(line):
+            break
+        if not line.strip():
+            if para:
+                break
+            continue
+        para.append(line)
+    return markdown.plain("\n".join(para))
+
+
+def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
+    start = None
+    for i, line in enumerate(body[1:], start=1):
+        s = line.strip()
+        if not s:
+            continue
+        if ICON.search(s) or markdown.HEADING.match(s):
+            break
+        doc.display_name, start = s, i + 1
+        break
+    if doc.display_name is None:
+        doc.note(None, "missing-display-name", "no display name line after the first line")
+        start = 1
+    icon = ICON.search(text)
+    doc.icon_url = icon.group(1) if icon else None
+    rest = [
+        line for line in body[start:]
+        if not ICON.search(line) and not markdown.HEADING.match(line)
+    ]
+    doc.description = markdown.plain("\n".join(rest))
+    doc.links = extract_links(text, doc.path)

@@ -1,0 +1,127 @@
+"""External URLs in publisher docs, and tfhub.dev handles linked from collections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tfhub_dataset.parse import markdown
+
+# Link types, in the order a host is tested. The first whose pattern matches the host wins;
+# anything else with a host is a website. The table `link_types` is generated from this list.
+LINK_TYPES: list[tuple[str, str, str]] = [
+    ("github", "GitHub profile, organisation or repository", r"(^|\.)github\.com$"),
+    ("gitlab", "GitLab profile or repository", r"(^|\.)gitlab\.com$"),
+    ("bitbucket", "Bitbucket repository", r"(^|\.)bitbucket\.org$"),
+    ("linkedin", "LinkedIn profile or company page", r"(^|\.)linkedin\.com$"),
+    ("twitter", "Twitter/X profile", r"(^|\.)(twitter\.com|x\.com)$"),
+    ("kaggle", "Kaggle profile", r"(^|\.)kaggle\.com$"),
+    ("paper", "a paper (arXiv)", r"(^|\.)arxiv\.org$"),
+    ("tfhub", "a page of tfhub.dev itself", r"(^|\.)tfhub\.dev$"),
+    ("image", "an image host (avatars, logos)", r"(^|\.)(githubusercontent\.com|gstatic\.com)$"),
+]
+OTHER_TYPES: list[tuple[str, str]] = [
+    ("website", "any other web site (home page, organisation, personal site, GitHub Pages)"),
+    ("email", "an e-mail address (mailto: link or bare address)"),
+    ("icon", "the publisher's icon image ([![Icon URL]](...)); also in publishers.icon_url"),
+]
+LINK_KINDS = ("markdown", "autolink", "html", "bare", "icon")
+LABEL = re.compile(r"^\W*\**\s*([A-Za-z][\w .+-]{0,30}?)\s*\**\s*:")
+
+
+@dataclass(frozen=True)
+class Link:
+    position: int
+    line: int
+    url: str
+    text: str
+    kind: str  # one of LINK_KINDS
+    link_type: str
+    label: str | None  # e.g. "GitHub" in "**GitHub:** [x](...)"
+    section: str | None  # the heading above the link
+
+
+def classify(url: str, kind: str) -> str:
+    """The link type of a URL (by host, not by the label written beside it)."""
+    if kind == "icon":
+        return "icon"
+    if url.lower().startswith("mailto:"):
+        return "email"
+    host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
+    for name, _, pattern in LINK_TYPES:
+        if re.search(pattern, host):
+            return name
+    return "website"
+
+
+def extract_links(text: str, path: str = "") -> list[Link]:
+    """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart."""
+    body = markdown.strip_comments(markdown.blank_code(text)).split("\n")
+    found: list[tuple[int, int, str, str, str]] = []  # line, col, url, text, kind
+    section = None
+    sections: dict[int, str | None] = {}
+    for no, line in enumerate(body, start=1):
+        h = markdown.HEADING.match(line)
+        if h and no > 1:
+            section = markdown.plain(h.group(2)) or None
+        sections[no] = section
+        taken: list[tuple[int, int]] = []
+        for m in markdown.MD_LINK.finditer(line):
+            taken.append(m.span())
+            url, label = m.group(3), m.group(2)
+            is_icon = label.startswith("![") and "icon" in label.lower()
+            if label.startswith("!["):
+                label = re.sub(r"^!\[([^\]]*)\].*$", r"\1", label)
+            found.append((no, m.start(), url, markdown.plain(label), "icon" if is_icon else "markdown"))
+        for m in markdown.AUTOLINK.finditer(line):
+            if not _inside(m.span(), taken):
+                taken.append(m.span())
+                found.append((no, m.start(), m.group(1), m.group(1), "autolink"))
+        for m in markdown.HTML_HREF.finditer(line):
+            if not _inside(m.span(), taken):
+                taken.append(m.span())
+                found.append((no, m.start(), m.group(1), "", "html"))
+        for m in markdown.BARE_URL.finditer(line):
+            if not _inside(m.span(), taken):
+                url = m.group(1).rstrip(".,;:!?*_")
+                taken.append(m.span())
+                found.append((no, m.start(), url, url, "bare"))
+        for m in markdown.BARE_EMAIL.finditer(line):
+            if not _inside(m.span(), taken):
+                found.append((no, m.start(), "mailto:" + m.group(1), m.group(1), "bare"))
+    found.sort(key=lambda f: (f[0], f[1]))
+    links = []
+    for pos, (no, col, url, label_text, kind) in enumerate(found, start=1):
+        lab = LABEL.match(body[no - 1][:col])
+        links.append(
+            Link(
+                position=pos,
+                line=no,
+                url=url,
+                text=label_text,
+                kind=kind,
+                link_type=classify(url, kind),
+                label=lab.group(1).strip() if lab else None,
+                section=sections.get(no),
+            )
+        )
+    return links
+
+
+def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] < b for a, b in taken)
+
+
+TFHUB_URL = re.compile(r"https?://tfhub\.dev/([A-Za-z0-9][A-Za-z0-9_./+-]*)")
+
+
+def tfhub_targets(text: str) -> list[tuple[str, int]]:
+    """tfhub.dev handles linked from a doc (first occurrence of each), with their line."""
+    seen: dict[str, int] = {}
+    for m in TFHUB_URL.finditer(text):
+        target = m.group(1).split("?")[0].split("#")[0].rstrip("/.,;:)")
+        if "/" not in target or "..." in m.group(0):
+            continue  # a publisher page or an elided example
+        seen.setdefault(target, text.count("\n", 0, m.start()) + 1)
+    return sorted(seen.items(), key=lambda kv: kv[1])

@@ -1,0 +1,1 @@
+"""Where snapshots come from: GitHub (crawler) or a local tarball or folder."""

@@ -1,0 +1,106 @@
+"""Snapshots from the local disk: a tarball as GitHub serves it, or a checked-out folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
+from tfhub_dataset.sources.tarball import read_tarball
+
+
+def load_local(path: str | Path, *, commit: str | None = None, commit_date: str | None = None) -> Snapshot:
+    """Load a snapshot from a ``.tar.gz`` (self-describing) or a folder (needs commit and date).
+
+    A folder may be the repository root or one level above it (an extracted GitHub tarball).
+    """
+    p = Path(path)
+    if p.is_file():
+        snap = read_tarball(p.read_bytes())
+        if commit and snap.commit != commit:
+            raise ValueError(f"{p} holds commit {snap.commit}, not {commit}")
+        return snap
+    if not p.is_dir():
+        raise FileNotFoundError(f"no snapshot at {p}")
+    if not commit or not commit_date:
+        raise ValueError(f"a snapshot folder ({p}) needs --commit and --commit-date")
+    root = p
+    if not (root / "assets").is_dir():
+        subdirs = [d for d in p.iterdir() if d.is_dir() and (d / "assets").is_dir()]
+        if len(subdirs) != 1:
+            raise ValueError(f"{p} holds no assets/ folder")
+        root = subdirs[0]
+    files = {}
+    for f in sorted(root.rglob("*")):
+        if f.is_symlink():
+            raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
+        if f.is_file():
+            rel = f.relative_to(root).as_posix()
+            if is_data_path(rel):
+                files[rel] = f.read_bytes()
+    return Snapshot(commit=commit, commit_date=commit_date, files=files)
+
+
+class LocalSnapshot:
+    """A source holding one local snapshot (tarball or folder); it has no history."""
+
+    def __init__(self, path: str | Path, *, commit: str | None = None,
+                 commit_date: str | None = None) -> None:
+        self.path = Path(path)
+        self._commit, self._commit_date = commit, commit_date
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self, commit: str | None) -> Snapshot:
+        if self._snapshot is None:
+            self._snapshot = load_local(self.path, commit=self._commit, commit_date=self._commit_date)
+        if commit is not None and self._snapshot.commit != commit:
+            raise ValueError(f"{self.path} holds commit {self._snapshot.commit}, not {commit}")
+        return self._snapshot
+
+
+class LocalMirror:
+    """A GitHub-shaped mirror folder read straight from disk (no HTTP): ``commits.json``,
+    ``commits/<sha>.json``, ``tarballs/<sha>.tar.gz``. It answers what the GitHub source
+    answers, so a release built from it is byte-identical to one built from GitHub."""
+
+    def __init__(self, root: str | Path) -> None:
+        import json
+
+        from tfhub_dataset.sources.github import CommitRef
+
+        self.root = Path(root)
+        if not (self.root / "commits.json").is_file():
+            raise FileNotFoundError(f"{self.root} is not a GitHub-shaped mirror (no commits.json)")
+        items = json.loads((self.root / "commits.json").read_text(encoding="utf-8"))
+        self._refs = {item["sha"]: CommitRef.from_api(item) for item in items}
+        self._json = json
+
+    def resolve_as_of(self, day: dt.date):  # -> CommitRef
+        cutoff = f"{day.isoformat()}T23:59:59Z"
+        refs = [r for r in self._refs.values() if r.date <= cutoff]
+        if not refs:
+            raise ValueError(f"no commit at or before {cutoff} in {self.root}")
+        return max(refs, key=lambda r: r.date)
+
+    def list_commits(self, sha: str) -> list:  # -> list[CommitRef], newest first
+        """Commits reachable from ``sha`` through parents, newest first (as GitHub lists them)."""
+        if sha not in self._refs:
+            raise ValueError(f"commit {sha} is not in {self.root}/commits.json")
+        seen, stack = set(), [sha]
+        while stack:
+            s = stack.pop()
+            if s in seen or s not in self._refs:
+                continue
+            seen.add(s)
+            stack.extend(self._refs[s].parents)
+        return sorted((self._refs[s] for s in seen), key=lambda r: r.date, reverse=True)
+
+    def commit_files(self, sha: str) -> list[dict]:
+        path = self.root / "commits" / f"{sha}.json"
+        return self._json.loads(path.read_text(encoding="utf-8")).get("files") or []
+
+    def snapshot(self, sha: str) -> Snapshot:
+        path = self.root / "tarballs" / f"{sha}.tar.gz"
+        if not path.is_file():
+            raise FileNotFoundError(f"no snapshot tarball for {sha} in {self.root}/tarballs")
+        return load_local(path, commit=sha)
