@@ -24,7 +24,9 @@ def load_publisher_types(path: Path | None = None) -> dict[str, PublisherType]:
     return parse_publisher_types(text, str(path or DEFAULT_PATH))
 
 
-def parse_publisher_types(text: str, origin: str = "publisher_types.csv") -> dict[str, PublisherType]:
+def parse_publisher_types(
+    text: str, origin: str = "publisher_types.csv"
+) -> dict[str, PublisherType]:
     out: dict[str, PublisherType] = {}
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != ["handle", "type", "evidence"]:

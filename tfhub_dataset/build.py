@@ -79,8 +79,9 @@ def build_release(
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
     tables = release_tables(snapshot, types)
     progress(
-        f"[{pin.id}] parsed {len(tables['versions'])} versioned docs, {len(tables['models'])} models, "
-        f"{len(tables['publishers'])} publishers, {len(tables['anomalies'])} anomalies"
+        f"[{pin.id}] parsed {len(tables['versions'])} versioned docs, "
+        f"{len(tables['models'])} models, {len(tables['publishers'])} publishers, "
+        f"{len(tables['anomalies'])} anomalies"
     )
     info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
     files = render_release(tables, info)

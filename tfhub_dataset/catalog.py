@@ -64,7 +64,9 @@ def build_catalog(snapshot: Snapshot) -> Catalog:
         elif doc.kind == "Collection":
             table, key = cat.collections, doc.handle
         if key in table:
-            doc.note(1, "duplicate-handle", f"{doc.kind} {doc.handle!r} is also in {table[key].path}")
+            doc.note(
+                1, "duplicate-handle", f"{doc.kind} {doc.handle!r} is also in {table[key].path}"
+            )
             continue
         table[key] = doc
     cat.vocab = parse_vocabularies(dict(snapshot.files))

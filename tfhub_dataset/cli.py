@@ -44,8 +44,11 @@ def _sha(text: str) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m tfhub_dataset", description=DESCRIPTION,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m tfhub_dataset",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"tfhub-dataset {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser(
@@ -55,43 +58,110 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = b.add_argument_group("what to build (default: every pinned release)")
-    what.add_argument("--release", action="append", metavar="ID",
-                      help="a pinned release id from build/releases.toml (repeatable)")
-    what.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                      help="build the state in force on this day (last commit at or before its "
-                           "end, committer date, UTC); the release id is the date")
-    what.add_argument("--commit", type=_sha, metavar="SHA",
-                      help="build this commit; the release id is its commit date unless "
-                           "--release-id is given")
-    what.add_argument("--commit-date", metavar="ISO",
-                      help="commit date (YYYY-MM-DDTHH:MM:SSZ) of a --snapshot folder, which "
-                           "cannot tell it by itself")
+    what.add_argument(
+        "--release",
+        action="append",
+        metavar="ID",
+        help="a pinned release id from build/releases.toml (repeatable)",
+    )
+    what.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="build the state in force on this day (last commit at or before its "
+        "end, committer date, UTC); the release id is the date",
+    )
+    what.add_argument(
+        "--commit",
+        type=_sha,
+        metavar="SHA",
+        help="build this commit; the release id is its commit date unless --release-id is given",
+    )
+    what.add_argument(
+        "--commit-date",
+        metavar="ISO",
+        help="commit date (YYYY-MM-DDTHH:MM:SSZ) of a --snapshot folder, which "
+        "cannot tell it by itself",
+    )
     what.add_argument("--release-id", metavar="ID", help="id (folder name) of the release built")
-    where = b.add_argument_group("where the source comes from")
-    where.add_argument("--snapshot", type=Path, metavar="PATH",
-                       help="a local source read from disk: a GitHub-shaped mirror folder "
-                            "(commits.json, commits/, tarballs/: history included), a GitHub "
-                            "tarball (.tar.gz, self-describing) or a checked-out folder (needs "
-                            "--commit and --commit-date); a single snapshot has no history")
-    where.add_argument("--mirror", type=Path, metavar="DIR",
-                       help="a GitHub-shaped mirror folder (commits.json, commits/, tarballs/): "
-                            "served on 127.0.0.1 and crawled over HTTP like GitHub")
-    where.add_argument("--api-url", default=os.environ.get("TFHUB_DATASET_API_URL"),
-                       metavar="URL", help="GitHub API base URL (default https://api.github.com; "
-                                           "env TFHUB_DATASET_API_URL)")
-    where.add_argument("--offline", action="store_true",
-                       help="serve every request from the HTTP cache; a miss is an error")
-    where.add_argument("--cache", type=Path, default=ROOT / "build" / "cache" / "http.sqlite",
-                       metavar="FILE", help="HTTP cache (SQLite; default build/cache/http.sqlite)")
-    where.add_argument("--min-interval", type=float, default=1.0, metavar="SECONDS",
-                       help="minimum time between two requests to the network (default 1)")
+    _source_options(b)
     out = b.add_argument_group("output")
-    out.add_argument("--out", type=Path, default=RELEASES_DIR, metavar="DIR",
-                     help="folder that receives <release-id>/ (default releases/)")
-    out.add_argument("--no-validate", action="store_true",
-                     help="skip frictionless validation (faster; for experiments only)")
+    out.add_argument(
+        "--out",
+        type=Path,
+        default=RELEASES_DIR,
+        metavar="DIR",
+        help="folder that receives <release-id>/ (default releases/)",
+    )
+    out.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="skip frictionless validation (faster; for experiments only)",
+    )
     out.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    v = sub.add_parser(
+        "verify",
+        help="rebuild every committed release from its pinned commit and compare file by file",
+        description="Rebuild each pinned release committed under releases/ into a temporary "
+        "folder and compare every file byte for byte; any difference is listed and "
+        "the exit status is 1.",
+    )
+    _source_options(v)
+    v.add_argument(
+        "--releases",
+        type=Path,
+        default=RELEASES_DIR,
+        metavar="DIR",
+        help="folder holding the committed releases (default releases/)",
+    )
+    v.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    where = p.add_argument_group("where the source comes from")
+    where.add_argument(
+        "--snapshot",
+        type=Path,
+        metavar="PATH",
+        help="a local source read from disk: a GitHub-shaped mirror folder "
+        "(commits.json, commits/, tarballs/: history included), a GitHub "
+        "tarball (.tar.gz, self-describing) or a checked-out folder (needs "
+        "--commit and --commit-date); a single snapshot has no history",
+    )
+    where.add_argument(
+        "--mirror",
+        type=Path,
+        metavar="DIR",
+        help="a GitHub-shaped mirror folder (commits.json, commits/, tarballs/): "
+        "served on 127.0.0.1 and crawled over HTTP like GitHub",
+    )
+    where.add_argument(
+        "--api-url",
+        default=os.environ.get("TFHUB_DATASET_API_URL"),
+        metavar="URL",
+        help="GitHub API base URL (default https://api.github.com; env TFHUB_DATASET_API_URL)",
+    )
+    where.add_argument(
+        "--offline",
+        action="store_true",
+        help="serve every request from the HTTP cache; a miss is an error",
+    )
+    where.add_argument(
+        "--cache",
+        type=Path,
+        default=ROOT / "build" / "cache" / "http.sqlite",
+        metavar="FILE",
+        help="HTTP cache (SQLite; default build/cache/http.sqlite)",
+    )
+    where.add_argument(
+        "--min-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="minimum time between two requests to the network (default 1)",
+    )
 
 
 @contextlib.contextmanager
@@ -100,13 +170,19 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
         if (args.snapshot / "commits.json").is_file():
             yield LocalMirror(args.snapshot)
         else:
-            yield LocalSnapshot(args.snapshot, commit=args.commit, commit_date=args.commit_date)
+            yield LocalSnapshot(
+                args.snapshot,
+                commit=getattr(args, "commit", None),
+                commit_date=getattr(args, "commit_date", None),
+            )
         return
     from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
 
     def make(api_url: str | None) -> GitHubSource:
         config = GitHubConfig(
-            cache_path=args.cache, offline=args.offline, min_interval=args.min_interval,
+            cache_path=args.cache,
+            offline=args.offline,
+            min_interval=args.min_interval,
             **({"api_url": api_url} if api_url else {}),
         )
         return GitHubSource(config, progress=None if args.quiet else stderr_progress)
@@ -141,7 +217,9 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
         known = {p.id: p for p in pins}
         missing = [r for r in args.release if r not in known]
         if missing:
-            raise SystemExit(f"error: no pinned release {', '.join(missing)} in build/releases.toml")
+            raise SystemExit(
+                f"error: no pinned release {', '.join(missing)} in build/releases.toml"
+            )
         return [known[r] for r in args.release]
     if isinstance(source, LocalSnapshot):
         snap = source.snapshot(None)
@@ -155,18 +233,36 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
     return pins
 
 
+def _verify(args: argparse.Namespace, source: object, progress) -> int:
+    from tfhub_dataset.verify import verify
+
+    result = verify(source, releases_dir=args.releases, progress=progress)  # type: ignore[arg-type]
+    for d in result.differences:
+        print(f"{d.release}/{d.path}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
+    verdict = "identical" if result.ok else f"{len(result.differences)} difference(s)"
+    print(
+        f"verify: {', '.join(result.checked) or 'no release'} rebuilt, {result.files} files "
+        f"compared: {verdict}"
+    )
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     progress = (lambda _m: None) if args.quiet else stderr_progress
     from tfhub_dataset.sources.github import FetchError
 
     try:
+        if args.command == "verify":
+            with _source(args) as source:
+                return _verify(args, source, progress)
         with _source(args) as source:
             built = []
             for pin in _targets(args, source):
                 built.append(
-                    build_release(pin, source, args.out, validate=not args.no_validate,
-                                  progress=progress)
+                    build_release(
+                        pin, source, args.out, validate=not args.no_validate, progress=progress
+                    )
                 )
         latest = max(load_pins(), key=lambda p: p.as_of)
         if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:

@@ -28,8 +28,16 @@ LEGACY_KEYS = {
 }
 MULTI_KEYS = frozenset({"task", "dataset", "network-architecture", "language"})
 SINGLE_KEYS = frozenset(
-    {"fine-tunable", "format", "license", "asset-path", "parent-model", "interactive-visualizer",
-     "colab", "demo"}
+    {
+        "fine-tunable",
+        "format",
+        "license",
+        "asset-path",
+        "parent-model",
+        "interactive-visualizer",
+        "colab",
+        "demo",
+    }
 )
 KNOWN_KEYS = MULTI_KEYS | SINGLE_KEYS
 # What each kind must state (TF Hub's own validator asked for these).
@@ -145,7 +153,9 @@ def _read_first_line(doc: Doc, first: str) -> bool:
         doc.note(1, "models-in-handle", f"{handle!r} holds a 'models/' segment")
     parts = doc.path.split("/")
     if len(parts) > 3 and parts[0] == "assets" and parts[2] != doc.publisher:
-        doc.note(1, "handle-path-mismatch", f"handle publisher {doc.publisher!r} in folder {parts[2]!r}")
+        doc.note(
+            1, "handle-path-mismatch", f"handle publisher {doc.publisher!r} in folder {parts[2]!r}"
+        )
     return True
 
 
@@ -180,7 +190,9 @@ def _read_metadata(doc: Doc, text: str) -> None:
         existing.append(MetaValue(key, value, c.line, raw_key))
     ft = doc.first("fine-tunable")
     if ft is not None and ft.lower() not in ("true", "false"):
-        doc.note(doc.metadata["fine-tunable"][0].line, "invalid-value", f"fine-tunable: {ft[:40]!r}")
+        doc.note(
+            doc.metadata["fine-tunable"][0].line, "invalid-value", f"fine-tunable: {ft[:40]!r}"
+        )
 
 
 def _summary(body: list[str]) -> str:
@@ -213,8 +225,7 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
     icon = ICON.search(text)
     doc.icon_url = icon.group(1) if icon else None
     rest = [
-        line for line in body[start:]
-        if not ICON.search(line) and not markdown.HEADING.match(line)
+        line for line in body[start:] if not ICON.search(line) and not markdown.HEADING.match(line)
     ]
     doc.description = markdown.plain("\n".join(rest))
     doc.links = extract_links(text, doc.path)

@@ -73,7 +73,9 @@ def extract_links(text: str, path: str = "") -> list[Link]:
             is_icon = label.startswith("![") and "icon" in label.lower()
             if label.startswith("!["):
                 label = re.sub(r"^!\[([^\]]*)\].*$", r"\1", label)
-            found.append((no, m.start(), url, markdown.plain(label), "icon" if is_icon else "markdown"))
+            found.append(
+                (no, m.start(), url, markdown.plain(label), "icon" if is_icon else "markdown")
+            )
         for m in markdown.AUTOLINK.finditer(line):
             if not _inside(m.span(), taken):
                 taken.append(m.span())

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.S)
 # [text](url "title") and [![alt]](url); text may hold one nested [..] level.
-MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 HTML_HREF = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"']", re.I)
 BARE_URL = re.compile(r"(?<![\w/@.\[<\"'=])((?:https?://|www\.)[^\s<>()\[\]\"'`|]+)")
-BARE_EMAIL = re.compile(r"(?<![\w.:/+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+BARE_EMAIL = re.compile(
+    r"(?<![\w.:/+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+)
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 
 

@@ -106,13 +106,17 @@ def parse_vocabularies(files: dict[str, bytes]) -> Vocabularies:
             raw_id = entry.get("id") if isinstance(entry, dict) else None
             if not isinstance(raw_id, str | int | float) or not str(raw_id).strip():
                 vocab.anomalies.append(
-                    Anomaly(path, None, "tag-entry-invalid", f"entry {n} has no id: {str(entry)[:80]}")
+                    Anomaly(
+                        path, None, "tag-entry-invalid", f"entry {n} has no id: {str(entry)[:80]}"
+                    )
                 )
                 continue
             tid = str(raw_id).strip()
             if tid != str(raw_id):
                 vocab.anomalies.append(
-                    Anomaly(path, None, "tag-id-whitespace", f"id {str(raw_id)!r} stripped to {tid!r}")
+                    Anomaly(
+                        path, None, "tag-id-whitespace", f"id {str(raw_id)!r} stripped to {tid!r}"
+                    )
                 )
             if tid in vocab.terms[name]:
                 vocab.anomalies.append(Anomaly(path, None, "duplicate-tag-id", f"id {tid!r} again"))

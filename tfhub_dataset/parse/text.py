@@ -19,7 +19,9 @@ def decode_text(path: str, data: bytes) -> tuple[str, list[Anomaly]]:
         line = data.count(b"\n", 0, exc.start) + 1
         text = data.decode("utf-8", errors="replace")
         anomalies.append(
-            Anomaly(path, line, "invalid-utf8", f"byte {data[exc.start]:#04x} at offset {exc.start}")
+            Anomaly(
+                path, line, "invalid-utf8", f"byte {data[exc.start]:#04x} at offset {exc.start}"
+            )
         )
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1

@@ -9,7 +9,9 @@ from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
 from tfhub_dataset.sources.tarball import read_tarball
 
 
-def load_local(path: str | Path, *, commit: str | None = None, commit_date: str | None = None) -> Snapshot:
+def load_local(
+    path: str | Path, *, commit: str | None = None, commit_date: str | None = None
+) -> Snapshot:
     """Load a snapshot from a ``.tar.gz`` (self-describing) or a folder (needs commit and date).
 
     A folder may be the repository root or one level above it (an extracted GitHub tarball).
@@ -44,15 +46,18 @@ def load_local(path: str | Path, *, commit: str | None = None, commit_date: str 
 class LocalSnapshot:
     """A source holding one local snapshot (tarball or folder); it has no history."""
 
-    def __init__(self, path: str | Path, *, commit: str | None = None,
-                 commit_date: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, commit: str | None = None, commit_date: str | None = None
+    ) -> None:
         self.path = Path(path)
         self._commit, self._commit_date = commit, commit_date
         self._snapshot: Snapshot | None = None
 
     def snapshot(self, commit: str | None) -> Snapshot:
         if self._snapshot is None:
-            self._snapshot = load_local(self.path, commit=self._commit, commit_date=self._commit_date)
+            self._snapshot = load_local(
+                self.path, commit=self._commit, commit_date=self._commit_date
+            )
         if commit is not None and self._snapshot.commit != commit:
             raise ValueError(f"{self.path} holds commit {self._snapshot.commit}, not {commit}")
         return self._snapshot

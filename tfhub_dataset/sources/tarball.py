@@ -64,7 +64,9 @@ def read_tarball(
                     raise UnsafeArchiveError(f"more than {max_members} members in archive")
                 path = _member_path(member.name)
                 if member.issym() or member.islnk():
-                    raise UnsafeArchiveError(f"link in archive: {member.name!r} -> {member.linkname!r}")
+                    raise UnsafeArchiveError(
+                        f"link in archive: {member.name!r} -> {member.linkname!r}"
+                    )
                 if member.isdev() or member.isfifo():
                     raise UnsafeArchiveError(f"device or fifo in archive: {member.name!r}")
                 if member.isdir():
@@ -89,7 +91,9 @@ def read_tarball(
     except tarfile.TarError as exc:
         raise CorruptArchiveError(f"tar stream is damaged or truncated: {exc}") from exc
     if not commit:
-        raise CorruptArchiveError("archive has no pax comment naming its commit (not a git archive)")
+        raise CorruptArchiveError(
+            "archive has no pax comment naming its commit (not a git archive)"
+        )
     if mtime is None:
         raise CorruptArchiveError("archive holds no files")
     date = dt.datetime.fromtimestamp(mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,121 @@
+"""Tables -> release folder: CSV/Parquet bytes, same rows in both, staging and validation."""
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.synthetic import SHA, snapshot
+from tests.test_tables import BASE, TYPES
+from tfhub_dataset.catalog import build_catalog
+from tfhub_dataset.package import (
+    ReleaseInfo,
+    ReleaseInvalid,
+    csv_bytes,
+    load_schema,
+    render_release,
+    validate_package,
+    write_release,
+)
+from tfhub_dataset.tables import build_tables
+
+INFO = ReleaseInfo("test", "2022-04-05", SHA, "2022-04-04T14:10:29Z")
+
+
+@pytest.fixture(scope="module")
+def files():
+    return render_release(build_tables(build_catalog(snapshot(BASE)), TYPES), INFO)
+
+
+def test_csv_is_rfc4180_utf8_crlf():
+    schema = {
+        "fields": [
+            {"name": "a", "type": "string"},
+            {"name": "b", "type": "boolean"},
+            {"name": "n", "type": "integer"},
+        ]
+    }
+    data = csv_bytes(
+        [{"a": 'x, "y"\nz', "b": True, "n": 3}, {"a": None, "b": None, "n": 0}], schema
+    )
+    assert data == b'a,b,n\r\n"x, ""y""\nz",true,3\r\n,,0\r\n'
+
+
+def test_release_layout_and_descriptor(files):
+    assert "datapackage.json" in files
+    desc = json.loads(files["datapackage.json"])
+    assert desc["created"] == "2022-04-04T14:10:29Z"
+    assert desc["sources"][0]["commit"] == SHA
+    names = {r["name"] for r in desc["resources"]}
+    assert {"models", "models-parquet", "anomalies", "anomalies-parquet"} <= names
+    for res in desc["resources"]:
+        assert res["path"] in files and res["schema"] in files
+
+
+def test_csv_and_parquet_hold_the_same_rows(files):
+    for path in files:
+        if not path.endswith(".csv"):
+            continue
+        name = path[len("data/") : -len(".csv")]
+        schema = load_schema(name)
+        table = pq.read_table(io.BytesIO(files[f"data/{name}.parquet"]))
+        assert table.column_names == [f["name"] for f in schema["fields"]]
+        rows = list(csv.reader(io.StringIO(files[path].decode("utf-8"), newline="")))[1:]
+        as_csv = [
+            [
+                "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+                for v in row.values()
+            ]
+            for row in table.to_pylist()
+        ]
+        assert as_csv == rows, name
+
+
+def test_render_is_deterministic(files):
+    again = render_release(build_tables(build_catalog(snapshot(BASE)), TYPES), INFO)
+    assert again == files
+
+
+def test_parquet_has_no_pandas_metadata(files):
+    meta = pq.read_metadata(io.BytesIO(files["data/models.parquet"])).metadata or {}
+    assert b"pandas" not in meta
+
+
+def test_write_release_validates_then_moves(tmp_path, files):
+    dest = tmp_path / "test"
+    write_release(files, dest)
+    assert validate_package(dest / "datapackage.json") == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["test"]
+
+
+def test_invalid_release_leaves_previous_one_untouched(tmp_path, files):
+    dest = tmp_path / "test"
+    write_release(files, dest)
+    before = {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    broken = dict(files)
+    broken["data/models.csv"] = files["data/models.csv"].replace(
+        b"acme/text/embed", b"acme/text/EMBED!"
+    )
+    with pytest.raises(ReleaseInvalid, match="failed validation"):
+        write_release(broken, dest)
+    assert {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["test"]  # no staging left behind
+
+
+def test_parquet_that_differs_from_its_csv_fails_validation(tmp_path, files):
+    table = pq.read_table(io.BytesIO(files["data/models.parquet"])).slice(1)
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    broken = dict(files)
+    broken["data/models.parquet"] = sink.getvalue().to_pybytes()
+    with pytest.raises(ReleaseInvalid, match="models-parquet: rows differ"):
+        write_release(broken, tmp_path / "test")
+
+
+def test_frictionless_validates_parquet_resources_too(tmp_path, files):
+    write_release(files, tmp_path / "test")
+    assert validate_package(tmp_path / "test" / "datapackage.json", parquet="frictionless") == []

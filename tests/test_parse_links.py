@@ -1,0 +1,80 @@
+"""Publisher links: markdown links and bare URLs told apart, typed by host."""
+
+import pytest
+
+from tfhub_dataset.parse.links import classify, extract_links, tfhub_targets
+
+
+def links(text):
+    return [(ln.kind, ln.link_type, ln.url) for ln in extract_links(text)]
+
+
+def test_markdown_bare_autolink_html_and_email_told_apart():
+    text = (
+        "# Publisher x\nX\n\n"
+        "[![Icon URL]](https://img.example/x.png)\n"
+        "## [x.example](https://x.example)\n"
+        "Site www.x.example/about and https://github.com/x.\n"
+        '<https://twitter.com/x> and <a href="https://www.linkedin.com/in/x">me</a>\n'
+        "Contact: info@x.example and [mail](mailto:me@x.example)\n"
+    )
+    assert links(text) == [
+        ("icon", "icon", "https://img.example/x.png"),
+        ("markdown", "website", "https://x.example"),
+        ("bare", "website", "www.x.example/about"),
+        ("bare", "github", "https://github.com/x"),
+        ("autolink", "twitter", "https://twitter.com/x"),
+        ("html", "linkedin", "https://www.linkedin.com/in/x"),
+        ("bare", "email", "mailto:info@x.example"),
+        ("markdown", "email", "mailto:me@x.example"),
+    ]
+
+
+def test_url_inside_markdown_link_text_counted_once():
+    text = "# Publisher x\n**Github:** [https://github.com/x](https://github.com/x)\\\n"
+    got = extract_links(text)
+    assert [(ln.kind, ln.label, ln.text) for ln in got] == [
+        ("markdown", "Github", "https://github.com/x")
+    ]
+
+
+def test_label_does_not_override_host():
+    text = "# Publisher e\nGitHub: [edrone](https://bitbucket.org/edroneteam/x)<br>\n"
+    (link,) = extract_links(text)
+    assert (link.label, link.link_type) == ("GitHub", "bitbucket")
+
+
+def test_links_in_comments_and_code_are_not_links():
+    text = "# Publisher x\n<!-- https://hidden.example -->\n```\nhttps://code.example\n```\n"
+    assert extract_links(text) == []
+
+
+def test_section_and_position():
+    text = "# Publisher x\nX\n## Details\n[a](https://a.example)\n## More\nhttps://kaggle.com/u\n"
+    got = extract_links(text)
+    assert [(ln.position, ln.section, ln.line) for ln in got] == [(1, "Details", 4), (2, "More", 6)]
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://x.com/someone", "twitter"),
+        ("https://www.kaggle.com/u", "kaggle"),
+        ("https://gitlab.com/u", "gitlab"),
+        ("https://arxiv.org/abs/1", "paper"),
+        ("https://user.github.io/", "website"),
+        ("https://avatars.githubusercontent.com/u/1", "image"),
+        ("www.silero.ai", "website"),
+        ("https://tfhub.dev/google", "tfhub"),
+    ],
+)
+def test_classify_by_host(url, kind):
+    assert classify(url, "markdown") == kind
+
+
+def test_tfhub_targets_in_order_without_duplicates_or_publisher_pages():
+    text = (
+        "[a](https://tfhub.dev/acme/m1) [b](https://tfhub.dev/acme/m2/1?tf-hub-format=compressed)\n"
+        "again https://tfhub.dev/acme/m1/ and https://tfhub.dev/acme and https://tfhub.dev/...\n"
+    )
+    assert tfhub_targets(text) == [("acme/m1", 1), ("acme/m2/1", 1)]
