@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
 from tfhub_dataset.catalog import build_catalog
 from tfhub_dataset.package import ReleaseInfo, dumps_json, render_release, write_release
+from tfhub_dataset.report import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
 from tfhub_dataset.tables import build_tables
 
@@ -26,7 +27,8 @@ RELEASES_DIR = ROOT / "releases"
 Progress = Callable[[str], None]
 
 
-def stderr_progress(message: str) -> None:
+def stderr_progress(message: object) -> None:
+    """Print a progress message (a string or a crawler ProgressEvent) on stderr."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -85,6 +87,7 @@ def build_release(
     )
     info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
     files = render_release(tables, info)
+    files.update(render_report(files, info))  # README.md, DATA_DICTIONARY.md, figures/*.png
     dest = out_root / pin.id
     write_release(files, dest, validate=validate, progress=progress)
     progress(f"[{pin.id}] written to {dest}")

@@ -138,6 +138,14 @@ def _source_options(p: argparse.ArgumentParser) -> None:
         "served on 127.0.0.1 and crawled over HTTP like GitHub",
     )
     where.add_argument(
+        "--mirror-port",
+        type=int,
+        default=47470,
+        metavar="PORT",
+        help="port of the --mirror API on 127.0.0.1 (codeload on PORT+1); fixed so that the "
+        "HTTP cache stays warm from one run to the next (default 47470)",
+    )
+    where.add_argument(
         "--api-url",
         default=os.environ.get("TFHUB_DATASET_API_URL"),
         metavar="URL",
@@ -190,7 +198,8 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
     if args.mirror is not None:
         from tfhub_dataset.sources.mirror_server import MirrorServer
 
-        with MirrorServer(args.mirror) as server:
+        port = args.mirror_port
+        with MirrorServer(args.mirror, port=port, codeload_port=port + 1) as server:
             source = make(server.api_url)
             yield source
     else:

@@ -1,0 +1,64 @@
+"""Charts: PNG bytes identical across renders, no metadata that varies."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+from tfhub_dataset.report_charts import growth_png, models_per_domain_png, models_per_publisher_png
+
+PUBLISHERS = [
+    ("Google", "organization", 607),
+    ("Sayak Paul.", "individual", 101),
+    ("Someone", "individual", 1),
+    ("Nobody", "organization", 0),
+]
+DOMAINS = [("image", 784, 784), ("text", 349, 357), ("audio", 34, 37), ("video", 28, 28)]
+GROWTH = (
+    ["2020-08", "2020-09", "2021-01", "2022-04"],
+    [("models", [624, 629, 801, 1195]), ("publishers", [9, 9, 26, None])],
+)
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    out, pos = [], 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind = png[pos + 4 : pos + 8]
+        body = png[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", png[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        out.append((kind, body))
+        pos += 12 + length
+    return out
+
+
+def _renders():
+    return [
+        models_per_publisher_png(PUBLISHERS, "Models per publisher"),
+        models_per_domain_png(DOMAINS, "Models per domain"),
+        growth_png(*GROWTH, "Growth"),
+    ]
+
+
+def test_charts_are_byte_identical_across_renders():
+    first, second = _renders(), _renders()
+    assert first == second
+    assert len(set(first)) == 3  # three different pictures
+
+
+def test_png_has_no_varying_metadata():
+    for png in _renders():
+        kinds = [k for k, _ in _chunks(png)]
+        assert b"tIME" not in kinds
+        for kind, body in _chunks(png):
+            if kind in (b"tEXt", b"iTXt", b"zTXt"):
+                assert not body.startswith(b"Software"), body[:40]
+        assert b"matplotlib" not in png.lower()
+
+
+def test_publisher_chart_skips_publishers_without_models():
+    with_zero = models_per_publisher_png(PUBLISHERS, "t")
+    without = models_per_publisher_png([p for p in PUBLISHERS if p[2] > 0], "t")
+    assert with_zero == without

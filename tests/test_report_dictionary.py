@@ -1,0 +1,60 @@
+"""Data dictionary: generated from schemas/, every resource and every field in it."""
+
+from __future__ import annotations
+
+import re
+
+from tfhub_dataset.build import ROOT
+from tfhub_dataset.dictionary import constraints_text, load_schemas, render_dictionary
+
+SCHEMAS = load_schemas(ROOT / "schemas")
+
+
+def _section(text: str, name: str) -> str:
+    return text.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_field_of_every_schema_appears():
+    assert SCHEMAS, "no schemas found"
+    text = render_dictionary(SCHEMAS)
+    for name, schema in SCHEMAS.items():
+        assert f"[`{name}`](#{name})" in text
+        section = _section(text, name)
+        for field in schema["fields"]:
+            row = re.search(
+                rf"^\| `{re.escape(field['name'])}` \| `{field['type']}` \| (yes|no) \|.*$",
+                section,
+                flags=re.M,
+            )
+            assert row, f"{name}.{field['name']} missing"
+            required = "yes" if field.get("constraints", {}).get("required") else "no"
+            assert row.group(1) == required
+            first_words = " ".join(field.get("description", "").split()[:4])
+            assert first_words.replace("|", "\\|") in row.group(0)
+
+
+def test_keys_and_constraints_are_described():
+    text = render_dictionary(SCHEMAS)
+    models = _section(text, "models")
+    assert "- Primary key: `handle`" in models
+    assert "`publisher` → `publishers`.`handle`" in models
+    assert "one of `Module`, `Placeholder`" in models
+    versions = _section(text, "versions")
+    assert "- Primary key: `kind`, `handle`" in versions
+
+
+def test_constraints_text():
+    field = {
+        "name": "x",
+        "type": "string",
+        "constraints": {"required": True, "unique": True, "pattern": "a|b", "minimum": 1},
+    }
+    assert constraints_text(field) == "unique; matches `a\\|b`; ≥ 1"
+    assert constraints_text({"name": "y", "type": "string"}) == ""
+
+
+def test_row_counts_when_given():
+    text = render_dictionary({"models": SCHEMAS["models"]}, row_counts={"models": 1195})
+    assert "- Rows: 1,195" in text
+    fields = len(SCHEMAS["models"]["fields"])
+    assert f"| [`models`](#models) | Models | {fields} | 1,195 |" in text

@@ -1,0 +1,225 @@
+"""Release README: generated from the written tables, deterministic, figures right, code runs.
+
+Builds the pinned releases in memory from the local mirror of tensorflow/tfhub.dev (env
+TFHUB_MIRROR, else ../shared/tfhub.dev beside the checkout) and skips when it is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tfhub_dataset.annotations import load_publisher_types
+from tfhub_dataset.build import ROOT, load_pins, release_tables
+from tfhub_dataset.package import ReleaseInfo, iter_files, render_release
+from tfhub_dataset.report import info_from_files, is_report_file, render_report
+
+MIRROR = Path(
+    os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
+)
+STUDY_RELEASE = "2022-04-05"
+LATEST_RELEASE = "2024-03-18"
+
+
+def _build(release_id: str) -> tuple[dict[str, bytes], ReleaseInfo]:
+    if not (MIRROR / "commits.json").is_file():
+        pytest.skip(f"no tfhub.dev mirror at {MIRROR} (set TFHUB_MIRROR to a GitHub-shaped mirror)")
+    from tfhub_dataset.sources.local import LocalMirror
+
+    pin = {p.id: p for p in load_pins()}[release_id]
+    snapshot = LocalMirror(MIRROR).snapshot(pin.commit)
+    tables = release_tables(snapshot, load_publisher_types())
+    info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
+    return render_release(tables, info), info
+
+
+@pytest.fixture(scope="module")
+def study() -> tuple[dict[str, bytes], ReleaseInfo, dict[str, bytes]]:
+    files, info = _build(STUDY_RELEASE)
+    return files, info, render_report(files, info)
+
+
+@pytest.fixture(scope="module")
+def latest() -> tuple[dict[str, bytes], ReleaseInfo, dict[str, bytes]]:
+    files, info = _build(LATEST_RELEASE)
+    return files, info, render_report(files, info)
+
+
+def _rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(files[f"data/{name}.csv"].decode("utf-8"), newline="")))
+
+
+def _readme(report: dict[str, bytes]) -> str:
+    return report["README.md"].decode("utf-8")
+
+
+def test_report_files_and_determinism(study):
+    files, info, report = study
+    expected = {
+        "DATA_DICTIONARY.md",
+        "README.md",
+        "figures/models_per_domain.png",
+        "figures/models_per_publisher.png",
+    }
+    if "data/snapshots.csv" in files:  # history tables present: the growth chart too
+        expected.add("figures/growth.png")
+    assert set(report) == expected
+    again = render_report(dict(files), info)
+    assert again == report  # every byte, PNGs included
+    # Report files given back as input are ignored, not read as tables.
+    assert render_report({**files, **report}, info) == report
+
+
+def test_readme_lists_sha256_of_every_file_and_not_its_own(study):
+    files, _, report = study
+    readme = _readme(report)
+    for path, data in files.items():
+        digest = hashlib.sha256(data).hexdigest()
+        assert f"| `{path}` | {len(data):,} | `{digest}` |" in readme, path
+    assert hashlib.sha256(report["README.md"]).hexdigest() not in readme
+    assert "README.md` |" not in readme
+
+
+def test_readme_provenance(study):
+    files, info, report = study
+    readme = _readme(report)
+    assert info.commit in readme
+    assert info.commit_date in readme
+    assert f"python -m tfhub_dataset build --release {info.release_id}" in readme
+    assert "| Dataset version | 1.0.0 (released 2026-11-26) |" in readme
+    assert info_from_files(files) == info
+
+
+def test_readme_figures_match_independent_counts(study):
+    files, _, report = study
+    readme = _readme(report)
+    models = _rows(files, "models")
+    publishers = _rows(files, "publishers")
+    versions = _rows(files, "versions")
+    anomalies = _rows(files, "anomalies")
+
+    assert f"| Models | {len(models):,} |" in readme
+    assert f"| Publishers | {len(publishers):,} |" in readme
+    assert f"| Versioned docs | {len(versions):,} |" in readme
+    for type_, count in Counter(p["type"] for p in publishers).items():
+        assert f"| Publishers: {type_} | {count:,} |" in readme
+    with_models = [int(p["model_count"]) for p in publishers if int(p["model_count"]) > 0]
+    mean, sd = statistics.fmean(with_models), statistics.stdev(with_models)
+    assert (
+        f"| Models per publisher, publishers with models: mean (sd) | {mean:.1f} ({sd:.1f}) |"
+        in readme
+    )
+
+    per_publisher = Counter(m["publisher"] for m in models)
+    handle, top = per_publisher.most_common(1)[0]
+    share = f"{100 * top / len(models):.1f} %"
+    assert re.search(
+        rf"\| 1 \| [^|]+ \| `{re.escape(handle)}` \| \w+ \| {top:,} \| {share} \|", readme
+    )
+
+    primary = Counter(m["domain"] for m in models if m["domain"])
+    anywhere = Counter(d for m in models if m["domains"] for d in m["domains"].split(";"))
+    for domain, count in primary.items():
+        assert re.search(rf"\| {domain} \| {count:,} \| {anywhere[domain]:,} \|", readme), domain
+
+    kinds = Counter(a["kind"] for a in anomalies)
+    for kind, count in kinds.items():
+        assert re.search(rf"\| `{re.escape(kind)}` \| {count:,} \| \d+ \|", readme), kind
+
+    links = [ln for ln in _rows(files, "publisher_links") if ln["kind"] != "icon"]
+    github = {ln["publisher"] for ln in links if ln["link_type"] == "github"}
+    assert re.search(rf"\| `github` \| {len(github)} \|", readme)
+
+
+def test_reproduction_section_only_for_the_study_release(study, latest):
+    assert "## Reproduction of the published figures" in _readme(study[2])
+    assert "## Reproduction of the published figures" not in _readme(latest[2])
+
+
+def test_reproduction_findings(study):
+    files, _, report = study
+    readme = _readme(report)
+    section = readme.split("## Reproduction of the published figures", 1)[1].split("\n## ", 1)[0]
+    models = _rows(files, "models")
+    per_publisher = Counter(m["publisher"] for m in models)
+    # Published figure beside this release's figure and the difference.
+    assert f"| Models | 1,155 | {len(models):,} |" in section
+    assert f"| Models: Google | 575 | {per_publisher['google']:,} |" in section
+    assert f"| Models: TensorFlow | 216 | {per_publisher['tensorflow']:,} |" in section
+    # The difference is located in the two publishers, named with their counts.
+    gap_google = per_publisher["google"] - 575
+    gap_tf = per_publisher["tensorflow"] - 216
+    assert gap_google + gap_tf == len(models) - 1155
+    assert f"Google (+{gap_google}: {per_publisher['google']} here, 575 published)" in section
+    # The published share of Rishit Dagli contradicts the printed count.
+    assert "21 of 1,155 is 1.8 %" in section
+    # The mean over publishers with models, with the two published counts, is reproduced.
+    assert "the published 36.1 and 107.2 are reproduced" in section
+    # Categories: first-listed tasks reproduce 17/10/7/4 and the task that drops is named.
+    assert "| first-listed value only | 17 | 10 | 7 | 4 | 38 | 38 |" in section
+    assert "`audio-paralinguistics`" in section
+    # Shared architectures by family name, and Thorsten.
+    assert (
+        "| Architectures in audio and image | MobileNet, VGG, ResNet | MobileNet, ResNet, VGG |"
+        in section
+    )
+    assert "| Datasets in audio and text | Thorsten | Thorsten |" in section
+    assert "not settled by the data" in section.lower()
+
+
+def test_loading_snippets_run(study, tmp_path, monkeypatch):
+    files, _, report = study
+    for path, data in {**files, **report}.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    snippets = re.findall(r"```python\n(.*?)```", _readme(report), flags=re.S)
+    assert len(snippets) == 3
+    monkeypatch.chdir(tmp_path)
+    for code in snippets:
+        exec(compile(code, "<README snippet>", "exec"), {})
+
+
+def test_growth_chart_when_a_snapshots_table_exists(study):
+    files, info, _ = study
+    schema = (
+        b'{"fields": [{"name": "month", "type": "string"}, '
+        b'{"name": "model_count", "type": "integer"}, '
+        b'{"name": "publisher_count", "type": "integer"}]}'
+    )
+    data = (
+        b"month,model_count,publisher_count\r\n2020-08,624,9\r\n2020-09,629,9\r\n2020-10,725,24\r\n"
+    )
+    report = render_report(
+        {**files, "schemas/snapshots.json": schema, "data/snapshots.csv": data}, info
+    )
+    assert "figures/growth.png" in report
+    assert report["figures/growth.png"].startswith(b"\x89PNG")
+    assert "![Growth over time" in report["README.md"].decode()
+    assert "| History: rows of `snapshots` | 3 |" in report["README.md"].decode()
+
+
+def _committed_releases() -> list[str]:
+    return [p.id for p in load_pins()]
+
+
+@pytest.mark.parametrize("release_id", _committed_releases())
+def test_committed_report_equals_generated(release_id):
+    folder = ROOT / "releases" / release_id
+    if not (folder / "datapackage.json").is_file():
+        pytest.skip(f"releases/{release_id}/ is not committed yet")
+    committed = dict(iter_files(folder))
+    inputs = {p: b for p, b in committed.items() if not is_report_file(p)}
+    generated = render_report(inputs, info_from_files(inputs))
+    for path, data in generated.items():
+        assert committed.get(path) == data, f"releases/{release_id}/{path} differs from the build"
+    stale = sorted(p for p in committed if is_report_file(p) and p not in generated)
+    assert not stale, f"files no longer generated: {stale}"

@@ -1,0 +1,160 @@
+"""Release charts as PNG bytes that are identical on every run.
+
+matplotlib's object API with the Agg canvas (no pyplot, no global state), a fixed size, dpi and
+style, the font file bundled with matplotlib, and PNG metadata reduced to nothing that varies
+(no 'Software' entry, no time stamp).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.dates
+import matplotlib.patches
+import matplotlib.text
+import matplotlib.ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+DPI = 100
+FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+COLORS = {"individual": "#e07b39", "organization": "#3b75af", "unannotated": "#9a9a9a"}
+BAR = "#3b75af"
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "svg.hashsalt": "tfhub-dataset",
+    "path.simplify": False,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+}
+
+
+def _font(size: float = 9, weight: str = "normal") -> FontProperties:
+    return FontProperties(fname=str(FONT_FILE), size=size, weight=weight)
+
+
+def _png(fig: Figure) -> bytes:
+    """Render with the bundled font on every text element, PNG without varying metadata."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # creates every tick label
+    for text in fig.findobj(matplotlib.text.Text):
+        size = text.get_fontsize()
+        weight = text.get_fontweight()
+        text.set_fontproperties(_font(size, weight if isinstance(weight, str) else "normal"))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: str) -> bytes:
+    """Horizontal bars, one per publisher with at least one model: (label, type, models)."""
+    rows = [p for p in publishers if p[2] > 0]
+    rows.sort(key=lambda p: (-p[2], p[0]))
+    height = 1.2 + 0.22 * max(len(rows), 1)
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, height), dpi=DPI)
+        ax = fig.add_subplot()
+        labels = [p[0] for p in rows][::-1]
+        values = [p[2] for p in rows][::-1]
+        colors = [COLORS.get(p[1], COLORS["unannotated"]) for p in rows][::-1]
+        ax.barh(range(len(rows)), values, color=colors, height=0.7)
+        ax.set_yticks(range(len(rows)), labels)
+        ax.set_xscale("log")
+        ax.set_xlim(0.8, max([*values, 1]) * 3)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.grid(axis="y", visible=False)
+        for i, v in enumerate(values):
+            ax.text(v * 1.08, i, f"{v:,}", va="center", fontsize=8)
+        ax.set_xlabel("models (log scale)")
+        ax.set_title(title, loc="left", fontsize=11)
+        types = sorted({p[1] for p in rows})
+        handles = [
+            matplotlib.patches.Patch(color=COLORS.get(t, COLORS["unannotated"])) for t in types
+        ]
+        ax.legend(handles, types, loc="lower right", frameon=False)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -> bytes:
+    """Bars per domain: (domain, models whose primary domain it is, models in it at all)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(7, 3.6), dpi=DPI)
+        ax = fig.add_subplot()
+        xs = range(len(domains))
+        primary = [d[1] for d in domains]
+        anywhere = [d[2] for d in domains]
+        ax.bar([x - 0.2 for x in xs], primary, width=0.4, color=BAR, label="primary domain")
+        ax.bar([x + 0.2 for x in xs], anywhere, width=0.4, color="#9cc3e4", label="any domain")
+        for x, p, a in zip(xs, primary, anywhere, strict=True):
+            ax.text(x - 0.2, p, f"{p:,}", ha="center", va="bottom", fontsize=8)
+            ax.text(x + 0.2, a, f"{a:,}", ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(list(xs), [d[0] for d in domains])
+        ax.grid(axis="x", visible=False)
+        ax.set_ylabel("models")
+        ax.set_ylim(0, max(anywhere + primary + [1]) * 1.15)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.legend(frameon=False)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) < 7:
+        return None
+    try:
+        if len(value) == 7:
+            return dt.date.fromisoformat(value + "-01")
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def growth_png(
+    dates: Sequence[Any], series: Sequence[tuple[str, Sequence[int | None]]], title: str
+) -> bytes:
+    """One small panel per series over time (dates as YYYY-MM or YYYY-MM-DD), shared x axis."""
+    xs = [_as_date(d) for d in dates]
+    keep = [i for i, x in enumerate(xs) if x is not None]
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 1.2 + 1.6 * len(series)), dpi=DPI)
+        axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+        for ax, (label, values) in zip(axes, series, strict=True):
+            pts = [(xs[i], values[i]) for i in keep if values[i] is not None]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], color=BAR, linewidth=1.6)
+            ax.set_ylabel(label)
+            ax.set_ylim(bottom=0)
+            if pts:
+                last = pts[-1]
+                ax.annotate(
+                    f"{last[1]:,}",
+                    last,
+                    textcoords="offset points",
+                    xytext=(4, 0),
+                    va="center",
+                    fontsize=8,
+                )
+        axes[0].set_title(title, loc="left", fontsize=11)
+        locator = matplotlib.dates.AutoDateLocator()
+        axes[-1].xaxis.set_major_locator(locator)
+        axes[-1].xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+        fig.tight_layout()
+        return _png(fig)
