@@ -1,4 +1,4 @@
-"""tfhub-dataset: the TensorFlow Hub model-publisher community as versioned Frictionless data packages."""
+"""tfhub-dataset: the TensorFlow Hub publisher community as versioned Frictionless packages."""
 
 __version__ = "1.0.0"
 

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
 from tfhub_dataset.catalog import build_catalog
+from tfhub_dataset.derived import DerivedCache
+from tfhub_dataset.history import add_history, build_history
 from tfhub_dataset.package import ReleaseInfo, dumps_json, render_release, write_release
 from tfhub_dataset.report import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
@@ -72,14 +74,23 @@ def build_release(
     publisher_types: dict[str, PublisherType] | None = None,
     validate: bool = True,
     progress: Progress = stderr_progress,
+    derived: DerivedCache | None = None,
 ) -> Path:
-    """Build one release into ``out_root/<pin.id>`` (staged, validated, then moved into place)."""
+    """Build one release into ``out_root/<pin.id>`` (staged, validated, then moved into place).
+
+    ``derived`` keeps what the history derives from each month-end snapshot between runs (see
+    derived.py); without it every snapshot is fetched and parsed again.
+    """
     types = publisher_types if publisher_types is not None else load_publisher_types()
     progress(f"[{pin.id}] snapshot {pin.commit[:12]} ({pin.commit_date})")
     snapshot = source.snapshot(pin.commit)
     if snapshot.commit != pin.commit:
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
     tables = release_tables(snapshot, types)
+    if hasattr(source, "list_commits") and hasattr(source, "commit_files"):
+        # A source with commits (GitHub, a mirror) gives the history; a lone snapshot has none.
+        history = build_history(source, pin.commit, pin.as_of, types, progress, derived)
+        add_history(tables, history)
     progress(
         f"[{pin.id}] parsed {len(tables['versions'])} versioned docs, "
         f"{len(tables['models'])} models, {len(tables['publishers'])} publishers, "

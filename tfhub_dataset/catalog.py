@@ -43,8 +43,15 @@ def is_doc_path(path: str) -> bool:
     return path.startswith("assets/") and path.endswith(".md")
 
 
-def build_catalog(snapshot: Snapshot) -> Catalog:
-    """Parse a snapshot. Pure: the same snapshot always gives the same catalog."""
+DocCache = dict[tuple[str, bytes], Doc]
+
+
+def build_catalog(snapshot: Snapshot, doc_cache: DocCache | None = None) -> Catalog:
+    """Parse a snapshot. Pure: the same snapshot always gives the same catalog.
+
+    ``doc_cache`` memoises parsed docs by (path, bytes) across snapshots of one run (most docs
+    do not change from one month to the next); docs are never modified after parsing.
+    """
     paths = sorted(p for p in snapshot.files if p.startswith("assets/"))
     docs = []
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
@@ -52,7 +59,14 @@ def build_catalog(snapshot: Snapshot) -> Catalog:
         if not path.endswith(".md"):
             cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
             continue
-        docs.append(parse_doc(path, snapshot.files[path]))
+        data = snapshot.files[path]
+        if doc_cache is None:
+            docs.append(parse_doc(path, data))
+            continue
+        doc = doc_cache.get((path, data))
+        if doc is None:
+            doc = doc_cache[(path, data)] = parse_doc(path, data)
+        docs.append(doc)
     for doc in docs:
         if doc.kind is None:
             continue
@@ -64,9 +78,8 @@ def build_catalog(snapshot: Snapshot) -> Catalog:
         elif doc.kind == "Collection":
             table, key = cat.collections, doc.handle
         if key in table:
-            doc.note(
-                1, "duplicate-handle", f"{doc.kind} {doc.handle!r} is also in {table[key].path}"
-            )
+            detail = f"{doc.kind} {doc.handle!r} is also in {table[key].path}"
+            cat.anomalies.append(Anomaly(doc.path, 1, "duplicate-handle", detail, doc.handle))
             continue
         table[key] = doc
     cat.vocab = parse_vocabularies(dict(snapshot.files))

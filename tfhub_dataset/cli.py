@@ -20,6 +20,7 @@ from tfhub_dataset.build import (
     root_descriptor,
     stderr_progress,
 )
+from tfhub_dataset.derived import DerivedCache
 from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
 
 DESCRIPTION = """\
@@ -97,6 +98,12 @@ def parser() -> argparse.ArgumentParser:
         "--no-validate",
         action="store_true",
         help="skip frictionless validation (faster; for experiments only)",
+    )
+    out.add_argument(
+        "--no-derived-cache",
+        action="store_true",
+        help="re-read and re-parse every month-end snapshot instead of reusing what earlier runs "
+        "derived from them (kept beside the HTTP cache, keyed by commit and code version)",
     )
     out.add_argument("--quiet", action="store_true", help="no progress messages")
 
@@ -267,10 +274,16 @@ def main(argv: list[str] | None = None) -> int:
                 return _verify(args, source, progress)
         with _source(args) as source:
             built = []
+            derived_dir = args.cache.parent / "derived"
             for pin in _targets(args, source):
                 built.append(
                     build_release(
-                        pin, source, args.out, validate=not args.no_validate, progress=progress
+                        pin,
+                        source,
+                        args.out,
+                        validate=not args.no_validate,
+                        progress=progress,
+                        derived=None if args.no_derived_cache else DerivedCache(derived_dir),
                     )
                 )
         latest = max(load_pins(), key=lambda p: p.as_of)

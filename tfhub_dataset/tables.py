@@ -59,7 +59,9 @@ class _Tags:
             resolved, kinds = resolve(self.vocab, vocabulary, mv.value)
             for kind in kinds:
                 self.anomalies.append(
-                    Anomaly(doc.path, mv.line, kind, f"{mv.raw_key}: {mv.value[:100]!r}", doc.handle)
+                    Anomaly(
+                        doc.path, mv.line, kind, f"{mv.raw_key}: {mv.value[:100]!r}", doc.handle
+                    )
                 )
             for r in resolved:
                 if not r.declared:
@@ -98,7 +100,9 @@ def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tab
     t["models"], bridges = _models(cat, by_model, variant_model, tags, anomalies)
     t.update(bridges)
     t["versions"] = _versions(cat, variant_model, tags)
-    t["collections"], t["collection_members"] = _collections(cat, by_model, variant_model, tags, anomalies)
+    t["collections"], t["collection_members"] = _collections(
+        cat, by_model, variant_model, tags, anomalies
+    )
     t["publishers"] = _publishers(cat, t, publisher_types, anomalies)
     t["publisher_links"] = _publisher_links(cat)
     t["link_types"] = [
@@ -125,12 +129,19 @@ def sorted_rows(name: str, rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: tuple(r[k] for k in keys))
 
 
+# Dates from the repository's history (tfhub_dataset.history.add_history fills them); a release
+# built from a single snapshot has no history and leaves them empty.
+UNDATED_MODEL = {"first_seen": None, "first_seen_commit": None, "last_changed": None}
+UNDATED_PUBLISHER = {"first_seen": None, "first_model_date": None}
+
 # How a format variant's parent-model was matched (versions.parent_resolution).
 PARENT_RESOLUTIONS = ("exact", "model-only", "models-segment-removed", "unresolved")
 Variants = dict[tuple[str, str], tuple[str | None, str | None]]
 
 
-def _resolve_variants(cat: Catalog, by_model: dict[str, list[Doc]], anomalies: list[Anomaly]) -> Variants:
+def _resolve_variants(
+    cat: Catalog, by_model: dict[str, list[Doc]], anomalies: list[Anomaly]
+) -> Variants:
     """(kind, handle) of each Lite/Tfjs/Coral doc -> (model handle, parent resolution).
 
     'exact': the parent names a Module/Placeholder doc; 'model-only': it names a model without a
@@ -224,14 +235,19 @@ def _models(
                 "demo": latest.first("demo"),
                 "interactive_visualizer": latest.first("interactive-visualizer"),
                 "kaggle_status": (
-                    ("deleted" if handle in deleted else "migrated") if cat.moved_to_kaggle else None
+                    ("deleted" if handle in deleted else "migrated")
+                    if cat.moved_to_kaggle
+                    else None
                 ),
                 "source_path": latest.path,
+                **UNDATED_MODEL,
             }
         )
         for table, (key, _, column) in BRIDGES.items():
             for pos, r in enumerate(tags.of(latest, key), start=1):
-                bridges[table].append({"model": handle, "position": pos, column: r.id, "raw": r.raw})
+                bridges[table].append(
+                    {"model": handle, "position": pos, column: r.id, "raw": r.raw}
+                )
     return rows, bridges
 
 
@@ -264,6 +280,7 @@ def _versions(
                 "asset_path": doc.first("asset-path"),
                 "summary": doc.summary or None,
                 "source_path": doc.path,
+                **UNDATED_MODEL,
             }
         )
     return rows
@@ -310,11 +327,22 @@ def _collections(
             resolved += model is not None
             if model is None:
                 anomalies.append(
-                    Anomaly(doc.path, line, "unresolved-collection-member", f"tfhub.dev/{target}", handle)
+                    Anomaly(
+                        doc.path,
+                        line,
+                        "unresolved-collection-member",
+                        f"tfhub.dev/{target}",
+                        handle,
+                    )
                 )
             members.append(
-                {"collection": handle, "position": pos, "target": target, "model": model,
-                 "line": line}
+                {
+                    "collection": handle,
+                    "position": pos,
+                    "target": target,
+                    "model": model,
+                    "line": line,
+                }
             )
         rows.append(
             {
@@ -344,14 +372,24 @@ def _publishers(
         doc = cat.publishers.get(handle)
         if doc is None:
             anomalies.append(
-                Anomaly(f"assets/docs/{handle}/{handle}.md", None, "missing-publisher-doc",
-                        f"models name publisher {handle!r}, which has no doc", handle)
+                Anomaly(
+                    f"assets/docs/{handle}/{handle}.md",
+                    None,
+                    "missing-publisher-doc",
+                    f"models name publisher {handle!r}, which has no doc",
+                    handle,
+                )
             )
         annotation = types.get(handle)
         if annotation is None:
             anomalies.append(
-                Anomaly(doc.path if doc else "build/annotations/publisher_types.csv", None,
-                        "unannotated-publisher", f"{handle!r} has no type annotation", handle)
+                Anomaly(
+                    doc.path if doc else "build/annotations/publisher_types.csv",
+                    None,
+                    "unannotated-publisher",
+                    f"{handle!r} has no type annotation",
+                    handle,
+                )
             )
         rows.append(
             {
@@ -366,6 +404,7 @@ def _publishers(
                 "collection_count": collections[handle],
                 "link_count": sum(1 for ln in doc.links if ln.kind != "icon") if doc else 0,
                 "source_path": doc.path if doc else None,
+                **UNDATED_PUBLISHER,
             }
         )
     return rows
@@ -427,7 +466,12 @@ def _anomalies(anomalies: list[Anomaly]) -> list[Row]:
             continue
         seen.add(key)
         rows.append(
-            {"source_path": a.source_path, "line": a.line or 0, "kind": a.kind,
-             "detail": a.detail, "handle": a.handle}
+            {
+                "source_path": a.source_path,
+                "line": a.line or 0,
+                "kind": a.kind,
+                "detail": a.detail,
+                "handle": a.handle,
+            }
         )
     return rows

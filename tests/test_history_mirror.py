@@ -1,0 +1,135 @@
+"""History of the real tensorflow/tfhub.dev, from the local mirror (skipped without it)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tfhub_dataset.annotations import load_publisher_types
+from tfhub_dataset.build import Pin, load_pins, release_tables
+from tfhub_dataset.history import History, add_history, build_history
+from tfhub_dataset.history_readme import readme_section
+from tfhub_dataset.package import ReleaseInfo, render_release, write_release
+from tfhub_dataset.report import render_report
+from tfhub_dataset.sources.local import LocalMirror
+
+MIRROR = Path(
+    os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
+)
+pytestmark = pytest.mark.skipif(
+    not (MIRROR / "commits.json").is_file(),
+    reason=f"no tfhub.dev mirror at {MIRROR} (set TFHUB_MIRROR to a GitHub-shaped mirror folder)",
+)
+
+FIRST_IMPORT = "e6bdf7372c74fee3c15882f98c36dfaa9ea31acb"
+SIDE_BRANCH_OCTOBER = "08639d86c0a97b54769d8156720c1ec2d2b515ba"
+# Replaying every commit's changed files gives exactly the data paths of all fetched snapshots.
+REPLAY_MISMATCHES = 0
+
+
+def pin(release_id: str) -> Pin:
+    return next(p for p in load_pins() if p.id == release_id)
+
+
+@pytest.fixture(scope="module")
+def mirror() -> LocalMirror:
+    return LocalMirror(MIRROR)
+
+
+@pytest.fixture(scope="module")
+def final(mirror: LocalMirror) -> tuple[Pin, History]:
+    p = pin("2024-03-18")
+    h = build_history(mirror, p.commit, p.as_of, load_publisher_types())
+    print(f"\n[{p.id}] {h.summary()}")
+    return p, h
+
+
+@pytest.fixture(scope="module")
+def study(mirror: LocalMirror) -> tuple[Pin, History]:
+    p = pin("2022-04-05")
+    h = build_history(mirror, p.commit, p.as_of, load_publisher_types())
+    print(f"\n[{p.id}] {h.summary()}")
+    return p, h
+
+
+def test_final_release_series(final: tuple[Pin, History]) -> None:
+    p, h = final
+    snaps = h.tables["snapshots"]
+    assert len(snaps) == 44
+    assert (snaps[0]["month"], snaps[0]["commit"]) == ("2020-08", FIRST_IMPORT)
+    assert (snaps[-1]["month"], snaps[-1]["commit"]) == ("2024-03", p.commit)
+    assert [s["month"] for s in snaps if s["repeated"]] == ["2023-05", "2023-12", "2024-02"]
+    assert [s["commit"] for s in snaps if not s["first_parent"]] == [SIDE_BRANCH_OCTOBER]
+    assert len(h.tables["commits"]) == 623
+    assert sum(not c["first_parent"] for c in h.tables["commits"]) == 4
+    assert sum(c["parent_count"] == 2 for c in h.tables["commits"]) == 4
+    # politeness: one commit list, one details call per commit, the distinct month ends only
+    assert h.calls == Counter(list_commits=1, commit_files=623, snapshot=41)
+    assert len(h.tables["history_anomalies"]) == REPLAY_MISMATCHES
+
+
+def test_study_release_series_ends_at_its_commit(study: tuple[Pin, History]) -> None:
+    p, h = study
+    snaps = h.tables["snapshots"]
+    assert [s["month"] for s in snaps][0::20] == ["2020-08", "2022-04"]
+    assert len(snaps) == 21 and snaps[-1]["commit"] == p.commit
+    assert max(c["date"] for c in h.tables["commits"]) == p.commit_date
+    assert h.calls == Counter(list_commits=1, commit_files=len(h.tables["commits"]), snapshot=21)
+    assert len(h.tables["history_anomalies"]) == REPLAY_MISMATCHES
+
+
+def test_every_model_doc_and_publisher_is_dated(
+    mirror: LocalMirror, final: tuple[Pin, History], study: tuple[Pin, History], tmp_path: Path
+) -> None:
+    types = load_publisher_types()
+    for p, h in (final, study):
+        tables = release_tables(mirror.snapshot(p.commit), types)
+        add_history(tables, h)
+        for name in ("models", "versions", "publishers"):
+            assert all(r["first_seen"] for r in tables[name]), name
+        assert all(r["first_seen_commit"] for r in tables["models"] + tables["versions"])
+        last = h.tables["snapshots"][-1]
+        assert (last["models"], last["versions"], last["publishers"]) == (
+            len(tables["models"]),
+            len(tables["versions"]),
+            len(tables["publishers"]),
+        )
+        info = ReleaseInfo(p.id, p.as_of, p.commit, p.commit_date)
+        files = render_release(tables, info)
+        files.update(render_report(files, info))  # the release README and its growth chart
+        assert "](figures/growth.png)" in files["README.md"].decode()
+        write_release(files, tmp_path / p.id, validate=True)
+
+
+def test_import_dates_are_flagged(final: tuple[Pin, History]) -> None:
+    _, h = final
+    pubs = {r["handle"]: r for r in h.tables["publisher_history"]}
+    assert pubs["google"]["first_seen_commit"] == FIRST_IMPORT
+    assert pubs["google"]["first_seen_imported"]
+    assert pubs["sayakpaul"]["first_seen"].startswith("2020-10-07")  # moved from tensorflow/hub
+    assert pubs["sayakpaul"]["first_seen_imported"]
+    joined_later = [r for r in pubs.values() if not r["first_seen_imported"]]
+    assert joined_later and all(r["first_seen"] > "2020-10-07" for r in joined_later)
+    # the move from assets/g3doc/ to assets/docs/ (2020-10-07) is no change of any doc
+    docs = h.tables["doc_history"]
+    untouched = [r for r in docs if r["modifications"] == 0 and r["interruptions"] == 0]
+    assert all(r["last_changed"] == r["first_seen"] for r in untouched)
+    assert any(r["first_seen_commit"] == FIRST_IMPORT for r in untouched)
+    assert all(r["handle_source"] == "snapshot" for r in docs if r["present"])
+
+
+def test_kaggle_move(final: tuple[Pin, History]) -> None:
+    _, h = final
+    status = Counter(r["kaggle_status"] for r in h.tables["model_history"])
+    assert status["deleted"] > 0 and status["migrated"] > status["deleted"]
+
+
+def test_readme_section(final: tuple[Pin, History]) -> None:
+    _, h = final
+    text = readme_section(h.tables)
+    assert "Months without commits repeat the previous commit: 2023-05, 2023-12, 2024-02." in text
+    assert "e6bdf737, 2020-08-26: initial import" in text and "ef73bcb4, 2020-10-07" in text
+    assert "TF Hub moved to Kaggle Models" in text

@@ -1,0 +1,531 @@
+"""History of tensorflow/tfhub.dev up to a release's as-of commit: a monthly series of snapshots,
+the dates of every doc, model and publisher, and the file events behind them.
+
+Pure over what the source returns (``list_commits``, ``commit_files``, ``snapshot``): it works the
+same over GitHub (through the HTTP cache) and over a local mirror. Politeness: one commit list,
+one commit-details call per commit (its changed files), and a snapshot (tarball) only for the
+distinct month-end commits and the release commit, never one per commit.
+
+Conventions (also in the schemas' descriptions):
+
+- a *month-end commit* is the last commit, by committer date (UTC), reachable from the release
+  commit and dated at or before the end of the month (the end of the as-of day for the last
+  month); a month without commits repeats the previous month's commit (``repeated``);
+- dates are exact to the commit: a doc is *first seen* at the first commit of the release commit's
+  first-parent line (the published branch) where a file holds it; *removed* where the last file
+  holding it went; *last changed* at its last appearance or modification (moves excluded);
+- snapshot counts come from the very parser of releases (:func:`build_catalog`,
+  :func:`build_tables`) run on each month-end snapshot;
+- docs brought in by the initial imports (:data:`IMPORT_COMMITS`) carry the import's date, not
+  their original publication date on tfhub.dev.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.catalog import DocCache, build_catalog
+from tfhub_dataset.derived import DerivedCache
+from tfhub_dataset.history_events import (
+    HANDLE_SOURCES,
+    Change,
+    DocTimeline,
+    Observed,
+    Replay,
+    data_changes,
+    first_parent_line,
+    replay,
+    timelines,
+    topo_order,
+)
+from tfhub_dataset.parse.docs import MODEL_KINDS
+from tfhub_dataset.parse.tags import DOMAINS
+from tfhub_dataset.sources.snapshot import Snapshot
+from tfhub_dataset.tables import build_tables
+
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+Progress = Callable[[str], None]
+
+# Commits that imported docs published on tfhub.dev before this repository existed: their docs'
+# first_seen is the import's date, not the date they were first published.
+IMPORT_COMMITS = {
+    "e6bdf7372c74fee3c15882f98c36dfaa9ea31acb": (
+        "2020-08-26: initial import of the docs kept in Google's repository (assets/g3doc/)"
+    ),
+    "ef73bcb41e7d95f2ef3e2e6873ff4716b87323fd": (
+        "2020-10-07: community publishers' docs moved from https://github.com/tensorflow/hub"
+    ),
+}
+HISTORY_TABLES = (
+    "commits",
+    "events",
+    "snapshots",
+    "doc_history",
+    "model_history",
+    "publisher_history",
+    "history_anomalies",
+)
+SOURCE_METHODS = ("list_commits", "commit_files", "snapshot")
+
+
+class HistorySource(Protocol):
+    def list_commits(self, sha: str) -> list[Any]: ...
+    def commit_files(self, sha: str) -> list[dict[str, Any]]: ...
+    def snapshot(self, sha: str) -> Snapshot: ...
+
+
+@dataclass
+class Parsed:
+    """What history keeps of one fetched snapshot."""
+
+    commit: str
+    paths: frozenset[str]
+    docs: dict[str, Observed]  # every doc path -> (kind, handle) as parsed
+    counts: Row  # the snapshots row's counts
+    kaggle: dict[str, str | None]  # model -> kaggle_status
+
+
+@dataclass
+class History:
+    commit: str
+    as_of: str
+    tables: Tables
+    models: dict[str, Row]  # model handle -> model_history row
+    docs: dict[tuple[str, str], Row]  # (kind, handle) -> doc_history row
+    publishers: dict[str, Row]  # handle -> publisher_history row
+    calls: Counter[str] = field(default_factory=Counter)  # source calls by method
+    requests: int | None = None  # network requests sent (sources that count them)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by step
+
+    def summary(self) -> str:
+        calls = ", ".join(f"{m} {self.calls[m]}" for m in SOURCE_METHODS)
+        sent = "" if self.requests is None else f"; {self.requests} network requests"
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
+        t = self.tables
+        return (
+            f"history: {len(t['commits'])} commits, {len(t['events'])} events, "
+            f"{len(t['snapshots'])} months, {len(t['doc_history'])} docs, "
+            f"{len(t['model_history'])} models, {len(t['history_anomalies'])} anomalies; "
+            f"source calls: {calls}{sent}; {steps}"
+        )
+
+
+class _Counting:
+    """Counts calls to the three source methods (and times them)."""
+
+    def __init__(self, source: HistorySource) -> None:
+        self.source = source
+        self.calls: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.source, name)
+        if name not in SOURCE_METHODS:
+            return method
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.calls[name] += 1
+                self.seconds[name] += time.perf_counter() - start
+
+        return call
+
+
+def _network_requests(source: Any) -> int | None:
+    report = getattr(source, "report", None)
+    total = getattr(report, "total_requests", None)
+    return total if isinstance(total, int) else None
+
+
+def month_ends(
+    refs: list[Any], order: Mapping[str, int], head: str, as_of: str
+) -> list[tuple[str, Any, bool]]:
+    """(month 'YYYY-MM', month-end commit, repeated) from the first commit's month to as_of's.
+
+    The as-of month's commit is ``head``, the release commit (the commit in force on as_of)."""
+    day = dt.date.fromisoformat(as_of)
+    oldest = min(r.date for r in refs)
+    year, month = int(oldest[:4]), int(oldest[5:7])
+    out = []
+    while (year, month) <= (day.year, day.month):
+        label = f"{year:04d}-{month:02d}"
+        nxt = (year + month // 12, month % 12 + 1)
+        end = dt.date(*nxt, 1) - dt.timedelta(days=1)
+        cutoff = f"{min(end, day).isoformat()}T23:59:59Z"
+        if (year, month) == (day.year, day.month):
+            ref = next(r for r in refs if r.sha == head)
+        else:
+            ref = max((r for r in refs if r.date <= cutoff), key=lambda r: (r.date, order[r.sha]))
+        out.append((label, ref, not ref.date.startswith(label)))
+        year, month = nxt
+    return out
+
+
+def parse_snapshot(
+    snapshot: Snapshot,
+    publisher_types: dict[str, PublisherType],
+    doc_cache: DocCache | None = None,
+) -> Parsed:
+    """One snapshot through the release parser: its doc handles and the snapshots row counts."""
+    cat = build_catalog(snapshot, doc_cache)
+    docs: dict[str, Observed] = {d.path: (d.kind, d.handle) for d in cat.docs}
+    t = build_tables(cat, publisher_types)
+    types = Counter(r["type"] for r in t["publishers"])
+    kinds = Counter(r["kind"] for r in t["versions"])
+    domains = Counter(
+        "none" if r["domain"] is None else r["domain"] if r["domain"] in DOMAINS else "other"
+        for r in t["models"]
+    )
+    counts: Row = {
+        "publishers": len(t["publishers"]),
+        "publishers_individual": types["individual"],
+        "publishers_organization": types["organization"],
+        "publishers_unannotated": types["unannotated"],
+        "models": len(t["models"]),
+        "versions": len(t["versions"]),
+        "modules": kinds["Module"],
+        "placeholders": kinds["Placeholder"],
+        "lite": kinds["Lite"],
+        "tfjs": kinds["Tfjs"],
+        "coral": kinds["Coral"],
+        "collections": len(t["collections"]),
+        **{f"models_{d}": domains[d] for d in (*DOMAINS, "other", "none")},
+    }
+    kaggle = {r["handle"]: r["kaggle_status"] for r in t["models"]}
+    return Parsed(snapshot.commit, frozenset(snapshot.files), docs, counts, kaggle)
+
+
+def _to_json(p: Parsed) -> dict[str, Any]:
+    return {
+        "commit": p.commit,
+        "paths": sorted(p.paths),
+        "docs": [[path, kind, handle] for path, (kind, handle) in sorted(p.docs.items())],
+        "counts": p.counts,
+        "kaggle": p.kaggle,
+    }
+
+
+def _from_json(v: dict[str, Any]) -> Parsed:
+    docs = {path: (kind, handle) for path, kind, handle in v["docs"]}
+    return Parsed(v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"])
+
+
+def build_history(
+    source: HistorySource,
+    commit: str,
+    as_of: str,
+    publisher_types: dict[str, PublisherType],
+    progress: Progress | None = None,
+    cache: DerivedCache | None = None,
+) -> History:
+    """The history of the repository up to ``commit`` (the commit in force on ``as_of``).
+
+    With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
+    snapshot whose summary is cached is neither fetched nor parsed again.
+    """
+    dt.date.fromisoformat(as_of)
+    say = progress or (lambda _m: None)
+    src = _Counting(source)
+    sent_before = _network_requests(source)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+
+    refs = list(src.list_commits(commit))
+    by_sha = {r.sha: r for r in refs}
+    if commit not in by_sha:
+        raise ValueError(f"commit {commit} is not among the commits the source lists from it")
+    if by_sha[commit].date > f"{as_of}T23:59:59Z":
+        raise ValueError(f"commit {commit} ({by_sha[commit].date}) is after the as-of day {as_of}")
+    line = first_parent_line(refs, commit)
+    say(f"[history] {len(refs)} commits ({len(line)} on the first-parent line); changed files")
+    changes: dict[str, list[Change]] = {}
+    for n, ref in enumerate(sorted(refs, key=lambda r: (r.date, r.sha)), start=1):
+        changes[ref.sha] = data_changes(src.commit_files(ref.sha))
+        if n % 100 == 0:
+            say(f"[history] changed files of {n}/{len(refs)} commits")
+    timings["commits"] = time.perf_counter() - start
+
+    order = {s: i for i, s in enumerate(topo_order(refs))}
+    months = month_ends(refs, order, commit, as_of)
+    wanted = sorted({ref.sha for _, ref, _ in months} | {commit}, key=lambda s: order[s])
+    say(f"[history] {len(months)} months, {len(wanted)} distinct snapshots to parse")
+    parsed: dict[str, Parsed] = {}
+    fetch = parse = 0.0
+    doc_cache: DocCache = {}
+    types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
+    for n, sha in enumerate(wanted, start=1):
+        key = cache.key("snapshot-summary", sha, types_key) if cache else ""
+        hit = cache.load(key) if cache else None
+        if hit is not None:
+            parsed[sha] = _from_json(hit)
+            say(f"[history] snapshot {n}/{len(wanted)} {sha[:12]}: summary from the cache")
+            continue
+        t0 = time.perf_counter()
+        snap = src.snapshot(sha)
+        t1 = time.perf_counter()
+        if snap.commit != sha:
+            raise ValueError(f"source gave snapshot {snap.commit}, not {sha}")
+        parsed[sha] = parse_snapshot(snap, publisher_types, doc_cache)
+        del snap
+        if cache:
+            cache.save(key, _to_json(parsed[sha]))
+        fetch, parse = fetch + t1 - t0, parse + time.perf_counter() - t1
+        say(f"[history] snapshot {n}/{len(wanted)} {sha[:12]} ({by_sha[sha].date[:10]})")
+    timings["fetch"], timings["parse"] = fetch, parse
+
+    t0 = time.perf_counter()
+    rep = replay(
+        refs,
+        changes,
+        {s: p.docs for s, p in parsed.items()},
+        {s: p.paths for s, p in parsed.items()},
+    )
+    docs, events = timelines(rep, line)
+    hist = _assemble(refs, line, months, parsed, rep, docs, events, commit, as_of, publisher_types)
+    timings["replay"] = time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - start
+    hist.calls, hist.timings = src.calls, timings
+    sent_after = _network_requests(source)
+    if sent_before is not None and sent_after is not None:
+        hist.requests = sent_after - sent_before
+    say(f"[history] {hist.summary()}")
+    return hist
+
+
+def _assemble(
+    refs: list[Any],
+    line: list[str],
+    months: list[tuple[str, Any, bool]],
+    parsed: dict[str, Parsed],
+    rep: Replay,
+    docs: dict[tuple[str, str], DocTimeline],
+    events: dict[str, list[Any]],
+    commit: str,
+    as_of: str,
+    publisher_types: dict[str, PublisherType],
+) -> History:
+    by_sha = {r.sha: r for r in refs}
+    on_line = set(line)
+    date = {s: by_sha[s].date for s in line}
+
+    commits = [
+        {
+            "sha": r.sha,
+            "date": r.date,
+            "message": r.message or None,
+            "parents": " ".join(r.parents) or None,
+            "parent_count": len(r.parents),
+            "first_parent": r.sha in on_line,
+            "data_changes": len(events.get(r.sha, ())),
+            "initial_import": r.sha in IMPORT_COMMITS,
+        }
+        for r in refs
+    ]
+    event_rows = [
+        {
+            "commit": sha,
+            "date": by_sha[sha].date,
+            "path": e.change.path,
+            "status": e.change.status,
+            "previous_path": e.change.previous_path,
+            "first_parent": sha in on_line,
+            "kind": e.kind,
+            "handle": e.handle,
+            "handle_source": e.handle_source,
+            "effect": e.effect,
+        }
+        for sha, infos in events.items()
+        for e in infos
+    ]
+    per_month = Counter(r.date[:7] for r in refs)
+    snapshots = [
+        {
+            "month": month,
+            "commit": ref.sha,
+            "commit_date": ref.date,
+            "repeated": repeated,
+            "first_parent": ref.sha in on_line,
+            "commits": per_month[month],
+            **parsed[ref.sha].counts,
+        }
+        for month, ref, repeated in months
+    ]
+
+    def when(pos: int | None) -> tuple[str | None, str | None]:
+        return (None, None) if pos is None or pos < 0 else (date[line[pos]], line[pos])
+
+    doc_rows: dict[tuple[str, str], Row] = {}
+    for key, tl in docs.items():
+        kind, handle = key
+        first, first_commit = when(tl.first_seen)
+        changed, changed_commit = when(tl.last_changed)
+        removed, removed_commit = when(tl.removed)
+        doc_rows[key] = {
+            "kind": kind,
+            "handle": handle,
+            "publisher": handle.split("/", 1)[0],
+            "model": _model_of(kind, handle),
+            "first_seen": first,
+            "first_seen_commit": first_commit,
+            "first_seen_imported": first_commit in IMPORT_COMMITS,
+            "last_changed": changed,
+            "last_changed_commit": changed_commit,
+            "modifications": tl.modifications,
+            "removed": removed,
+            "removed_commit": removed_commit,
+            "present": tl.present,
+            "interruptions": tl.interruptions,
+            "handle_source": next(
+                (s for s in HANDLE_SOURCES if s in tl.sources), HANDLE_SOURCES[-1]
+            ),
+        }
+
+    release = parsed[commit]
+    model_rows = _spans(
+        ((row["model"], docs[key], row) for key, row in doc_rows.items() if row["model"]), when
+    )
+    for handle, row in model_rows.items():
+        row["kaggle_status"] = release.kaggle.get(handle) if row["present"] else None
+    publisher_rows = _spans(
+        ((row["publisher"], docs[key], row) for key, row in doc_rows.items()), when
+    )
+    for handle, row in publisher_rows.items():
+        models = [m for m in model_rows.values() if m["publisher"] == handle]
+        first_model = min(models, key=lambda m: m["first_seen"], default=None)
+        annotation = publisher_types.get(handle)
+        row.update(
+            type=annotation.type if annotation else "unannotated",
+            first_model=first_model["handle"] if first_model else None,
+            first_model_date=first_model["first_seen"] if first_model else None,
+            models_seen=len(models),
+        )
+    anomalies = [
+        {"commit": a.commit, "path": a.path or None, "kind": a.kind, "detail": a.detail}
+        for a in rep.anomalies
+    ]
+    tables: Tables = {
+        "commits": sorted(commits, key=lambda r: (r["date"], r["sha"])),
+        "events": sorted(event_rows, key=lambda r: (r["date"], r["commit"], r["path"])),
+        "snapshots": snapshots,
+        "doc_history": sorted(doc_rows.values(), key=lambda r: (r["kind"], r["handle"])),
+        "model_history": [_model_row(model_rows[h]) for h in sorted(model_rows)],
+        "publisher_history": [_publisher_row(publisher_rows[h]) for h in sorted(publisher_rows)],
+        "history_anomalies": sorted(
+            anomalies, key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"], r["kind"])
+        ),
+    }
+    return History(
+        commit=commit,
+        as_of=as_of,
+        tables=tables,
+        models=model_rows,
+        docs=doc_rows,
+        publishers=publisher_rows,
+    )
+
+
+def _model_of(kind: str, handle: str) -> str | None:
+    base, _, version = handle.rpartition("/")
+    return base if kind in MODEL_KINDS and base and version.isdigit() else None
+
+
+def _spans(items: Any, when: Callable[[int | None], tuple[str | None, str | None]]) -> dict:
+    """Group doc timelines by a key (model, publisher): first seen, last changed, removed."""
+    groups: dict[str, list[tuple[DocTimeline, Row]]] = {}
+    for key, tl, row in items:
+        groups.setdefault(key, []).append((tl, row))
+    out = {}
+    for key, members in groups.items():
+        tls = [tl for tl, _ in members]
+        present = any(tl.present for tl in tls)
+        first = min(tl.first_seen for tl in tls)
+        changed = max(tl.last_changed for tl in tls)
+        removed = None if present else max(tl.removed for tl in tls if tl.removed is not None)
+        first_date, first_commit = when(first)
+        out[key] = {
+            "handle": key,
+            "publisher": key.split("/", 1)[0],
+            "first_seen": first_date,
+            "first_seen_commit": first_commit,
+            "first_seen_imported": first_commit in IMPORT_COMMITS,
+            "last_changed": when(changed)[0],
+            "last_changed_commit": when(changed)[1],
+            "removed": when(removed)[0],
+            "removed_commit": when(removed)[1],
+            "present": present,
+            "docs_seen": len(tls),
+        }
+    return out
+
+
+MODEL_FIELDS = (
+    "handle", "publisher", "first_seen", "first_seen_commit", "first_seen_imported",
+    "last_changed", "last_changed_commit", "removed", "removed_commit", "present", "docs_seen",
+    "kaggle_status",
+)  # fmt: skip
+PUBLISHER_FIELDS = (
+    "handle", "type", "first_seen", "first_seen_commit", "first_seen_imported", "first_model",
+    "first_model_date", "models_seen", "docs_seen", "removed", "removed_commit", "present",
+)  # fmt: skip
+
+
+def _model_row(row: Row) -> Row:
+    return {k: row[k] for k in MODEL_FIELDS}
+
+
+def _publisher_row(row: Row) -> Row:
+    return {k: row[k] for k in PUBLISHER_FIELDS}
+
+
+def add_history(tables: Tables, history: History) -> None:
+    """Add the history tables to a release's tables and fill the date columns of ``models``,
+    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty)."""
+    clash = set(HISTORY_TABLES) & set(tables)
+    if clash:
+        raise ValueError(f"tables already hold {sorted(clash)}")
+    anomalies = list(history.tables["history_anomalies"])
+    for row in tables.get("models", []):
+        m = history.models.get(row["handle"])
+        row["first_seen"] = m["first_seen"] if m else None
+        row["first_seen_commit"] = m["first_seen_commit"] if m else None
+        row["last_changed"] = m["last_changed"] if m else None
+        if m is None:
+            anomalies.append(_undated(history, row["source_path"], f"model {row['handle']}"))
+    for row in tables.get("versions", []):
+        d = history.docs.get((row["kind"], row["handle"]))
+        row["first_seen"] = d["first_seen"] if d else None
+        row["first_seen_commit"] = d["first_seen_commit"] if d else None
+        row["last_changed"] = d["last_changed"] if d else None
+        if d is None:
+            anomalies.append(
+                _undated(history, row["source_path"], f"{row['kind']} {row['handle']}")
+            )
+    for row in tables.get("publishers", []):
+        p = history.publishers.get(row["handle"])
+        row["first_seen"] = p["first_seen"] if p else None
+        row["first_model_date"] = p["first_model_date"] if p else None
+        if p is None:
+            anomalies.append(
+                _undated(history, row["source_path"] or "", f"publisher {row['handle']}")
+            )
+    tables.update({name: history.tables[name] for name in HISTORY_TABLES})
+    tables["history_anomalies"] = anomalies
+
+
+def _undated(history: History, path: str, what: str) -> Row:
+    return {
+        "commit": history.commit,
+        "path": path,
+        "kind": "undated",
+        "detail": f"{what} is in the release but not in its history",
+    }

@@ -1,0 +1,473 @@
+"""Commit history -> file lives -> doc timelines. Pure: no I/O, no parsing of docs.
+
+The changed files GitHub lists for a commit are its diff against its *first* parent (for a merge
+too). Replaying them from the root commit in topological order therefore gives the data paths of
+every commit exactly, side branches included: the state of a commit is its first parent's state
+with the commit's changes applied. Each added file starts a *life* (a path between its addition
+and its removal); a rename ends one life and starts another.
+
+A life's (kind, handle) comes from the fetched snapshots (the doc's first line, as the parser read
+it); a life no fetched snapshot saw borrows what a snapshot saw at the same path (``assets/g3doc/``
+and ``assets/docs/`` count as one path: the 2020-10-07 move kept relative paths), else it is
+derived from the path by the repository's conventions, and flagged.
+
+A doc's life is tracked by (kind, handle) along the release commit's first-parent line (the
+published branch): it is *present* at a commit when some file holds it there.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tfhub_dataset.sources.snapshot import is_data_path
+
+DocKey = tuple[str, str]  # (kind, handle)
+Observed = tuple[str | None, str | None]  # (kind, handle) as parsed; (None, None): unreadable
+
+# Where an event's (kind, handle) came from (events.handle_source).
+HANDLE_SOURCES = ("snapshot", "snapshot-path", "path")
+# Statuses of GitHub's commit files (REST API), and how the replay reads them.
+ADDING = frozenset({"added", "copied"})
+MODIFYING = frozenset({"modified", "changed"})
+STATUSES = ("added", "removed", "modified", "renamed", "copied", "changed", "unchanged")
+VARIANT_SEGMENTS = {"lite": "Lite", "tfjs": "Tfjs", "coral": "Coral"}
+
+
+class CommitLike(Protocol):
+    sha: str
+    date: str
+    message: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a commit's changed files that touches a data path (before or after)."""
+
+    path: str
+    status: str
+    previous_path: str | None = None
+
+
+def data_changes(files: Iterable[Mapping[str, Any]]) -> list[Change]:
+    """The entries of GitHub's ``files`` list that touch a data path (assets/, tags/, README.md,
+    LICENSE), in the listed order."""
+    out = []
+    for f in files:
+        path, prev = f["filename"], f.get("previous_filename") or None
+        if is_data_path(path) or (prev is not None and is_data_path(prev)):
+            out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None))
+    return out
+
+
+def topo_order(refs: Sequence[CommitLike]) -> list[str]:
+    """SHAs, parents before children; among ready commits, oldest committer date first."""
+    by_sha = {r.sha: r for r in refs}
+    children: dict[str, list[str]] = {s: [] for s in by_sha}
+    waiting = {}
+    for r in refs:
+        known = [p for p in r.parents if p in by_sha]
+        waiting[r.sha] = len(set(known))
+        for p in set(known):
+            children[p].append(r.sha)
+    heap = [(by_sha[s].date, s) for s, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, s = heapq.heappop(heap)
+        order.append(s)
+        for c in children[s]:
+            waiting[c] -= 1
+            if waiting[c] == 0:
+                heapq.heappush(heap, (by_sha[c].date, c))
+    if len(order) != len(by_sha):
+        raise ValueError("the commit graph has a cycle")
+    return order
+
+
+def first_parent_line(refs: Sequence[CommitLike], head: str) -> list[str]:
+    """The first-parent line from ``head`` back to the root, oldest first."""
+    by_sha = {r.sha: r for r in refs}
+    line, sha = [], head
+    while sha in by_sha and sha not in line:
+        line.append(sha)
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else ""
+    return line[::-1]
+
+
+@dataclass
+class Life:
+    id: int
+    path: str
+    start: str  # commit that added the file
+    end: str | None = None  # commit that removed it (on some branch), if any
+
+
+@dataclass(frozen=True)
+class Op:
+    """One change as replayed: which life it ended, started or touched."""
+
+    change: Change
+    ended: int | None = None  # life ended (removed, renamed away, replaced)
+    started: int | None = None  # life started (added, renamed or copied here)
+    touched: int | None = None  # life modified
+
+
+@dataclass(frozen=True)
+class ReplayAnomaly:
+    commit: str
+    path: str
+    kind: str
+    detail: str
+
+
+@dataclass
+class Replay:
+    order: list[str]  # topological order of every commit
+    index: dict[str, int]  # sha -> position in order
+    lives: dict[int, Life]
+    ops: dict[str, list[Op]]  # sha -> replayed changes of data paths
+    observed: dict[int, list[tuple[int, Observed]]]  # life -> (topo index, doc) per snapshot
+    path_observed: dict[str, list[tuple[int, Observed]]]  # normalized path -> same
+    anomalies: list[ReplayAnomaly]
+    checked: dict[str, tuple[int, int]]  # snapshot sha -> (missing from replay, extra in replay)
+
+    def key_of(self, life: int, at: int) -> tuple[Observed, str | None]:
+        """(kind, handle) of a life at topological index ``at`` and where it came from."""
+        obs = self.observed.get(life)
+        if obs:
+            later = [o for o in obs if o[0] >= at]
+            return (later[0] if later else obs[-1])[1], "snapshot"
+        path = self.lives[life].path
+        near = self.path_observed.get(normalized_path(path))
+        if near:
+            best = min(near, key=lambda o: (abs(o[0] - at), -o[0]))
+            return best[1], "snapshot-path"
+        if path.startswith("assets/") and path.endswith(".md"):
+            return handle_from_path(path), "path"
+        return (None, None), None
+
+
+def normalized_path(path: str) -> str:
+    """A doc's path with the pre-2020-10-07 folder assets/g3doc/ read as assets/docs/."""
+    return (
+        "assets/docs/" + path[len("assets/g3doc/") :] if path.startswith("assets/g3doc/") else path
+    )
+
+
+def handle_from_path(path: str) -> Observed:
+    """(kind, handle) a doc at ``path`` would have by the repository's conventions.
+
+    ``assets/docs/<p>/<p>.md`` is Publisher ``<p>``; ``<p>/collections/<name>/<v>.md`` a Collection;
+    otherwise a Module ``<p>/<name>/<v>`` (a ``models/`` segment after the publisher dropped), or a
+    Lite/Tfjs/Coral doc when the folder holding the version file is ``lite``/``tfjs``/``coral``
+    (that folder dropped from the handle). Placeholders cannot be told from Modules by path.
+    """
+    parts = path.split("/")[2:]
+    if len(parts) < 2 or not parts[-1].endswith(".md"):
+        return None, None
+    parts[-1] = parts[-1][: -len(".md")]
+    pub, rest = parts[0], parts[1:]
+    if rest == [pub]:
+        return "Publisher", pub
+    if rest[0] == "collections" and len(rest) > 1:
+        return "Collection", "/".join([pub, *rest[1:]])
+    if rest[0] == "models" and len(rest) > 1:
+        rest = rest[1:]
+    kind = "Module"
+    if len(rest) >= 3 and rest[-2] in VARIANT_SEGMENTS:
+        kind = VARIANT_SEGMENTS[rest[-2]]
+        rest = [*rest[:-2], rest[-1]]
+    return kind, "/".join([pub, *rest])
+
+
+def replay(
+    refs: Sequence[CommitLike],
+    changes: Mapping[str, Sequence[Change]],
+    snapshots: Mapping[str, Mapping[str, Observed]],
+    snapshot_paths: Mapping[str, frozenset[str]],
+) -> Replay:
+    """Replay every commit's changes; check the data paths of each fetched snapshot.
+
+    ``snapshots`` maps a fetched commit to its docs (path -> (kind, handle)); ``snapshot_paths``
+    to all its data paths. A path the replay and the snapshot disagree on becomes an anomaly.
+    """
+    by_sha = {r.sha: r for r in refs}
+    order = topo_order(refs)
+    index = {s: i for i, s in enumerate(order)}
+    remaining = Counter(by_sha[s].parents[0] for s in order if by_sha[s].parents)
+    states: dict[str, dict[str, int]] = {}
+    lives: dict[int, Life] = {}
+    ops: dict[str, list[Op]] = {}
+    anomalies: list[ReplayAnomaly] = []
+    observed: dict[int, list[tuple[int, Observed]]] = {}
+    path_observed: dict[str, list[tuple[int, Observed]]] = {}
+    checked: dict[str, tuple[int, int]] = {}
+
+    def new_life(path: str, sha: str) -> int:
+        life = Life(len(lives) + 1, path, sha)
+        lives[life.id] = life
+        return life.id
+
+    for sha in order:
+        ref = by_sha[sha]
+        parent = ref.parents[0] if ref.parents else None
+        if parent is not None and parent not in states:
+            anomalies.append(
+                ReplayAnomaly(sha, "", "replay-unknown-parent", f"parent {parent} is not listed")
+            )
+        state = dict(states.get(parent, {})) if parent else {}
+        if parent is not None and parent in remaining:
+            remaining[parent] -= 1
+            if remaining[parent] == 0:
+                states.pop(parent, None)
+        replayed: list[Op] = []
+        for ch in changes.get(sha, ()):
+            replayed.append(_apply(ch, sha, state, new_life, lives, anomalies))
+        ops[sha] = replayed
+        if remaining.get(sha, 0) > 0:
+            states[sha] = state
+        if sha in snapshot_paths:
+            _check(sha, state, snapshot_paths[sha], anomalies, checked)
+            for path, doc in snapshots.get(sha, {}).items():
+                if path in state:
+                    observed.setdefault(state[path], []).append((index[sha], doc))
+                path_observed.setdefault(normalized_path(path), []).append((index[sha], doc))
+    for lst in (*observed.values(), *path_observed.values()):
+        lst.sort(key=lambda o: o[0])
+    for life, obs in sorted(observed.items()):
+        docs = sorted({o[1] for o in obs}, key=str)
+        if len(docs) > 1:
+            first = lives[life]
+            anomalies.append(
+                ReplayAnomaly(
+                    first.start,
+                    first.path,
+                    "handle-changed",
+                    "one file held " + " then ".join(f"{k} {h}" for k, h in docs),
+                )
+            )
+    return Replay(order, index, lives, ops, observed, path_observed, anomalies, checked)
+
+
+def _apply(
+    ch: Change,
+    sha: str,
+    state: dict[str, int],
+    new_life: Any,
+    lives: dict[int, Life],
+    anomalies: list[ReplayAnomaly],
+) -> Op:
+    def end(path: str, kind: str) -> int | None:
+        life = state.pop(path, None)
+        if life is None:
+            anomalies.append(ReplayAnomaly(sha, path, kind, f"{ch.status} {path}: not present"))
+            return None
+        lives[life].end = sha
+        return life
+
+    path, status = ch.path, ch.status
+    if status == "renamed":
+        ended = started = None
+        if ch.previous_path and is_data_path(ch.previous_path):
+            ended = end(ch.previous_path, "replay-removed-missing")
+        if is_data_path(path):
+            if path in state:
+                anomalies.append(
+                    ReplayAnomaly(
+                        sha, path, "replay-added-existing", f"renamed onto {path}, already present"
+                    )
+                )
+                lives[state[path]].end = sha
+            started = state[path] = new_life(path, sha)
+        return Op(ch, ended=ended, started=started)
+    if not is_data_path(path):
+        return Op(ch)
+    if status in ADDING:
+        ended = None
+        if path in state:
+            anomalies.append(
+                ReplayAnomaly(
+                    sha, path, "replay-added-existing", f"{status} {path}: already present"
+                )
+            )
+            ended = state[path]
+            lives[ended].end = sha
+        state[path] = new_life(path, sha)
+        return Op(ch, ended=ended, started=state[path])
+    if status == "removed":
+        return Op(ch, ended=end(path, "replay-removed-missing"))
+    if status in MODIFYING:
+        if path not in state:
+            anomalies.append(
+                ReplayAnomaly(
+                    sha, path, "replay-modified-missing", f"{status} {path}: not present; added"
+                )
+            )
+            state[path] = new_life(path, sha)
+            return Op(ch, started=state[path])
+        return Op(ch, touched=state[path])
+    if status == "unchanged":
+        return Op(ch)
+    anomalies.append(ReplayAnomaly(sha, path, "replay-unknown-status", f"status {status!r}"))
+    return Op(ch)
+
+
+def _check(
+    sha: str,
+    state: Mapping[str, int],
+    paths: frozenset[str],
+    anomalies: list[ReplayAnomaly],
+    checked: dict[str, tuple[int, int]],
+) -> None:
+    replayed = set(state)
+    missing, extra = sorted(paths - replayed), sorted(replayed - paths)
+    checked[sha] = (len(missing), len(extra))
+    for p in missing:
+        anomalies.append(
+            ReplayAnomaly(sha, p, "replay-missing", "in the snapshot, not in the replayed changes")
+        )
+    for p in extra:
+        anomalies.append(
+            ReplayAnomaly(sha, p, "replay-extra", "in the replayed changes, not in the snapshot")
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Timelines along the first-parent line
+
+
+@dataclass
+class DocTimeline:
+    """One (kind, handle) along the first-parent line; indices are positions on that line."""
+
+    key: DocKey
+    first_seen: int = -1
+    last_changed: int = -1
+    removed: int | None = None
+    modifications: int = 0
+    interruptions: int = 0  # times it disappeared and came back later
+    intervals: list[list[int | None]] = field(default_factory=list)  # [start, end or None]
+    sources: set[str] = field(default_factory=set)  # handle sources of the files that held it
+
+    @property
+    def present(self) -> bool:
+        return bool(self.intervals) and self.intervals[-1][1] is None
+
+
+@dataclass
+class EventInfo:
+    """What the replay says about one change of one commit (an events row, less the commit)."""
+
+    change: Change
+    kind: str | None
+    handle: str | None
+    handle_source: str | None
+    effect: str | None  # added/removed/modified/moved on the first-parent line, else None
+
+
+def timelines(
+    rep: Replay, line: Sequence[str]
+) -> tuple[dict[DocKey, DocTimeline], dict[str, list[EventInfo]]]:
+    """Walk the first-parent line: every doc's timeline, and every commit's events.
+
+    On the line, each commit's changes are exactly the line's changes (first-parent diffs), so a
+    doc is present after a commit when some file of the line's state holds it. Effects: *added*
+    (the doc became present), *removed* (it stopped being present), *modified* (a file of a doc
+    that stays present was modified), *moved* (a file of a doc that stays present was added,
+    renamed or removed: the doc also sits elsewhere; file lists carry no content, so a move that
+    also edited the doc counts as a move).
+    """
+    on_line = set(line)
+    docs: dict[DocKey, DocTimeline] = {}
+    events: dict[str, list[EventInfo]] = {}
+    for sha in rep.order:
+        if sha not in on_line:
+            events[sha] = [_info(rep, op, rep.index[sha]) for op in rep.ops[sha]]
+    holder: dict[str, DocKey | None] = {}  # path -> doc it holds, on the line
+    count: Counter[DocKey] = Counter()
+    for pos, sha in enumerate(line):
+        at = rep.index[sha]
+        before: dict[DocKey, int] = {}
+        modified: set[DocKey] = set()
+        keyed: list[tuple[Op, DocKey | None]] = []
+
+        for op in rep.ops[sha]:
+            key: DocKey | None = None
+            if op.ended is not None:
+                key = holder.pop(op.change.previous_path or op.change.path, None)
+                _take(count, before, key, -1)
+            if op.started is not None:
+                key = _doc_key(rep, op.started, at)
+                holder[op.change.path] = key
+                _take(count, before, key, +1)
+            if op.touched is not None:
+                key = _doc_key(rep, op.touched, at)
+                old = holder.get(op.change.path)
+                if key != old:
+                    _take(count, before, old, -1)
+                    _take(count, before, key, +1)
+                    holder[op.change.path] = key
+                if key is not None:
+                    modified.add(key)
+            keyed.append((op, key))
+        status: dict[DocKey, str] = {}
+        for key, n in before.items():
+            was, now = n > 0, count[key] > 0
+            tl = docs.setdefault(key, DocTimeline(key))
+            if not was and now:
+                status[key] = "added"
+                if tl.first_seen < 0:
+                    tl.first_seen = pos
+                else:
+                    tl.interruptions += 1
+                tl.removed = None
+                tl.last_changed = pos
+                tl.intervals.append([pos, None])
+            elif was and not now:
+                status[key] = "removed"
+                tl.removed = pos
+                tl.intervals[-1][1] = pos
+        for key in modified:
+            if key not in status and count[key] > 0:
+                docs[key].last_changed = pos
+                docs[key].modifications += 1
+        infos = []
+        for op, key in keyed:
+            info = _info(rep, op, at)
+            if key is not None:
+                info.kind, info.handle = key
+                if info.handle_source:
+                    docs.setdefault(key, DocTimeline(key)).sources.add(info.handle_source)
+                info.effect = status.get(key) or ("modified" if op.touched is not None else "moved")
+            infos.append(info)
+        events[sha] = infos
+    return {k: v for k, v in docs.items() if v.first_seen >= 0}, events
+
+
+def _take(count: Counter[DocKey], before: dict[DocKey, int], key: DocKey | None, n: int) -> None:
+    """Count one more (or one less) file holding ``key``; remember the count before the commit."""
+    if key is None:
+        return
+    before.setdefault(key, count[key])
+    count[key] += n
+
+
+def _doc_key(rep: Replay, life: int, at: int) -> DocKey | None:
+    (kind, handle), _ = rep.key_of(life, at)
+    return (kind, handle) if kind is not None and handle is not None else None
+
+
+def _info(rep: Replay, op: Op, at: int) -> EventInfo:
+    life = op.started if op.started is not None else op.touched
+    if life is None:
+        life, at = op.ended, at - 1
+    if life is None:
+        return EventInfo(op.change, None, None, None, None)
+    (kind, handle), source = rep.key_of(life, at)
+    return EventInfo(op.change, kind, handle, source, None)
