@@ -18,6 +18,7 @@ GROWTH = (
     ["2020-08", "2020-09", "2021-01", "2022-04"],
     [("models", [624, 629, 801, 1195]), ("publishers", [9, 9, 26, None])],
 )
+SHADE = ["2020-08", "2020-10"]  # the import months
 
 
 def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
@@ -39,13 +40,25 @@ def _renders():
         models_per_publisher_png(PUBLISHERS, "Models per publisher"),
         models_per_domain_png(DOMAINS, "Models per domain"),
         growth_png(*GROWTH, "Growth"),
+        growth_png(*GROWTH, "Growth", shade=SHADE, shade_label="import months"),
     ]
 
 
 def test_charts_are_byte_identical_across_renders():
     first, second = _renders(), _renders()
     assert first == second
-    assert len(set(first)) == 3  # three different pictures
+    assert len(set(first)) == 4  # four different pictures (the growth chart shaded or not)
+
+
+def test_growth_shading_is_drawn_and_independent_of_order_and_repeats():
+    plain = growth_png(*GROWTH, "Growth")
+    shaded = growth_png(*GROWTH, "Growth", shade=SHADE, shade_label="import months")
+    assert shaded != plain
+    again = growth_png(
+        *GROWTH, "Growth", shade=[*SHADE[::-1], SHADE[0]], shade_label="import months"
+    )
+    assert again == shaded
+    assert growth_png(*GROWTH, "Growth", shade=["not a month"], shade_label="x") == plain
 
 
 def test_png_has_no_varying_metadata():

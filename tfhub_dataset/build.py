@@ -98,9 +98,16 @@ def build_release(
     )
     info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
     files = render_release(tables, info)
-    files.update(render_report(files, info))  # README.md, DATA_DICTIONARY.md, figures/*.png
     dest = out_root / pin.id
-    write_release(files, dest, validate=validate, progress=progress)
+    write_release(
+        files,
+        dest,
+        validate=validate,
+        progress=progress,
+        # README.md, DATA_DICTIONARY.md and figures/ are rendered from the written tables while
+        # the package is validated.
+        derived_files=lambda: render_report(files, info),
+    )
     progress(f"[{pin.id}] written to {dest}")
     return dest
 

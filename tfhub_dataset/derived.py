@@ -63,7 +63,7 @@ class DerivedCache:
     def save(self, key: str, value: Any) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._prune()
-        data = gzip.compress(json.dumps(value, sort_keys=True).encode(), mtime=0)
+        data = gzip.compress(json.dumps(value).encode(), mtime=0)
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

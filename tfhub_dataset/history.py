@@ -235,6 +235,12 @@ def build_history(
     """
     dt.date.fromisoformat(as_of)
     say = progress or (lambda _m: None)
+    types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
+    history_key = cache.key("history", commit, as_of, types_key) if cache else ""
+    cached = cache.load(history_key) if cache else None
+    if cached is not None:
+        say(f"[history] up to {commit[:12]}: from the derived cache (no source call)")
+        return _history_from_json(commit, as_of, cached)
     src = _Counting(source)
     sent_before = _network_requests(source)
     timings: dict[str, float] = {}
@@ -262,7 +268,6 @@ def build_history(
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
     doc_cache: DocCache = {}
-    types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
     for n, sha in enumerate(wanted, start=1):
         key = cache.key("snapshot-summary", sha, types_key) if cache else ""
         hit = cache.load(key) if cache else None
@@ -299,7 +304,23 @@ def build_history(
     if sent_before is not None and sent_after is not None:
         hist.requests = sent_after - sent_before
     say(f"[history] {hist.summary()}")
+    if cache:
+        cache.save(history_key, _history_to_json(hist))
     return hist
+
+
+def _history_to_json(h: History) -> dict[str, Any]:
+    return {
+        "tables": h.tables,
+        "models": h.models,
+        "docs": [[kind, handle, row] for (kind, handle), row in h.docs.items()],
+        "publishers": h.publishers,
+    }
+
+
+def _history_from_json(commit: str, as_of: str, v: dict[str, Any]) -> History:
+    docs = {(kind, handle): row for kind, handle, row in v["docs"]}
+    return History(commit, as_of, v["tables"], v["models"], docs, v["publishers"])
 
 
 def _assemble(

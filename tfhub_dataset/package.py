@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -261,30 +262,57 @@ def compare_parquet(path: Path) -> list[str]:
     return errors
 
 
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    for rel, data in sorted(files.items()):
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _validate_meanwhile(
+    path: Path, meanwhile: Callable[[], dict[str, bytes]] | None
+) -> tuple[list[str], dict[str, bytes]]:
+    """Validate ``path`` while ``meanwhile`` runs. Validation is pure-Python and CPU-bound, so on
+    a POSIX machine it runs in a forked child and the other core renders the report."""
+    if meanwhile is None:
+        return validate_package(path), {}
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: one after the other
+        return validate_package(path), meanwhile()
+    with ctx.Pool(1) as pool:
+        pending = pool.apply_async(validate_package, (path,))
+        extra = meanwhile()
+        return pending.get(), extra
+
+
 def write_release(
     files: dict[str, bytes],
     dest: Path,
     *,
     validate: bool = True,
     progress: Callable[[str], None] | None = None,
+    derived_files: Callable[[], dict[str, bytes]] | None = None,
 ) -> None:
     """Write ``files`` to a staging folder beside ``dest``, validate, then swap it into place.
 
-    The previous release at ``dest`` stays untouched until the new one has passed validation;
-    the swap itself is two renames on the same file system.
+    ``derived_files`` renders files that are not resources (README, figures) from ``files``; it
+    runs while the package is validated. The previous release at ``dest`` stays untouched until
+    the new one has passed validation; the swap itself is two renames on the same file system.
     """
     dest = dest.resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
+    recover(dest)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{dest.name}-", dir=dest.parent))
     try:
-        for rel, data in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if validate:
+        _write(staging, files)
+        if not validate:
+            _write(staging, derived_files() if derived_files else {})
+        else:
             if progress:
                 progress(f"validating {dest.name} with frictionless (foreign keys included)")
-            errors = validate_package(staging / "datapackage.json")
+            errors, extra = _validate_meanwhile(staging / "datapackage.json", derived_files)
+            _write(staging, extra)
             if errors:
                 shown = "\n  ".join(errors[:20])
                 raise ReleaseInvalid(
@@ -301,6 +329,16 @@ def write_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def recover(dest: Path) -> None:
+    """Clean up after a build that was killed: restore the previous release if it was killed
+    between the two renames of the swap, and remove its staging and old folders."""
+    olds = sorted(dest.parent.glob(f".old-{dest.name}-*"))
+    if not dest.exists() and olds:
+        olds.pop().rename(dest)
+    for leftover in [*olds, *dest.parent.glob(f".staging-{dest.name}-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def iter_files(folder: Path) -> Iterable[tuple[str, bytes]]:

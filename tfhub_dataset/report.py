@@ -15,13 +15,16 @@ from typing import Any
 
 from tfhub_dataset import PROJECT_URL, __version__
 from tfhub_dataset.dictionary import render_dictionary
+from tfhub_dataset.history import HISTORY_TABLES, IMPORT_COMMITS
 from tfhub_dataset.package import ReleaseInfo
 from tfhub_dataset.parse.anomaly import ANOMALY_KINDS
 from tfhub_dataset.published import STUDY_SHORT, STUDY_TITLE
 from tfhub_dataset.report_charts import growth_png, models_per_domain_png, models_per_publisher_png
-from tfhub_dataset.report_facts import VARIANT_KINDS, Facts
+from tfhub_dataset.report_facts import VARIANT_KINDS, Facts, HistoryFacts
 from tfhub_dataset.report_reproduction import reproduction_section
 from tfhub_dataset.report_tables import (
+    Release,
+    Row,
     dec,
     md_escape,
     n,
@@ -42,9 +45,9 @@ DATASET_TITLE = "tfhub-dataset: the TensorFlow Hub model-publisher community"
 # The dataset version's release date, as in CITATION.cff's date-released (a test keeps them equal).
 DATASET_RELEASED = "2026-11-26"
 TOP_N = 10
-HISTORY_TABLES = ("snapshots", "commits", "events")
 GROWTH_SERIES = ("models", "versions", "publishers", "collections")  # snapshots columns drawn
 GROWTH_LABELS = {"versions": "versioned docs"}
+GROWTH_SHADE_LABEL = "import months ({}): docs dated by the import, not their publication"
 TOP_TAGS = 15
 FORMAT_NAMES = {
     "saved_model_2": "SavedModel (TF2)",
@@ -94,16 +97,18 @@ def render_report(files: Mapping[str, bytes], info: ReleaseInfo) -> dict[str, by
 
 
 def _snapshot_series(facts: Facts) -> tuple[list[Any], list[tuple[str, list[Any]]]] | None:
-    """Dates and count series of a history table ``snapshots`` (one row per month), if present."""
+    """Months and count series of a history table ``snapshots`` (one row per month), if present.
+
+    The x axis is the month (``snapshots.month``), never the commit date: a month without commits
+    repeats the previous month's commit, and so its commit date."""
     rows = facts.r.get("snapshots")
     if not rows:
         return None
     fields = facts.r.schemas["snapshots"]["fields"]
+    names = [f["name"] for f in fields]
     date_field = next(
-        (f["name"] for f in fields if f["type"] in ("date", "datetime")),
-        next(
-            (f["name"] for f in fields if f["name"] in ("month", "date", "as_of", "period")), None
-        ),
+        (c for c in ("month", "period", "date", "as_of") if c in names),
+        next((f["name"] for f in fields if f["type"] in ("date", "datetime")), None),
     )
     if date_field is None:
         return None
@@ -135,7 +140,13 @@ def _figures(facts: Facts, info: ReleaseInfo) -> dict[str, bytes]:
     history = _snapshot_series(facts)
     if history is not None:
         dates, series = history
-        out[f"{FIGURES_DIR}/growth.png"] = growth_png(dates, series, "Growth over time (snapshots)")
+        out[f"{FIGURES_DIR}/growth.png"] = growth_png(
+            dates,
+            series,
+            "Growth over time (monthly snapshots)",
+            shade=facts.history.import_months,
+            shade_label=GROWTH_SHADE_LABEL.format(", ".join(facts.history.import_months)),
+        )
     return out
 
 
@@ -155,6 +166,11 @@ def _readme(facts: Facts, files: Mapping[str, bytes], info: ReleaseInfo, figures
         ("Fine-tunable models", _fine_tunable(facts)),
         ("Architectures and datasets", _architectures_datasets(facts)),
         ("Data quality", _quality(facts)),
+    ]
+    history = history_section(facts.r)
+    if history:
+        sections.append(("History", history))
+    sections += [
         ("Charts", _charts(figures)),
     ]
     repro = reproduction_section(facts, info)
@@ -613,11 +629,301 @@ def _quality(facts: Facts) -> list[str]:
     return lines
 
 
+# --- History (the history tables, when the release holds them) ----------------------------------
+
+SNAPSHOT_MEASURES = {
+    "publishers": "Publishers",
+    "publishers_individual": "Publishers: individual",
+    "publishers_organization": "Publishers: organization",
+    "publishers_unannotated": "Publishers: unannotated",
+    "models": "Models",
+    "versions": "Versioned docs",
+    "modules": "Versioned docs: Module",
+    "placeholders": "Versioned docs: Placeholder",
+    "lite": "Versioned docs: Lite",
+    "tfjs": "Versioned docs: Tfjs",
+    "coral": "Versioned docs: Coral",
+    "collections": "Collections",
+    "models_image": "Models: image domain",
+    "models_text": "Models: text domain",
+    "models_audio": "Models: audio domain",
+    "models_video": "Models: video domain",
+    "models_other": "Models: other domain",
+    "models_none": "Models: no domain",
+}
+GROWTH_COLUMNS = (
+    ("publishers", "Publishers"),
+    ("models", "Models"),
+    ("versions", "Versioned docs"),
+    ("collections", "Collections"),
+)
+IMPORT_FLAG = "(import)"
+
+
+def _signed(value: int) -> str:
+    return f"{value:+,}" if value else "0"
+
+
+def _day(value: str | None) -> str:
+    return value[:10] if value else ""
+
+
+def _import_label(commit: Row) -> str:
+    """'e6bdf737, 2020-08-26: initial import of ...' (the description kept in history.py)."""
+    text = IMPORT_COMMITS.get(commit["sha"]) or f"{commit['date'][:10]}: {commit['message'] or ''}"
+    return f"{commit['sha'][:8]}, {text.rstrip(': ')}"
+
+
+def history_section(release: Release) -> list[str]:
+    """The README's History section (Markdown lines, without its heading), from the history
+    tables as written (``snapshots`` required; ``commits``, ``events``, ``doc_history``,
+    ``model_history``, ``publisher_history``, ``history_anomalies`` used when present). Empty when
+    the release holds no history, as a release built from a single snapshot."""
+    h = HistoryFacts(release)
+    if not h.present:
+        return []
+    snaps = h.snapshots
+    first, last = snaps[0], snaps[-1]
+    docs, models = h.rows("doc_history"), h.rows("model_history")
+    pubs, anomalies = h.rows("publisher_history"), h.rows("history_anomalies")
+    lines = [
+        f"The repository's history up to this release's commit: {n(len(h.rows('commits')))} "
+        f"commits, {n(len(h.rows('events')))} file events, {n(len(snaps))} monthly snapshots "
+        f"({first['month']} to {last['month']}), {n(len(docs))} docs ever seen "
+        f"({n(sum(not r['present'] for r in docs))} removed), {n(len(models))} models, "
+        f"{n(len(pubs))} publishers. Tables: `snapshots` (one row per month), `doc_history`, "
+        "`model_history`, `publisher_history` (first seen, last changed, removed, exact to the "
+        "commit), `events` (every changed data file of every commit), `commits`, "
+        f"`history_anomalies` ({n(len(anomalies))} rows). The growth chart "
+        f"([`{FIGURES_DIR}/growth.png`]({FIGURES_DIR}/growth.png)) draws `snapshots` by month; "
+        "its shaded months hold the initial imports.",
+        "",
+    ]
+    lines += _history_first_last(first, last)
+    lines += _history_growth(h)
+    if models or pubs:
+        lines += _history_per_year(h)
+    if pubs:
+        lines += _history_publishers(h)
+    lines += _history_caveats(h)
+    lines += _history_anomalies(anomalies)
+    return lines
+
+
+def _history_first_last(first: Row, last: Row) -> list[str]:
+    measures = [(c, label) for c, label in SNAPSHOT_MEASURES.items() if c in first]
+    rows = [
+        [
+            "Month-end commit",
+            f"`{first['commit'][:8]}` ({_day(first['commit_date'])})",
+            f"`{last['commit'][:8]}` ({_day(last['commit_date'])})",
+            "",
+        ],
+        *[
+            [label, n(first[c]), n(last[c]), _signed(last[c] - first[c])]
+            for c, label in measures
+            if first[c] is not None and last[c] is not None
+        ],
+    ]
+    lines = ["**First and last month** (`snapshots`, first and last row):", ""]
+    lines += table(
+        ["", f"First month: {first['month']}", f"Last month: {last['month']}", "Change"],
+        rows,
+        "lrrr",
+    )
+    return [*lines, ""]
+
+
+def _history_growth(h: HistoryFacts) -> list[str]:
+    columns = [(c, label) for c, label in GROWTH_COLUMNS if c in h.snapshots[0]]
+    rows = [
+        [label, s["month"], f"`{s['commit'][:8]}`", *(n(s[c]) for c, _ in columns)]
+        for label, s in h.year_ends
+    ]
+    lines = [
+        "**Growth by year end** (`snapshots`: the first month, every December, this release):",
+        "",
+    ]
+    lines += table(
+        ["Snapshot", "Month", "Commit", *(label for _, label in columns)],
+        rows,
+        "lll" + "r" * len(columns),
+    )
+    return [*lines, ""]
+
+
+def _history_per_year(h: HistoryFacts) -> list[str]:
+    last_month = h.snapshots[-1]["month"]
+    rows = []
+    for y in h.per_year:
+        year = y.year if y.end["month"].endswith("-12") else f"{y.year} (to {last_month})"
+        rows.append(
+            [
+                year,
+                n(y.models_added),
+                n(y.models_added_imported),
+                n(y.models_removed),
+                n(y.end["models"]),
+                n(y.publishers_added),
+                n(y.publishers_added_imported),
+                n(y.publishers_removed),
+                n(y.end["publishers"]),
+            ]
+        )
+    lines = [
+        "**Models and publishers added and removed per year** (years of `first_seen` and "
+        "`removed` in `model_history` and `publisher_history`; *at year end* from `snapshots`):",
+        "",
+    ]
+    lines += table(
+        [
+            "Year",
+            "Models added",
+            "of them by an import",
+            "Models removed",
+            "Models at year end",
+            "Publishers added",
+            "of them by an import",
+            "Publishers removed",
+            "Publishers at year end",
+        ],
+        rows,
+        "lrrrrrrrr",
+    )
+    return [*lines, ""]
+
+
+def _history_publishers(h: HistoryFacts) -> list[str]:
+    rows = []
+    for p in h.publishers_by_join:
+        joined = _day(p["first_seen"]) + (f" {IMPORT_FLAG}" if p["first_seen_imported"] else "")
+        first_model = p["first_model"]
+        model_date = _day(p["first_model_date"])
+        if first_model and h.model_imported.get(first_model):
+            model_date += f" {IMPORT_FLAG}"
+        rows.append(
+            [
+                f"`{p['handle']}`",
+                p["type"] or "",
+                joined,
+                f"`{first_model}`" if first_model else "(none)",
+                model_date,
+                n(p["models_seen"]),
+                _day(p["removed"]),
+            ]
+        )
+    imported = sum(bool(p["first_seen_imported"]) for p in h.rows("publisher_history"))
+    lines = [
+        f"**When each publisher joined** (`publisher_history`, by `first_seen`): {IMPORT_FLAG} "
+        f"marks the date of an initial import ({n(imported)} publishers first seen there), which "
+        "is not the date the publisher joined tfhub.dev or published the model.",
+        "",
+    ]
+    lines += table(
+        [
+            "Publisher",
+            "Type",
+            "First seen",
+            "First model",
+            "First model's date",
+            "Models ever",
+            "Removed",
+        ],
+        rows,
+        "lllllrl",
+    )
+    return [*lines, ""]
+
+
+def _history_caveats(h: HistoryFacts) -> list[str]:
+    docs_by = h.imported_by("doc_history")
+    models_by = h.imported_by("model_history")
+    pubs_by = h.imported_by("publisher_history")
+    imports = [
+        f"{_import_label(c)}: {n(docs_by[c['sha']])} docs, {n(models_by[c['sha']])} models, "
+        f"{n(pubs_by[c['sha']])} publishers first seen there"
+        for c in h.imports
+    ]
+    repeated, side = h.repeated_months, h.side_branch_months
+    shaded = ", ".join(h.import_months) or "none"
+    lines = [
+        "How to read it:",
+        "",
+        "- A month's row counts the snapshot of its last commit (committer date, UTC) with the "
+        "release's own parser and conventions; the last row is this release's commit."
+        + (
+            f" Months without commits repeat the previous commit: {', '.join(repeated)}."
+            if repeated
+            else ""
+        ),
+        "- The growth chart's x axis is the month (`snapshots.month`), not the commit date: a "
+        "repeated month shares its commit date with the month it repeats.",
+        "- Dates are those of the commits of the published branch (the release commit's "
+        "first-parent line) where a file first held a doc, last modified it, or removed the "
+        "last file holding it; the handle on a doc's first line identifies it, so the move from "
+        "`assets/g3doc/` to `assets/docs/` (2020-10-07) is not a change.",
+        f"- **Import dates are not publication dates**: {n(sum(docs_by.values()))} docs, "
+        f"{n(sum(models_by.values()))} models and {n(sum(pubs_by.values()))} publishers were "
+        "first seen in the initial imports "
+        f"({'; '.join(imports) or 'none in this history'}) and carry the import's date "
+        "(`first_seen_imported`), not their original publication date on tfhub.dev: such a date "
+        "says only that the doc existed by then."
+        + _early_months(h)
+        + " Read `first_seen` (and `models.first_seen`, `versions.first_seen`, "
+        "`publishers.first_seen`, `publishers.first_model_date`) with `first_seen_imported`; "
+        f"the jumps of the growth chart in the shaded months ({shaded}) are imports, not growth.",
+    ]
+    if side:
+        lines.append(
+            "- Month-end commits on a side branch merged later (`first_parent` false): "
+            + ", ".join(f"{r['month']} ({r['commit'][:8]})" for r in side)
+            + ". Their counts are those of the side branch's files."
+        )
+    if h.kaggle:
+        lines.append(
+            f"- TF Hub moved to Kaggle Models: {n(h.kaggle['migrated'])} models migrated, "
+            f"{n(h.kaggle['deleted'])} deleted (`model_history.kaggle_status`)."
+        )
+    lines.append(
+        "- Counts at a month come from that month's snapshot; models and publishers added or "
+        "removed come from the first-parent dates, so a doc removed and added again "
+        "(`doc_history.interruptions`) counts once, at its first appearance."
+    )
+    return [*lines, ""]
+
+
+def _early_months(h: HistoryFacts) -> str:
+    """How much of the first import's month and the next is import-dated (empty: no import)."""
+    if not h.imports:
+        return ""
+    first = h.imports[0]
+    month = first["date"][:7]
+    year, mon = int(month[:4]), int(month[5:7])
+    after = f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+    total, imported = h.first_seen_by("doc_history", after)
+    return (
+        f" So for the docs present in {month} and {after}: of the {n(total)} docs first seen by "
+        f"the end of {after}, {n(imported)} ({pct(imported, total)}) carry the date of the "
+        f"import of {first['date'][:10]}."
+    )
+
+
+def _history_anomalies(anomalies: list[Row]) -> list[str]:
+    kinds = Counter(a["kind"] for a in anomalies)
+    detail = " (" + ", ".join(f"{n(c)} `{k}`" for k, c in ranked(kinds)) + ")" if anomalies else ""
+    return [
+        f"**History anomalies:** {n(len(anomalies))}{detail}, listed in `history_anomalies` "
+        "(`data/history_anomalies.csv`): where replaying every commit's changed files disagrees "
+        "with a fetched snapshot or with itself, and docs of this release that its history does "
+        "not date (`undated`)."
+    ]
+
+
 def _charts(figures: list[str]) -> list[str]:
     titles = {
         "models_per_publisher.png": "Models per publisher (log scale), coloured by publisher type",
         "models_per_domain.png": "Models per domain: primary domain and any domain",
-        "growth.png": "Growth over time, from the monthly snapshots table",
+        "growth.png": "Growth over time, from the monthly snapshots table (import months shaded)",
     }
     lines = []
     for path in figures:

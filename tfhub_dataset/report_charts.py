@@ -113,7 +113,19 @@ def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -
         return _png(fig)
 
 
+SHADE = "#f2c14e"
+
+
+def _month_start(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+def _next_month(value: dt.date) -> dt.date:
+    return dt.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+
+
 def _as_date(value: Any) -> dt.date | None:
+    """A point on the time axis: a month (YYYY-MM) at its middle (the 15th), a day at itself."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -122,22 +134,36 @@ def _as_date(value: Any) -> dt.date | None:
         return None
     try:
         if len(value) == 7:
-            return dt.date.fromisoformat(value + "-01")
+            return dt.date.fromisoformat(value + "-15")
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
 
 
 def growth_png(
-    dates: Sequence[Any], series: Sequence[tuple[str, Sequence[int | None]]], title: str
+    dates: Sequence[Any],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    title: str,
+    *,
+    shade: Sequence[str] = (),
+    shade_label: str = "",
 ) -> bytes:
-    """One small panel per series over time (dates as YYYY-MM or YYYY-MM-DD), shared x axis."""
+    """One small panel per series over time, shared x axis.
+
+    ``dates`` are months (YYYY-MM, drawn at mid-month) or days (YYYY-MM-DD). Each month of
+    ``shade`` (YYYY-MM) is shaded over its whole extent in every panel, with ``shade_label`` as
+    the legend entry (when given)."""
     xs = [_as_date(d) for d in dates]
     keep = [i for i, x in enumerate(xs) if x is not None]
+    spans = sorted(
+        {(_month_start(d), _next_month(d)) for d in (_as_date(m) for m in shade) if d is not None}
+    )
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(8, 1.2 + 1.6 * len(series)), dpi=DPI)
         axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
         for ax, (label, values) in zip(axes, series, strict=True):
+            for start, end in spans:
+                ax.axvspan(start, end, color=SHADE, alpha=0.45, linewidth=0, zorder=0)
             pts = [(xs[i], values[i]) for i in keep if values[i] is not None]
             ax.plot([p[0] for p in pts], [p[1] for p in pts], color=BAR, linewidth=1.6)
             ax.set_ylabel(label)
@@ -152,6 +178,14 @@ def growth_png(
                     va="center",
                     fontsize=8,
                 )
+        points = [xs[i] for i in keep]
+        if points:  # whole months in view: the first month's start to the last month's end
+            starts = [_month_start(x) for x in points] + [a for a, _ in spans]
+            ends = [_next_month(x) for x in points] + [b for _, b in spans]
+            axes[-1].set_xlim(min(starts), max(ends))
+        if spans and shade_label:
+            patch = matplotlib.patches.Patch(color=SHADE, alpha=0.45, linewidth=0)
+            axes[0].legend([patch], [shade_label], loc="lower right", frameon=False, fontsize=8)
         axes[0].set_title(title, loc="left", fontsize=11)
         locator = matplotlib.dates.AutoDateLocator()
         axes[-1].xaxis.set_major_locator(locator)

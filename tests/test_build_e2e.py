@@ -1,0 +1,202 @@
+"""End to end: both pinned releases from the fake GitHub server and from the local mirror.
+
+The build from GitHub (over real HTTP on 127.0.0.1, through the cache) must give byte-identical
+releases to the build from the mirror read straight from disk; a cold build sends a small, exact
+number of requests, a warm one none.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.mirror import MIRROR, ROOT, needs_mirror
+from tfhub_dataset.build import build_release, load_pins
+from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+from tfhub_dataset.sources.local import LocalMirror
+from tfhub_dataset.sources.mirror_server import MirrorServer
+from tfhub_dataset.verify import compare_folders
+
+pytestmark = needs_mirror
+QUIET = {"progress": lambda _m: None}
+FAST = {"min_interval": 0.0, "backoff_initial": 0.01, "backoff_max": 0.05, "token": None}
+
+# Requests a cold build of both pinned releases sends, by endpoint (one run, one cache):
+# 7 pages of the 623 commits reachable from the final commit (100 a page), then the 524 from the
+# 2022 commit (6 pages); one changed-files call per commit (623, plus 35 more pages for commits
+# with over 300 files); 42 tarballs (API redirect + codeload download): the 41 distinct
+# month-end commits of 2020-08..2024-03 and the 2022 release commit, which ends no month;
+# and robots.txt of the codeload host.
+COLD_REQUESTS = {
+    "commits-list": 13,
+    "commit": 658,
+    "tarball-redirect": 42,
+    "codeload-tarball": 42,
+    "robots": 1,
+}
+
+
+def build_all(source, out: Path) -> list[Path]:
+    return [build_release(pin, source, out, **QUIET) for pin in load_pins()]
+
+
+@pytest.fixture(scope="module")
+def local_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("local")
+    build_all(LocalMirror(MIRROR), out)
+    return out
+
+
+def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_build):
+    cache = tmp_path / "cache" / "http.sqlite"
+    with MirrorServer(MIRROR) as server:
+        cold = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
+        build_all(cold, tmp_path / "cold")
+        sent = {e: n for e, n in cold.report.requests.items() if n}
+        assert sent == COLD_REQUESTS, cold.report.format()
+        assert len(server.requests) == sum(COLD_REQUESTS.values())
+        cold.close()
+
+        server.clear_log()
+        warm = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
+        build_all(warm, tmp_path / "warm")
+        assert warm.report.total_requests == 0, warm.report.format()
+        assert server.requests == []
+        warm.close()
+    for pin in load_pins():
+        for variant in ("cold", "warm"):
+            count, diffs = compare_folders(
+                pin.id, local_build / pin.id, tmp_path / variant / pin.id
+            )
+            assert diffs == [], diffs[:5]
+            assert count > 50
+
+
+def test_offline_build_from_warm_cache_only(tmp_path):
+    """--offline: everything from the cache; an empty cache fails with one line naming a URL."""
+    env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "tfhub_dataset",
+        "build",
+        "--offline",
+        "--quiet",
+        "--cache",
+        str(tmp_path / "empty.sqlite"),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "http://127.0.0.1:9" in lines[0]
+
+
+def test_unreachable_github_says_so_in_one_line(tmp_path):
+    env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "tfhub_dataset",
+        "build",
+        "--quiet",
+        "--min-interval",
+        "0",
+        "--cache",
+        str(tmp_path / "c.sqlite"),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "--offline" in line and "--snapshot" in line and "--mirror" in line
+
+
+def test_rebuild_elsewhere_with_other_locale_and_time_zone(tmp_path, local_build):
+    """Same bytes from another working directory, locale, time zone and hash seed."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "LANG": "C",
+        "TZ": "Pacific/Kiritimati",
+        "PYTHONHASHSEED": "12345",
+        "PYTHONPATH": str(ROOT),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "tfhub_dataset",
+        "build",
+        "--quiet",
+        "--release",
+        "2022-04-05",
+        "--snapshot",
+        str(MIRROR),
+        "--no-derived-cache",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    subprocess.run(cmd, check=True, env=env, cwd=elsewhere, timeout=600)
+    count, diffs = compare_folders(
+        "2022-04-05", local_build / "2022-04-05", tmp_path / "out" / "2022-04-05"
+    )
+    assert diffs == [] and count > 50
+
+
+def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, local_build):
+    out = tmp_path / "releases"
+    previous = out / "2022-04-05"
+    previous.parent.mkdir()
+    subprocess.run(["cp", "-r", str(local_build / "2022-04-05"), str(previous)], check=True)
+    before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    cmd = [
+        sys.executable,
+        "-m",
+        "tfhub_dataset",
+        "build",
+        "--quiet",
+        "--release",
+        "2022-04-05",
+        "--snapshot",
+        str(MIRROR),
+        "--no-derived-cache",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(out.glob(".staging-2022-04-05-*")):  # killed while writing the release
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
+    subprocess.run(cmd, check=True, cwd=ROOT, timeout=600)
+    assert sorted(p.name for p in out.iterdir()) == ["2022-04-05"]
+    _, diffs = compare_folders("2022-04-05", local_build / "2022-04-05", previous)
+    assert diffs == []
+
+
+def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build):
+    """What history keeps between runs (derived.py) must never change a release."""
+    from tfhub_dataset.derived import DerivedCache
+
+    pin = next(p for p in load_pins() if p.id == "2022-04-05")
+    for run in ("cold", "warm"):
+        cache = DerivedCache(tmp_path / "derived")
+        build_release(pin, LocalMirror(MIRROR), tmp_path / run, derived=cache, **QUIET)
+        assert (cache.hits, cache.misses) == ((0, 22) if run == "cold" else (1, 0))
+        _, diffs = compare_folders(pin.id, local_build / pin.id, tmp_path / run / pin.id)
+        assert diffs == [], diffs[:5]

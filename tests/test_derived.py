@@ -1,0 +1,32 @@
+"""The derived cache: a hit only for the same key and the same code; other versions pruned."""
+
+from tfhub_dataset import derived
+from tfhub_dataset.derived import DerivedCache
+
+
+def test_round_trip_and_miss(tmp_path):
+    cache = DerivedCache(tmp_path)
+    key = cache.key("history", "abc", "2022-04-05")
+    assert cache.load(key) is None
+    cache.save(key, {"rows": [{"b": 1, "a": None}], "n": 3})
+    again = DerivedCache(tmp_path)
+    assert again.load(key) == {"rows": [{"b": 1, "a": None}], "n": 3}
+    assert list(again.load(key)["rows"][0]) == ["b", "a"]  # field order kept
+    assert again.load(cache.key("history", "abc", "2024-03-18")) is None
+    assert (again.hits, again.misses) == (2, 1)
+
+
+def test_another_code_version_never_hits_and_is_pruned(tmp_path, monkeypatch):
+    old = DerivedCache(tmp_path)
+    key = old.key("x")
+    old.save(key, 1)
+    monkeypatch.setattr(derived, "code_fingerprint", lambda: "f" * 64)
+    new = DerivedCache(tmp_path)
+    assert new.load(key) is None
+    new.save(key, 2)
+    assert [p.name for p in tmp_path.iterdir()] == ["f" * 16]
+
+
+def test_fingerprint_covers_code_and_schemas():
+    fp = derived.code_fingerprint()
+    assert len(fp) == 64 and fp == derived.code_fingerprint()
