@@ -36,7 +36,7 @@ case "${1:-}" in
     shift
     setup
     "$VENV/bin/ruff" check tfhub_dataset tests benchmarks
-    if [ -f CITATION.cff ]; then validate_citation; fi
+    validate_citation
     exec "$VENV/bin/python" -m pytest -q "$@"
     ;;
   *)
