@@ -220,7 +220,12 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
     pins = load_pins()
     if args.as_of or args.commit:
         if args.as_of:
-            ref = source.resolve_as_of(args.as_of)  # type: ignore[attr-defined]
+            if not hasattr(source, "resolve_as_of"):
+                raise SystemExit(
+                    "error: a single snapshot cannot resolve --as-of; give --commit, or a source "
+                    "with commits (GitHub, --mirror, or --snapshot with a mirror folder)"
+                )
+            ref = source.resolve_as_of(args.as_of)
             sha, date, as_of = ref.sha, ref.date, args.as_of.isoformat()
         elif isinstance(source, LocalSnapshot):
             snap = source.snapshot(args.commit)
