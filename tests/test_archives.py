@@ -92,3 +92,18 @@ def test_not_a_git_archive():
         read_tarball(archive([file(f"{TOP}/README.md")], pax=False))
     with pytest.raises(CorruptArchiveError):
         read_tarball(archive([]))
+
+
+def test_decompression_bomb_refused_without_inflating_it():
+    import tracemalloc
+
+    member = b"\0" * (64 << 20)  # 64 MiB of zeros compresses to about 64 KiB
+    bomb = archive([file(f"{TOP}/assets/bomb.md", member)])
+    del member
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    with pytest.raises(UnsafeArchiveError, match="expands beyond"):
+        read_tarball(bomb, max_total_bytes=1 << 20, max_members=10)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 16 << 20

@@ -48,6 +48,8 @@ def test_single_snapshot_commands(tmp_path, capsys):
         main(["build", "--as-of", "2021-06-30", *common])
     with pytest.raises(SystemExit, match="which no pinned release uses"):
         main(["build", *common])
+    with pytest.raises(SystemExit, match="is pinned to commit 81fdea8ffa53"):
+        main(["build", "--commit", TARBALL.name[:40], "--release-id", "2024-03-18", *common])
     with pytest.raises(SystemExit, match="no pinned release nope"):
         main(["build", "--release", "nope", *common])
     assert main(["build", "--commit", TARBALL.name[:40], "--release-id", "x", *common]) == 0

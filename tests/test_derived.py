@@ -30,3 +30,14 @@ def test_another_code_version_never_hits_and_is_pruned(tmp_path, monkeypatch):
 def test_fingerprint_covers_code_and_schemas():
     fp = derived.code_fingerprint()
     assert len(fp) == 64 and fp == derived.code_fingerprint()
+
+
+def test_damaged_entries_are_misses(tmp_path):
+    cache = DerivedCache(tmp_path)
+    key = cache.key("k")
+    cache.save(key, {"a": 1})
+    path = cache.folder / f"{key}.json.gz"
+    good = path.read_bytes()
+    for damaged in (good[: len(good) // 2], b"\x1f\x8b" + b"\0" * 30, b"not gzip"):
+        path.write_bytes(damaged)
+        assert DerivedCache(tmp_path).load(key) is None

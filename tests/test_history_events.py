@@ -236,3 +236,46 @@ def test_month_ends_repeat_empty_months_and_end_at_the_release_commit() -> None:
         ("2021-03", "feb", True),
         ("2021-04", "apr1", False),
     ]
+
+
+def test_commit_list_with_a_missing_parent_is_recorded_not_a_crash():
+    """A grafted or cut commit list: the replay says so in history_anomalies."""
+    from dataclasses import dataclass as _dc
+
+    from tfhub_dataset.history import build_history
+    from tfhub_dataset.sources.snapshot import Snapshot
+
+    @_dc(frozen=True)
+    class Ref:
+        sha: str
+        date: str
+        message: str
+        parents: tuple
+
+    a, b, c = "a" * 40, "b" * 40, "c" * 40
+    files = {
+        "assets/docs/p/p.md": b"# Publisher p\nP Labs.\n",
+        "assets/docs/p/models/m/1.md": b"# Module p/m/1\nSum.\n<!-- task: text-embedding -->\n",
+    }
+
+    refs = [
+        Ref(c, "2021-01-02T00:00:00Z", "c", (b,)),
+        Ref(b, "2021-01-01T00:00:00Z", "b", (a,)),
+    ]
+
+    class Source:
+        def list_commits(self, sha):
+            return refs
+
+        def commit_files(self, sha):
+            return {
+                b: [{"filename": "assets/docs/p/models/m/1.md", "status": "modified"}],
+                c: [{"filename": "assets/docs/p/p.md", "status": "added"}],
+            }[sha]
+
+        def snapshot(self, sha):
+            date = {b: "2021-01-01T00:00:00Z", c: "2021-01-02T00:00:00Z"}[sha]
+            return Snapshot(sha, date, files)
+
+    history = build_history(Source(), c, "2021-01-02", {})
+    assert history.tables["history_anomalies"]

@@ -119,3 +119,17 @@ def test_parquet_that_differs_from_its_csv_fails_validation(tmp_path, files):
 def test_frictionless_validates_parquet_resources_too(tmp_path, files):
     write_release(files, tmp_path / "test")
     assert validate_package(tmp_path / "test" / "datapackage.json", parquet="frictionless") == []
+
+
+def test_recover_touches_only_its_own_release(tmp_path):
+    from tfhub_dataset.package import recover
+
+    (tmp_path / ".old-2024-03-18-999").mkdir()
+    (tmp_path / ".staging-2024-03-18-abcdefgh").mkdir()
+    recover(tmp_path / "2024-03")  # another release whose id is a prefix
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".old-2024-03-18-999",
+        ".staging-2024-03-18-abcdefgh",
+    ]
+    recover(tmp_path / "2024-03-18")  # killed between the two renames: the old one comes back
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-03-18"]

@@ -183,3 +183,12 @@ def test_bytes_repairs_bom_crlf_invalid_utf8_empty():
     assert all(a.handle == "acme/m/1" for a in d.anomalies)
     assert kinds(parse_doc("e.md", b"")) == ["empty-file"]
     assert kinds(parse_doc("e.md", b"  \n\n")) == ["empty-file"]
+
+
+def test_metadata_line_numbers_count_fenced_code():
+    text = b"# Module acme/m/1\n```\na\nb\n```\n<!-- format: hub -->\n<!-- license: x -->\n"
+    d = parse_doc("a.md", text)
+    assert [(v.key, v.line) for vs in d.metadata.values() for v in vs] == [
+        ("format", 6),
+        ("license", 7),
+    ]

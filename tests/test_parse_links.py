@@ -78,3 +78,11 @@ def test_tfhub_targets_in_order_without_duplicates_or_publisher_pages():
         "again https://tfhub.dev/acme/m1/ and https://tfhub.dev/acme and https://tfhub.dev/...\n"
     )
     assert tfhub_targets(text) == [("acme/m1", 1), ("acme/m2/1", 1)]
+
+
+def test_html_anchor_is_one_link_with_its_text():
+    text = '# Publisher x\nsee <a href="https://u.example/a">https://u.example/a</a> or <a href="https://z.example">Zed</a>\n'
+    assert [(ln.kind, ln.url, ln.text) for ln in extract_links(text)] == [
+        ("html", "https://u.example/a", "https://u.example/a"),
+        ("html", "https://z.example", "Zed"),
+    ]

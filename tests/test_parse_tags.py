@@ -71,3 +71,8 @@ def test_split_list_and_slug():
     assert split_list("A, B (x, y), 'C'") == ["A", "B (x, y)", "C"]
     assert slug("ImageNet (ILSVRC-2012-CLS)") == "imagenet-ilsvrc-2012-cls"
     assert slug("???") == "unnamed"
+
+
+def test_undeclared_format_keeps_its_spelling():
+    got, kinds = resolve(vocab(), "formats", "saved_model")
+    assert (got[0].id, got[0].declared, kinds) == ("saved_model", False, ["undeclared-tag"])

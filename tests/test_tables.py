@@ -40,6 +40,11 @@ BASE = {
         <!-- asset-path: internal -->
         <!-- parent-model: acme/vision/classifier -->
         """,
+    "assets/docs/acme/models/text/embed/tfjs/1.md": """
+        # Tfjs acme/text/embed/9/default/1
+        <!-- asset-path: legacy -->
+        <!-- parent-model: acme/text/embed/9 -->
+        """,
     "assets/docs/acme/models/orphan/lite/1.md": """
         # Lite acme/orphan/1
         <!-- asset-path: x -->
@@ -119,9 +124,14 @@ def test_versions_keyed_by_kind_and_handle_with_parent_resolution(t):
     assert (coral["parent_resolution"], coral["model"]) == ("model-only", "acme/vision/classifier")
     orphan = v[("Lite", "acme/orphan/1")]
     assert (orphan["parent_resolution"], orphan["model"]) == ("unresolved", None)
+    missing = v[("Tfjs", "acme/text/embed/9/default/1")]  # version 9 has no doc; the model does
+    assert (missing["parent_resolution"], missing["model"]) == (
+        "version-missing",
+        "acme/text/embed",
+    )
     assert v[("Module", "acme/vision/classifier/1")]["format"] == "hub"
     kinds = [a["kind"] for a in t["anomalies"]]
-    assert kinds.count("unresolved-parent") == 3
+    assert kinds.count("unresolved-parent") == 4
 
 
 def test_bridges_keep_listed_order_and_split_free_text(t):
@@ -187,7 +197,7 @@ def test_publisher_counts_and_links(t):
         p["model_count"],
         p["version_count"],
         p["collection_count"],
-    ) == ("ACME Labs.", "organization", 2, 7, 1)
+    ) == ("ACME Labs.", "organization", 2, 8, 1)
     kinds = [(r["kind"], r["link_type"]) for r in t["publisher_links"]]
     assert kinds == [
         ("icon", "icon"),

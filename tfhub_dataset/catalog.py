@@ -39,10 +39,6 @@ class Catalog:
         return out
 
 
-def is_doc_path(path: str) -> bool:
-    return path.startswith("assets/") and path.endswith(".md")
-
-
 DocCache = dict[tuple[str, bytes], Doc]
 
 

@@ -227,13 +227,17 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
                 )
             ref = source.resolve_as_of(args.as_of)
             sha, date, as_of = ref.sha, ref.date, args.as_of.isoformat()
-        elif isinstance(source, LocalSnapshot):
-            snap = source.snapshot(args.commit)
-            sha, date, as_of = snap.commit, snap.commit_date, snap.date
         else:
             snap = source.snapshot(args.commit)  # type: ignore[attr-defined]
             sha, date, as_of = snap.commit, snap.commit_date, snap.date
-        return [Pin(args.release_id or as_of, as_of, sha, date)]
+        pin = Pin(args.release_id or as_of, as_of, sha, date)
+        pinned = {p.id: p for p in pins}.get(pin.id)
+        if pinned is not None and pinned.commit != pin.commit:
+            raise SystemExit(
+                f"error: release id {pin.id} is pinned to commit {pinned.commit[:12]} in "
+                f"build/releases.toml, not {pin.commit[:12]}; give another --release-id"
+            )
+        return [pin]
     if args.release:
         known = {p.id: p for p in pins}
         missing = [r for r in args.release if r not in known]
@@ -293,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
         latest = max(load_pins(), key=lambda p: p.as_of)
         if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
-            (ROOT / "datapackage.json").write_bytes(root_descriptor(RELEASES_DIR / latest.id))
+            tmp = ROOT / ".datapackage.json.tmp"
+            tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id))
+            tmp.replace(ROOT / "datapackage.json")
             progress(f"root datapackage.json now describes release {latest.id}")
     except FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)

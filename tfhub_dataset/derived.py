@@ -14,7 +14,10 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
+import sys
 import tempfile
+import zlib
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +38,8 @@ def code_fingerprint() -> str:
         h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for lib in LIBRARIES:
         h.update(f"{lib}=={metadata.version(lib)}\0".encode())
+    # str.casefold and the regex classes follow the interpreter's Unicode tables.
+    h.update(f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
     return h.hexdigest()
 
 
@@ -54,7 +59,7 @@ class DerivedCache:
         path = self.folder / f"{key}.json.gz"
         try:
             value = json.loads(gzip.decompress(path.read_bytes()))
-        except (FileNotFoundError, OSError, ValueError):
+        except (OSError, EOFError, zlib.error, ValueError):  # absent, truncated or damaged
             self.misses += 1
             return None
         self.hits += 1
@@ -67,12 +72,13 @@ class DerivedCache:
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, self.folder / f"{key}.json.gz")
 
     def _prune(self) -> None:
-        """Entries of other code versions can never hit again: remove them."""
+        """Entries of other code versions can never hit again: remove them (best effort: another
+        checkout may be using its own folder at the same time)."""
         for other in self.root.iterdir():
             if other.is_dir() and other != self.folder and len(other.name) == 16:
-                for f in other.iterdir():
-                    f.unlink()
-                other.rmdir()
+                shutil.rmtree(other, ignore_errors=True)

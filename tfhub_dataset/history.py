@@ -442,7 +442,8 @@ def _assemble(
         "model_history": [_model_row(model_rows[h]) for h in sorted(model_rows)],
         "publisher_history": [_publisher_row(publisher_rows[h]) for h in sorted(publisher_rows)],
         "history_anomalies": sorted(
-            anomalies, key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"], r["kind"])
+            anomalies,
+            key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"] or "", r["kind"]),
         ),
     }
     return History(

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,8 +172,9 @@ def descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def resource_entry(name: str, path: str, data: bytes, schema_path: str, fmt: str) -> dict[str, Any]:
-    schema = json.loads((SCHEMA_DIR / Path(schema_path).name).read_text(encoding="utf-8"))
+def resource_entry(
+    name: str, path: str, data: bytes, schema: dict[str, Any], schema_path: str, fmt: str
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": name if fmt == "csv" else f"{name}-parquet",
         "type": "table",
@@ -202,9 +208,11 @@ def render_release(tables: dict[str, list[dict[str, Any]]], info: ReleaseInfo) -
         pq_data = parquet_bytes(rows, schema)
         files[f"data/{name}.csv"] = csv_data
         files[f"data/{name}.parquet"] = pq_data
-        resources.append(resource_entry(name, f"data/{name}.csv", csv_data, schema_path, "csv"))
+        resources.append(
+            resource_entry(name, f"data/{name}.csv", csv_data, schema, schema_path, "csv")
+        )
         parquet_resources.append(
-            resource_entry(name, f"data/{name}.parquet", pq_data, schema_path, "parquet")
+            resource_entry(name, f"data/{name}.parquet", pq_data, schema, schema_path, "parquet")
         )
     files["datapackage.json"] = dumps_json(descriptor(info, resources + parquet_resources)).encode()
     return files
@@ -280,10 +288,14 @@ def _validate_meanwhile(
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: one after the other
         return validate_package(path), meanwhile()
-    with ctx.Pool(1) as pool:
-        pending = pool.apply_async(validate_package, (path,))
+    # A child that dies (killed, out of memory) breaks the pool: get() raises, never hangs.
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        pending = pool.submit(validate_package, path)
         extra = meanwhile()
-        return pending.get(), extra
+        try:
+            return pending.result(), extra
+        except BrokenProcessPool as exc:
+            raise ReleaseInvalid(f"the validating process died before it finished: {exc}") from exc
 
 
 def write_release(
@@ -302,7 +314,30 @@ def write_release(
     """
     dest = dest.resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    recover(dest)
+    with _locked(dest):
+        recover(dest)
+        _stage_and_swap(files, dest, validate, progress, derived_files)
+
+
+@contextmanager
+def _locked(dest: Path) -> Iterator[None]:
+    """One build of a release at a time: a second one waits for the first."""
+    lock = dest.parent / f".{dest.name}.lock"
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+
+
+def _stage_and_swap(
+    files: dict[str, bytes],
+    dest: Path,
+    validate: bool,
+    progress: Callable[[str], None] | None,
+    derived_files: Callable[[], dict[str, bytes]] | None,
+) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{dest.name}-", dir=dest.parent))
     try:
         _write(staging, files)
@@ -334,10 +369,15 @@ def write_release(
 def recover(dest: Path) -> None:
     """Clean up after a build that was killed: restore the previous release if it was killed
     between the two renames of the swap, and remove its staging and old folders."""
-    olds = sorted(dest.parent.glob(f".old-{dest.name}-*"))
+    name = re.escape(dest.name)
+    # Exact shapes (mkdtemp's 8-character suffix, a pid), so that release "2024-03" never
+    # touches the folders of release "2024-03-18".
+    old_re, staging_re = re.compile(rf"\.old-{name}-\d+"), re.compile(rf"\.staging-{name}-\w{{8}}")
+    olds = sorted(p for p in dest.parent.iterdir() if old_re.fullmatch(p.name))
     if not dest.exists() and olds:
         olds.pop().rename(dest)
-    for leftover in [*olds, *dest.parent.glob(f".staging-{dest.name}-*")]:
+    stagings = [p for p in dest.parent.iterdir() if staging_re.fullmatch(p.name)]
+    for leftover in [*olds, *stagings]:
         shutil.rmtree(leftover, ignore_errors=True)
 
 

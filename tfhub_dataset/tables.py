@@ -135,7 +135,9 @@ UNDATED_MODEL = {"first_seen": None, "first_seen_commit": None, "last_changed": 
 UNDATED_PUBLISHER = {"first_seen": None, "first_model_date": None}
 
 # How a format variant's parent-model was matched (versions.parent_resolution).
-PARENT_RESOLUTIONS = ("exact", "model-only", "models-segment-removed", "unresolved")
+PARENT_RESOLUTIONS = (
+    "exact", "model-only", "version-missing", "models-segment-removed", "unresolved"
+)  # fmt: skip
 Variants = dict[tuple[str, str], tuple[str | None, str | None]]
 
 
@@ -145,8 +147,10 @@ def _resolve_variants(
     """(kind, handle) of each Lite/Tfjs/Coral doc -> (model handle, parent resolution).
 
     'exact': the parent names a Module/Placeholder doc; 'model-only': it names a model without a
-    version; 'models-segment-removed': it names a doc once a 'models/' path segment is dropped
-    (``adityakane2001/models/x/1`` for ``adityakane2001/x/1``); 'unresolved': none of these.
+    version; 'version-missing': it names a version of an existing model that has no doc
+    (``tensorflow/speech-commands/1`` when only versions 2-4 are documented); the variant belongs
+    to that model; 'models-segment-removed': it names a doc once a 'models/' path segment is
+    dropped (``adityakane2001/models/x/1`` for ``adityakane2001/x/1``); 'unresolved': none.
     """
     out: Variants = {}
     for doc in variant_docs(cat):
@@ -161,9 +165,13 @@ def _resolve_variants(
         if hit is not None:
             out[(doc.kind, doc.handle)] = (hit.base, "exact")
             continue
+        base, _, version = parent.rpartition("/")
         if parent in by_model:
             out[(doc.kind, doc.handle)] = (parent, "model-only")
             detail = f"parent-model {parent!r} names a model, not a version of it"
+        elif version.isdigit() and base in by_model:
+            out[(doc.kind, doc.handle)] = (base, "version-missing")
+            detail = f"parent-model {parent!r}: model {base!r} has no doc of version {version}"
         elif (hit := _model_doc(cat, parent.replace("/models/", "/", 1))) is not None:
             out[(doc.kind, doc.handle)] = (hit.base, "models-segment-removed")
             detail = f"parent-model {parent!r} resolves only without its 'models/' segment"
@@ -304,8 +312,9 @@ def _member_model(
             if (kind, cand) in cat.versions:
                 return cat.versions[(kind, cand)].base
         for kind in ("Lite", "Tfjs", "Coral"):
-            if (kind, cand) in variant_model:
-                return variant_model[(kind, cand)][0]
+            model = variant_model.get((kind, cand), (None, None))[0]
+            if model:
+                return model
         base, _, last = cand.rpartition("/")
         if last.isdigit() and base in by_model:
             return base

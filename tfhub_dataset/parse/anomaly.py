@@ -58,7 +58,10 @@ ANOMALY_KINDS: dict[str, str] = {
     ),
     "split-tag-list": "several tags in one comma-separated or quoted value, split apart",
     "undeclared-tag": "a tag value not declared in tags/*.yaml (kept, flagged undeclared)",
-    "unresolved-parent": "a Lite/Tfjs/Coral doc's parent-model names no Module or Placeholder doc",
+    "unresolved-parent": (
+        "a Lite/Tfjs/Coral doc's parent-model names no Module or Placeholder doc "
+        "(versions.parent_resolution says how its model was still found, if it was)"
+    ),
     "unresolved-collection-member": "a collection links a tfhub.dev handle that names no model",
     "missing-display-name": "a publisher doc has no display name line",
     "tag-file-invalid": "a tags/*.yaml file that is not valid YAML or lacks a values list",

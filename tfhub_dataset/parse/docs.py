@@ -165,14 +165,14 @@ def _read_metadata(doc: Doc, text: str) -> None:
             doc.note(c.line, "unclosed-comment", "'<!--' without '-->'")
             continue
         m = METADATA.match(c.body)
-        if not m or "\n" in m.group(1):
+        if not m:
             continue  # a prose comment, not metadata
         raw_key, value = m.group(1), " ".join(m.group(2).split())
         key = LEGACY_KEYS.get(raw_key, raw_key)
         if raw_key in LEGACY_KEYS:
             doc.note(c.line, "legacy-key", f"'{raw_key}' (later '{key}')")
         if key not in KNOWN_KEYS:
-            if raw_key.islower() and len(raw_key) <= 40 and " " not in value[:1]:
+            if raw_key.islower() and len(raw_key) <= 40:
                 doc.note(c.line, "unknown-key", f"'{raw_key}: {value[:80]}'")
             continue
         if not value:
@@ -228,4 +228,4 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
         line for line in body[start:] if not ICON.search(line) and not markdown.HEADING.match(line)
     ]
     doc.description = markdown.plain("\n".join(rest))
-    doc.links = extract_links(text, doc.path)
+    doc.links = extract_links(text)

@@ -55,7 +55,7 @@ def classify(url: str, kind: str) -> str:
     return "website"
 
 
-def extract_links(text: str, path: str = "") -> list[Link]:
+def extract_links(text: str) -> list[Link]:
     """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart."""
     body = markdown.strip_comments(markdown.blank_code(text)).split("\n")
     found: list[tuple[int, int, str, str, str]] = []  # line, col, url, text, kind
@@ -80,13 +80,13 @@ def extract_links(text: str, path: str = "") -> list[Link]:
             if not _inside(m.span(), taken):
                 taken.append(m.span())
                 found.append((no, m.start(), m.group(1), m.group(1), "autolink"))
-        for m in markdown.HTML_HREF.finditer(line):
+        for m in markdown.HTML_ANCHOR.finditer(line):
             if not _inside(m.span(), taken):
-                taken.append(m.span())
-                found.append((no, m.start(), m.group(1), "", "html"))
+                taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
+                found.append((no, m.start(), m.group(1), markdown.plain(m.group(2) or ""), "html"))
         for m in markdown.BARE_URL.finditer(line):
             if not _inside(m.span(), taken):
-                url = m.group(1).rstrip(".,;:!?*_")
+                url = m.group(1).rstrip(".,;:!?*")
                 taken.append(m.span())
                 found.append((no, m.start(), url, url, "bare"))
         for m in markdown.BARE_EMAIL.finditer(line):
@@ -122,7 +122,7 @@ def tfhub_targets(text: str) -> list[tuple[str, int]]:
     """tfhub.dev handles linked from a doc (first occurrence of each), with their line."""
     seen: dict[str, int] = {}
     for m in TFHUB_URL.finditer(text):
-        target = m.group(1).split("?")[0].split("#")[0].rstrip("/.,;:)")
+        target = m.group(1).rstrip("/.,;:)")
         if "/" not in target or "..." in m.group(0):
             continue  # a publisher page or an elided example
         seen.setdefault(target, text.count("\n", 0, m.start()) + 1)

@@ -17,7 +17,8 @@ MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
 )
 AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-HTML_HREF = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"']", re.I)
+# <a href="url">text</a>; an anchor left open ends its match at the tag.
+HTML_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(?:(.*?)</a\s*>)?", re.I)
 BARE_URL = re.compile(r"(?<![\w/@.\[<\"'=])((?:https?://|www\.)[^\s<>()\[\]\"'`|]+)")
 BARE_EMAIL = re.compile(
     r"(?<![\w.:/+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
@@ -55,8 +56,9 @@ def blank_code(text: str) -> str:
 def comments(text: str) -> list[Comment]:
     """HTML comments outside fenced code, in order."""
     out = []
-    for m in COMMENT.finditer(blank_code(text)):
-        out.append(Comment(text.count("\n", 0, m.start()) + 1, m.group(1), bool(m.group(2))))
+    blanked = blank_code(text)  # same line count as text, so line numbers hold
+    for m in COMMENT.finditer(blanked):
+        out.append(Comment(blanked.count("\n", 0, m.start()) + 1, m.group(1), bool(m.group(2))))
     return out
 
 

@@ -186,7 +186,10 @@ def resolve(vocab: Vocabularies, vocabulary: str, value: str) -> tuple[list[Reso
             if "free-text-tag" not in kinds:
                 kinds.append("free-text-tag")
         else:
-            out.append(Resolved(slug(part), part, False, "slug"))
+            # Format ids are written with underscores (saved_model_2): keep an undeclared one as
+            # written rather than slugging it to another spelling.
+            tid = part.strip() if vocabulary == "formats" else slug(part)
+            out.append(Resolved(tid, part, False, "slug"))
             if "undeclared-tag" not in kinds:
                 kinds.append("undeclared-tag")
     return out, kinds

@@ -8,7 +8,6 @@ number of bytes is refused outright: such an archive is not a tfhub.dev snapshot
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import io
 import posixpath
 import tarfile
@@ -37,6 +36,30 @@ def _member_path(name: str) -> str:
     return "/".join(parts)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+CHUNK = 1 << 20
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Inflate a gzip stream, refusing more than ``limit`` bytes and a stream cut short."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    try:
+        chunk = inflater.decompress(data, CHUNK)
+        while True:
+            out += chunk
+            if len(out) > limit:
+                raise UnsafeArchiveError(f"archive expands beyond {limit} bytes; refusing it")
+            if inflater.eof:
+                return bytes(out)
+            tail = inflater.unconsumed_tail
+            chunk = inflater.decompress(tail, CHUNK)
+            if not chunk and not tail and not inflater.eof:
+                raise CorruptArchiveError("gzip stream is truncated (no end-of-stream marker)")
+    except zlib.error as exc:
+        raise CorruptArchiveError(f"gzip stream is damaged: {exc}") from exc
+
+
 def read_tarball(
     data: bytes,
     *,
@@ -45,21 +68,21 @@ def read_tarball(
 ) -> Snapshot:
     """Parse a ``.tar.gz`` snapshot as GitHub's tarball endpoint returns it.
 
-    The commit SHA comes from the pax global header (``git archive`` writes it) and the commit date
-    from the members' mtime (``git archive`` sets it to the committer date). The top folder
+    The gzip stream is inflated in bounded chunks (a decompression bomb is refused once it passes
+    the bound, not after) and must end with its trailer (a truncated download is refused).
+    The commit SHA comes from the pax global header (``git archive`` writes it) and the commit
+    date from the members' mtime (``git archive`` sets it to the committer date). The top folder
     (``<owner>-<repo>-<sha7>/``) is stripped.
     """
-    try:
-        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-    except (OSError, EOFError, zlib.error) as exc:
-        raise CorruptArchiveError(f"gzip stream is damaged or truncated: {exc}") from exc
+    raw = _gunzip(data, max_total_bytes + 1024 * max_members) if data[:2] == GZIP_MAGIC else data
     files: dict[str, bytes] = {}
     total = 0
     mtime: int | None = None
+    commit = ""
     try:
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
-            commit = tar.pax_headers.get("comment", "")
             for count, member in enumerate(tar, start=1):
+                commit = commit or tar.pax_headers.get("comment", "")
                 if count > max_members:
                     raise UnsafeArchiveError(f"more than {max_members} members in archive")
                 path = _member_path(member.name)
@@ -88,8 +111,8 @@ def read_tarball(
                 if len(content) != member.size:
                     raise CorruptArchiveError(f"member {member.name!r} is truncated")
                 files[posixpath.normpath(inner)] = content
-    except tarfile.TarError as exc:
-        raise CorruptArchiveError(f"tar stream is damaged or truncated: {exc}") from exc
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise CorruptArchiveError(f"archive is damaged or truncated: {exc}") from exc
     if not commit:
         raise CorruptArchiveError(
             "archive has no pax comment naming its commit (not a git archive)"
