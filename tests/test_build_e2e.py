@@ -42,6 +42,12 @@ COLD_REQUESTS = {
 }
 
 
+def rebuild_2022(out: Path) -> list[str]:
+    """The command line that rebuilds release 2022-04-05 from the mirror, from scratch."""
+    return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--release", "2022-04-05",
+            "--snapshot", str(MIRROR), "--no-derived-cache", "--out", str(out)]  # fmt: skip
+
+
 def build_all(source, out: Path) -> list[Path]:
     return [build_release(pin, source, out, **QUIET) for pin in load_pins()]
 
@@ -132,20 +138,7 @@ def test_rebuild_elsewhere_with_other_locale_and_time_zone(tmp_path, local_build
         "PYTHONHASHSEED": "12345",
         "PYTHONPATH": str(ROOT),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "tfhub_dataset",
-        "build",
-        "--quiet",
-        "--release",
-        "2022-04-05",
-        "--snapshot",
-        str(MIRROR),
-        "--no-derived-cache",
-        "--out",
-        str(tmp_path / "out"),
-    ]
+    cmd = rebuild_2022(tmp_path / "out")
     subprocess.run(cmd, check=True, env=env, cwd=elsewhere, timeout=600)
     count, diffs = compare_folders(
         "2022-04-05", local_build / "2022-04-05", tmp_path / "out" / "2022-04-05"
@@ -159,20 +152,7 @@ def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, 
     previous.parent.mkdir()
     subprocess.run(["cp", "-r", str(local_build / "2022-04-05"), str(previous)], check=True)
     before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
-    cmd = [
-        sys.executable,
-        "-m",
-        "tfhub_dataset",
-        "build",
-        "--quiet",
-        "--release",
-        "2022-04-05",
-        "--snapshot",
-        str(MIRROR),
-        "--no-derived-cache",
-        "--out",
-        str(out),
-    ]
+    cmd = rebuild_2022(out)
     proc = subprocess.Popen(cmd, cwd=ROOT)
     try:
         deadline = time.monotonic() + 300
