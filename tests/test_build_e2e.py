@@ -48,6 +48,14 @@ def rebuild_2022(out: Path) -> list[str]:
             "--snapshot", str(MIRROR), "--no-derived-cache", "--out", str(out)]  # fmt: skip
 
 
+def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
+    """`build` with GitHub's API URL pointing at a closed port and an empty cache."""
+    env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
+    cmd = [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", *options,
+           "--cache", str(tmp_path / "c.sqlite"), "--out", str(tmp_path / "out")]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
 def build_all(source, out: Path) -> list[Path]:
     return [build_release(pin, source, out, **QUIET) for pin in load_pins()]
 
@@ -86,41 +94,14 @@ def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_
 
 def test_offline_build_from_warm_cache_only(tmp_path):
     """--offline: everything from the cache; an empty cache fails with one line naming a URL."""
-    env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "tfhub_dataset",
-        "build",
-        "--offline",
-        "--quiet",
-        "--cache",
-        str(tmp_path / "empty.sqlite"),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    done = build_against_closed_port(tmp_path, "--offline")
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and "http://127.0.0.1:9" in lines[0]
 
 
 def test_unreachable_github_says_so_in_one_line(tmp_path):
-    env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "tfhub_dataset",
-        "build",
-        "--quiet",
-        "--min-interval",
-        "0",
-        "--cache",
-        str(tmp_path / "c.sqlite"),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = build_against_closed_port(tmp_path, "--min-interval", "0")
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert "--offline" in line and "--snapshot" in line and "--mirror" in line

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.synthetic import LICENSE_YAML, doc
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.build import release_tables
 from tfhub_dataset.history import HISTORY_TABLES, History, add_history, build_history
@@ -29,16 +29,8 @@ values:
     domains:
       - text
 """
-LICENSES = """\
-values:
-  - id: apache-2.0
-    display_name: Apache-2.0
-    url: https://opensource.org/licenses/Apache-2.0
-"""
-
-
-def text(s: str) -> bytes:
-    return textwrap.dedent(s).lstrip("\n").encode("utf-8")
+LICENSES = LICENSE_YAML
+text = doc  # dedented, leading newline dropped, UTF-8
 
 
 def publisher(handle: str) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
-from tfhub_dataset.catalog import build_catalog
+from tfhub_dataset.catalog import DocCache, build_catalog
 from tfhub_dataset.derived import DerivedCache
 from tfhub_dataset.history import add_history, build_history
 from tfhub_dataset.package import ReleaseInfo, dumps_json, render_release, write_release
@@ -60,10 +60,10 @@ class SnapshotSource(Protocol):
 
 
 def release_tables(
-    snapshot: Snapshot, publisher_types: dict[str, PublisherType]
+    snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """All tables of one snapshot (pure)."""
-    return build_tables(build_catalog(snapshot), publisher_types)
+    """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
+    return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
 
 
 def build_release(
@@ -86,10 +86,15 @@ def build_release(
     snapshot = source.snapshot(pin.commit)
     if snapshot.commit != pin.commit:
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
-    tables = release_tables(snapshot, types)
+    docs: DocCache = {}
+    tables = release_tables(snapshot, types, docs)
     if hasattr(source, "list_commits") and hasattr(source, "commit_files"):
         # A source with commits (GitHub, a mirror) gives the history; a lone snapshot has none.
-        history = build_history(source, pin.commit, pin.as_of, types, progress, derived)
+        # It reuses the release snapshot and its parsed docs rather than fetching and parsing
+        # them again.
+        history = build_history(
+            source, pin.commit, pin.as_of, types, progress, derived, known=snapshot, doc_cache=docs
+        )
         add_history(tables, history)
     progress(
         f"[{pin.id}] parsed {len(tables['versions'])} versioned docs, "

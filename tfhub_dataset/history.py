@@ -227,8 +227,14 @@ def build_history(
     publisher_types: dict[str, PublisherType],
     progress: Progress | None = None,
     cache: DerivedCache | None = None,
+    *,
+    known: Snapshot | None = None,
+    doc_cache: DocCache | None = None,
 ) -> History:
     """The history of the repository up to ``commit`` (the commit in force on ``as_of``).
+
+    ``known`` is a snapshot the caller already holds (the release's), used instead of fetching
+    it again; ``doc_cache`` shares parsed docs with the caller's own parse of it.
 
     With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
     snapshot whose summary is cached is neither fetched nor parsed again.
@@ -267,7 +273,7 @@ def build_history(
     say(f"[history] {len(months)} months, {len(wanted)} distinct snapshots to parse")
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
-    doc_cache: DocCache = {}
+    doc_cache = {} if doc_cache is None else doc_cache
     for n, sha in enumerate(wanted, start=1):
         key = cache.key("snapshot-summary", sha, types_key) if cache else ""
         hit = cache.load(key) if cache else None
@@ -276,7 +282,7 @@ def build_history(
             say(f"[history] snapshot {n}/{len(wanted)} {sha[:12]}: summary from the cache")
             continue
         t0 = time.perf_counter()
-        snap = src.snapshot(sha)
+        snap = known if known is not None and known.commit == sha else src.snapshot(sha)
         t1 = time.perf_counter()
         if snap.commit != sha:
             raise ValueError(f"source gave snapshot {snap.commit}, not {sha}")
