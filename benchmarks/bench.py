@@ -38,10 +38,10 @@ def child(step: str, mirror: Path, work: Path) -> dict:
     from tfhub_dataset.annotations import load_publisher_types
     from tfhub_dataset.build import build_release, load_pins, release_tables
     from tfhub_dataset.derived import DerivedCache
-    from tfhub_dataset.history import build_history
-    from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+    from tfhub_dataset.history.series import build_history
+    from tfhub_dataset.sources.api.fake_server import MirrorServer
+    from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
     from tfhub_dataset.sources.local import load_local
-    from tfhub_dataset.sources.mirror_server import MirrorServer
 
     quiet = {"progress": lambda _m: None}
     types = load_publisher_types()

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
-from tfhub_dataset.sources.mirror_server import FixtureCommit, MirrorServer, build_fixture
+from tfhub_dataset.sources.api.fake_server import FixtureCommit, MirrorServer, build_fixture
+from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 
 REAL_MIRROR = Path(
     os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"

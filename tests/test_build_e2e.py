@@ -18,9 +18,9 @@ import pytest
 
 from tests.mirror import MIRROR, ROOT, needs_mirror
 from tfhub_dataset.build import build_release, load_pins
-from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+from tfhub_dataset.sources.api.fake_server import MirrorServer
+from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 from tfhub_dataset.sources.local import LocalMirror
-from tfhub_dataset.sources.mirror_server import MirrorServer
 from tfhub_dataset.verify import compare_folders
 
 pytestmark = needs_mirror

@@ -9,7 +9,7 @@ import pytest
 import requests_cache
 from fixtures_github import SHA_2022_04_05, SHA_2024_03_18
 
-from tfhub_dataset.sources.github import (
+from tfhub_dataset.sources.api.github import (
     DEFAULT_CACHE_PATH,
     USER_AGENT,
     CrawlReport,

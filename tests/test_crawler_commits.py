@@ -8,8 +8,8 @@ import json
 import pytest
 from fixtures_github import SHA_1537_FILES, SHA_2022_04_05, SHA_2024_03_18
 
-from tfhub_dataset.sources.github import CommitRef, NotFound
-from tfhub_dataset.sources.mirror_server import FixtureCommit, MirrorServer, build_fixture
+from tfhub_dataset.sources.api.fake_server import FixtureCommit, MirrorServer, build_fixture
+from tfhub_dataset.sources.api.github import CommitRef, NotFound
 
 
 def test_list_commits_follows_link_pages(synthetic, synthetic_mirror, make_source):

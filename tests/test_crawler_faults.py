@@ -9,16 +9,7 @@ import time
 import pytest
 import requests_cache
 
-from tfhub_dataset.sources.github import (
-    FetchError,
-    GitHubConfig,
-    GitHubSource,
-    GitHubUnreachable,
-    NotFound,
-    RateLimited,
-    RetriesExhausted,
-)
-from tfhub_dataset.sources.mirror_server import (
+from tfhub_dataset.sources.api.fake_server import (
     Fault,
     rate_limit_exhausted,
     reset_mid_body,
@@ -27,6 +18,15 @@ from tfhub_dataset.sources.mirror_server import (
     short_body,
     slow,
     truncated_body,
+)
+from tfhub_dataset.sources.api.github import (
+    FetchError,
+    GitHubConfig,
+    GitHubSource,
+    GitHubUnreachable,
+    NotFound,
+    RateLimited,
+    RetriesExhausted,
 )
 
 LIST = r"/commits\?"

@@ -12,7 +12,7 @@ import pytest
 import requests
 from fixtures_github import SHA_1537_FILES, SHA_2022_04_05, SHA_2024_03_18
 
-from tfhub_dataset.sources.mirror_server import MirrorServer, make_tarball, server_error
+from tfhub_dataset.sources.api.fake_server import MirrorServer, make_tarball, server_error
 from tfhub_dataset.sources.tarball import read_tarball
 
 REPO = "/repos/tensorflow/tfhub.dev"

@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 
 from tfhub_dataset import PROJECT_URL, __version__
-from tfhub_dataset.sources.github import USER_AGENT, RobotsDisallowed
+from tfhub_dataset.sources.api.github import USER_AGENT, RobotsDisallowed
 
 TOKEN = "ghp_TEST_token_0123456789_never_stored"
 

@@ -5,10 +5,10 @@ from hypothesis import strategies as st
 
 from tests.synthetic import MODULE, PUBLISHER, snapshot
 from tfhub_dataset.annotations import PublisherType
-from tfhub_dataset.catalog import build_catalog
-from tfhub_dataset.parse.docs import KINDS, parse_doc
-from tfhub_dataset.parse.tags import parse_vocabularies
-from tfhub_dataset.tables import build_tables
+from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+from tfhub_dataset.hubs.tfhub.docs import KINDS, parse_doc
+from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.hubs.tfhub.tags import parse_vocabularies
 
 # A fixed budget keeps CI time bounded and the run reproducible (derandomize).
 FUZZ = settings(

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.synthetic import LICENSE_YAML, doc
+from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.build import release_tables
-from tfhub_dataset.history import HISTORY_TABLES, History, add_history, build_history
-from tfhub_dataset.history_readme import readme_section
-from tfhub_dataset.package import ReleaseInfo, render_release, write_release
-from tfhub_dataset.report import render_report
+from tfhub_dataset.history.series import HISTORY_TABLES, History, add_history, build_history
+from tfhub_dataset.package.stage import write_release
+from tfhub_dataset.package.write import ReleaseInfo, render_release
+from tfhub_dataset.report.readme import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
 
 TASKS = """\

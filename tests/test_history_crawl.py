@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_history_build import LICENSES, TASKS, TYPES, lite, module, publisher
 
-from tfhub_dataset.history import build_history
-from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+from tfhub_dataset.history.series import build_history
+from tfhub_dataset.sources.api.fake_server import FixtureCommit, MirrorServer, build_fixture
+from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 from tfhub_dataset.sources.local import LocalMirror
-from tfhub_dataset.sources.mirror_server import FixtureCommit, MirrorServer, build_fixture
 
 A = "assets/docs/acme"
 

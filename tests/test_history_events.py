@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tfhub_dataset.history import month_ends
-from tfhub_dataset.history_events import (
+from tfhub_dataset.history.replay import (
     Change,
     data_changes,
     first_parent_line,
@@ -18,6 +17,7 @@ from tfhub_dataset.history_events import (
     timelines,
     topo_order,
 )
+from tfhub_dataset.history.series import month_ends
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def test_commit_list_with_a_missing_parent_is_recorded_not_a_crash():
     """A grafted or cut commit list: the replay says so in history_anomalies."""
     from dataclasses import dataclass as _dc
 
-    from tfhub_dataset.history import build_history
+    from tfhub_dataset.history.series import build_history
     from tfhub_dataset.sources.snapshot import Snapshot
 
     @_dc(frozen=True)

@@ -9,17 +9,11 @@ import pytest
 
 from tests.synthetic import SHA, snapshot
 from tests.test_tables import BASE, TYPES
-from tfhub_dataset.catalog import build_catalog
-from tfhub_dataset.package import (
-    ReleaseInfo,
-    ReleaseInvalid,
-    csv_bytes,
-    load_schema,
-    render_release,
-    validate_package,
-    write_release,
-)
-from tfhub_dataset.tables import build_tables
+from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.package.stage import ReleaseInvalid, write_release
+from tfhub_dataset.package.validate import validate_package
+from tfhub_dataset.package.write import ReleaseInfo, csv_bytes, load_schema, render_release
 
 INFO = ReleaseInfo("test", "2022-04-05", SHA, "2022-04-04T14:10:29Z")
 
@@ -122,7 +116,7 @@ def test_frictionless_validates_parquet_resources_too(tmp_path, files):
 
 
 def test_recover_touches_only_its_own_release(tmp_path):
-    from tfhub_dataset.package import recover
+    from tfhub_dataset.package.stage import recover
 
     (tmp_path / ".old-2024-03-18-999").mkdir()
     (tmp_path / ".staging-2024-03-18-abcdefgh").mkdir()

@@ -1,7 +1,7 @@
 """One doc in, one record out: every first-line and metadata quirk of the source."""
 
 from tests.synthetic import MODULE, PUBLISHER, doc
-from tfhub_dataset.parse.docs import parse_doc
+from tfhub_dataset.hubs.tfhub.docs import parse_doc
 
 
 def kinds(d):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tfhub_dataset.parse.links import classify, extract_links, tfhub_targets
+from tfhub_dataset.hubs.tfhub.links import classify, extract_links, tfhub_targets
 
 
 def links(text):

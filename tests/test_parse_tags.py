@@ -1,7 +1,7 @@
 """Vocabularies from tags/*.yaml and resolution of doc values (ids and pre-2021 free text)."""
 
 from tests.synthetic import ARCH_YAML, DATASET_YAML, TASK_YAML
-from tfhub_dataset.parse.tags import parse_vocabularies, resolve, slug, split_list
+from tfhub_dataset.hubs.tfhub.tags import parse_vocabularies, resolve, slug, split_list
 
 
 def vocab(**extra):

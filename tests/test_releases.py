@@ -9,7 +9,7 @@ import pytest
 
 from tests.mirror import MIRROR, ROOT, needs_mirror, needs_release
 from tfhub_dataset.build import load_pins, root_descriptor
-from tfhub_dataset.package import compare_parquet, validate_package
+from tfhub_dataset.package.validate import compare_parquet, validate_package
 from tfhub_dataset.sources.local import LocalMirror
 from tfhub_dataset.verify import verify
 

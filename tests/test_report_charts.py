@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from tfhub_dataset.report_charts import growth_png, models_per_domain_png, models_per_publisher_png
+from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
 
 PUBLISHERS = [
     ("Google", "organization", 607),

@@ -16,8 +16,8 @@ import yaml
 
 from tfhub_dataset import __version__
 from tfhub_dataset.build import ROOT
-from tfhub_dataset.published import STUDY_TITLE
-from tfhub_dataset.report import DATASET_RELEASED
+from tfhub_dataset.report.published import STUDY_TITLE
+from tfhub_dataset.report.readme import DATASET_RELEASED
 
 SCHEMA = json.loads((Path(__file__).parent / "cff-schema-1.2.0.json").read_text(encoding="utf-8"))
 

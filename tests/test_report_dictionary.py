@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tfhub_dataset.build import ROOT
-from tfhub_dataset.dictionary import constraints_text, load_schemas, render_dictionary
+from tfhub_dataset.report.dictionary import constraints_text, load_schemas, render_dictionary
 
 SCHEMAS = load_schemas(ROOT / "schemas")
 

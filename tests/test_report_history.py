@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import load_pins, release_tables
-from tfhub_dataset.history import History, add_history, build_history
-from tfhub_dataset.history_readme import readme_section
-from tfhub_dataset.package import ReleaseInfo, render_release
-from tfhub_dataset.report import _snapshot_series, render_report
-from tfhub_dataset.report_facts import Facts
-from tfhub_dataset.report_tables import read_release
+from tfhub_dataset.history.series import History, add_history, build_history
+from tfhub_dataset.package.write import ReleaseInfo, render_release
+from tfhub_dataset.report.facts import Facts
+from tfhub_dataset.report.readme import _snapshot_series, render_report
+from tfhub_dataset.report.release import read_release
 
 MIRROR = Path(
     os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
@@ -220,7 +220,7 @@ def test_history_anomalies_counted_with_a_pointer(built, section):
 
 
 def test_section_equals_the_in_memory_one(built, section):
-    """history_readme.readme_section (rows in memory) says what the README (CSV files) says."""
+    """The History section of rows in memory says what the README (CSV files) says."""
     history = built[3]
     assert readme_section(history.tables) == "## History\n" + section.rstrip("\n") + "\n"
 

@@ -19,8 +19,8 @@ import pytest
 
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import ROOT, load_pins, release_tables
-from tfhub_dataset.package import ReleaseInfo, iter_files, render_release
-from tfhub_dataset.report import info_from_files, is_report_file, render_report
+from tfhub_dataset.package.write import ReleaseInfo, iter_files, render_release
+from tfhub_dataset.report.readme import info_from_files, is_report_file, render_report
 
 MIRROR = Path(
     os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"

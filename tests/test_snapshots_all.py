@@ -8,9 +8,9 @@ import pytest
 
 from tests.mirror import MIRROR, needs_mirror
 from tfhub_dataset.annotations import load_publisher_types
-from tfhub_dataset.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.local import load_local
-from tfhub_dataset.tables import build_tables
 
 pytestmark = needs_mirror
 

@@ -4,8 +4,8 @@ import pytest
 
 from tests.synthetic import MODULE, PUBLISHER, snapshot
 from tfhub_dataset.annotations import PublisherType, parse_publisher_types
-from tfhub_dataset.catalog import build_catalog
-from tfhub_dataset.tables import build_tables
+from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+from tfhub_dataset.hubs.tfhub.tables import build_tables
 
 TYPES = {"acme": PublisherType("acme", "organization", "ACME Labs builds models.")}
 

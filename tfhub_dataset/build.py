@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
-from tfhub_dataset.catalog import DocCache, build_catalog
 from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.history import add_history, build_history
-from tfhub_dataset.package import ReleaseInfo, dumps_json, render_release, write_release
-from tfhub_dataset.report import render_report
+from tfhub_dataset.history.series import add_history, build_history
+from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.package.stage import write_release
+from tfhub_dataset.package.write import ReleaseInfo, dumps_json, render_release
+from tfhub_dataset.report.readme import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
-from tfhub_dataset.tables import build_tables
 
-ROOT = Path(__file__).resolve().parents[1]
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
 

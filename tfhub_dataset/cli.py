@@ -191,7 +191,7 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
                 commit_date=getattr(args, "commit_date", None),
             )
         return
-    from tfhub_dataset.sources.github import GitHubConfig, GitHubSource
+    from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 
     def make(api_url: str | None) -> GitHubSource:
         config = GitHubConfig(
@@ -203,7 +203,7 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
         return GitHubSource(config, progress=None if args.quiet else stderr_progress)
 
     if args.mirror is not None:
-        from tfhub_dataset.sources.mirror_server import MirrorServer
+        from tfhub_dataset.sources.api.fake_server import MirrorServer
 
         port = args.mirror_port
         with MirrorServer(args.mirror, port=port, codeload_port=port + 1) as server:
@@ -275,7 +275,7 @@ def _verify(args: argparse.Namespace, source: object, progress) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     progress = (lambda _m: None) if args.quiet else stderr_progress
-    from tfhub_dataset.sources.github import FetchError
+    from tfhub_dataset.sources.errors import FetchError
 
     try:
         if args.command == "verify":

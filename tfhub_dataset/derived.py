@@ -23,8 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
+from tfhub_dataset import ROOT
+
+PACKAGE_DIR = ROOT / "tfhub_dataset"
 # Libraries whose behaviour shapes what is derived from a snapshot.
 LIBRARIES = ("PyYAML",)
 

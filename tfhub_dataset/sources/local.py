@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from tfhub_dataset.sources.commits import CommitRef, commit_in_force, end_of_day
 from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
 from tfhub_dataset.sources.tarball import read_tarball
 
@@ -71,8 +72,6 @@ class LocalMirror:
     def __init__(self, root: str | Path) -> None:
         import json
 
-        from tfhub_dataset.sources.github import CommitRef
-
         self.root = Path(root)
         if not (self.root / "commits.json").is_file():
             raise FileNotFoundError(f"{self.root} is not a GitHub-shaped mirror (no commits.json)")
@@ -80,14 +79,13 @@ class LocalMirror:
         self._refs = {item["sha"]: CommitRef.from_api(item) for item in items}
         self._json = json
 
-    def resolve_as_of(self, day: dt.date):  # -> CommitRef
-        cutoff = f"{day.isoformat()}T23:59:59Z"
-        refs = [r for r in self._refs.values() if r.date <= cutoff]
-        if not refs:
-            raise ValueError(f"no commit at or before {cutoff} in {self.root}")
-        return max(refs, key=lambda r: r.date)
+    def resolve_as_of(self, day: dt.date) -> CommitRef:
+        ref = commit_in_force(self._refs.values(), day)
+        if ref is None:
+            raise ValueError(f"no commit at or before {end_of_day(day)} in {self.root}")
+        return ref
 
-    def list_commits(self, sha: str) -> list:  # -> list[CommitRef], newest first
+    def list_commits(self, sha: str) -> list[CommitRef]:
         """Commits reachable from ``sha`` through parents, newest first (as GitHub lists them)."""
         if sha not in self._refs:
             raise ValueError(f"commit {sha} is not in {self.root}/commits.json")

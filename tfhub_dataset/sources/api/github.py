@@ -43,6 +43,8 @@ from requests_cache.policy import DEFAULT_IGNORED_PARAMS
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY, __version__
+from tfhub_dataset.sources.commits import CommitRef, commit_in_force
+from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.snapshot import Snapshot
 from tfhub_dataset.sources.tarball import CorruptArchiveError, UnsafeArchiveError, read_tarball
 
@@ -106,13 +108,6 @@ _OFFLINE_WAYS = (
 
 # --------------------------------------------------------------------------------------------
 # Errors: one family, each with a one-line message the CLI prints without a traceback.
-
-
-class FetchError(Exception):
-    """Fetching from GitHub failed; ``str()`` is one line saying what failed and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
 
 
 class OfflineCacheMiss(FetchError):
@@ -223,28 +218,6 @@ class GitHubConfig:
             raise ValueError(f"api_url must be an http(s) URL, not {self.api_url!r}")
         if not 1 <= self.per_page <= 100:
             raise ValueError("per_page must be between 1 and 100")
-
-
-@dataclass(frozen=True)
-class CommitRef:
-    """One commit as the commits list gives it: SHA, committer date (UTC, ``...Z``), first line
-    of its message, and its parents' SHAs."""
-
-    sha: str
-    date: str
-    message: str
-    parents: tuple[str, ...] = ()
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> CommitRef:
-        commit = item["commit"]
-        message = (commit.get("message") or "").splitlines()
-        return cls(
-            sha=item["sha"],
-            date=_utc_iso(commit["committer"]["date"]),
-            message=message[0] if message else "",
-            parents=tuple(p["sha"] for p in item.get("parents") or ()),
-        )
 
 
 @dataclass(frozen=True)
@@ -362,14 +335,6 @@ class CrawlReport:
 # Helpers
 
 
-def _utc_iso(value: str) -> str:
-    """An ISO 8601 date-time as UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
-    parsed = dt.datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _human_bytes(n: int) -> str:
     if n < 1000:
         return f"{n} B"
@@ -480,7 +445,7 @@ class GitHubSource:
     """Fetches commits and snapshots of one GitHub repository.
 
     ``progress``, if given, receives a :class:`ProgressEvent` for each response (every event is
-    also logged at INFO on ``tfhub_dataset.sources.github``). One request at a time: the methods
+    also logged at INFO on ``tfhub_dataset.sources.api.github``). One request at a time: the methods
     may be called from several threads, but they take turns.
     """
 
@@ -520,11 +485,10 @@ class GitHubSource:
         url = f"{self._repo_url}/commits?{query}"
         with self._lock:
             items = self._fetch(url, f"commits until {day.isoformat()}", parse=_json_list)
-        refs = [ref for ref in map(CommitRef.from_api, items) if ref.date <= cutoff]
-        if not refs:
+        ref = commit_in_force(list(map(CommitRef.from_api, items)), day)
+        if ref is None:
             raise NotFound(f"{self.config.repository} has no commit at or before {cutoff}")
-        # max() keeps the first of equals: the list's own order breaks ties.
-        return max(refs, key=lambda ref: ref.date)
+        return ref
 
     def iter_commits(
         self, sha: str, *, since: str | None = None, until: str | None = None

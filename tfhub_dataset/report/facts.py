@@ -16,7 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from tfhub_dataset.report_tables import Release, Row, mean_sd
+from tfhub_dataset.report.markdown import mean_sd
+from tfhub_dataset.report.release import Release, Row
 
 BRIDGE_COLUMNS = {
     "model_tasks": "task",

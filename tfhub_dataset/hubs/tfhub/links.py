@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tfhub_dataset.parse import markdown
+from tfhub_dataset.hubs.tfhub import markdown
 
 # Link types, in the order a host is tested. The first whose pattern matches the host wins;
 # anything else with a host is a website. The table `link_types` is generated from this list.

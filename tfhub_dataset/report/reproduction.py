@@ -4,7 +4,7 @@ Each published figure is set beside this release's figure under the dataset's ow
 where a counting convention decides the figure, under the convention that comes closest. Every
 difference is explained from the data (the models and publishers involved are named); where the
 tables cannot settle a difference the text says so and lists the candidates with their evidence.
-The published figures live in tfhub_dataset/published.py.
+The published figures live in published.py, beside this module.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tfhub_dataset import published as P
-from tfhub_dataset.package import ReleaseInfo
-from tfhub_dataset.report_facts import Facts
-from tfhub_dataset.report_tables import Row, dec, md_escape, mean_sd, n, names, pct, table
+from tfhub_dataset.package.write import ReleaseInfo
+from tfhub_dataset.report import published as P
+from tfhub_dataset.report.facts import Facts
+from tfhub_dataset.report.markdown import dec, md_escape, mean_sd, n, names, pct, table
+from tfhub_dataset.report.release import Row
 
 # Link wording: a link is "worded" as a type when its label, or its text other than the URL
 # itself, names the type.

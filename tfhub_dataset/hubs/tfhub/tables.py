@@ -16,11 +16,11 @@ from collections import Counter
 from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
-from tfhub_dataset.catalog import Catalog, model_docs, variant_docs
-from tfhub_dataset.parse.anomaly import Anomaly
-from tfhub_dataset.parse.docs import MODEL_KINDS, Doc
-from tfhub_dataset.parse.links import LINK_TYPES, OTHER_TYPES
-from tfhub_dataset.parse.tags import DOMAINS, KEY_VOCABULARY, Resolved, Vocabularies, resolve
+from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
+from tfhub_dataset.hubs.tfhub.catalog import Catalog, model_docs, variant_docs
+from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, Doc
+from tfhub_dataset.hubs.tfhub.links import LINK_TYPES, OTHER_TYPES
+from tfhub_dataset.hubs.tfhub.tags import DOMAINS, KEY_VOCABULARY, Resolved, Vocabularies, resolve
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -129,8 +129,8 @@ def sorted_rows(name: str, rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: tuple(r[k] for k in keys))
 
 
-# Dates from the repository's history (tfhub_dataset.history.add_history fills them); a release
-# built from a single snapshot has no history and leaves them empty.
+# Dates from the repository's history (history.series.add_history fills them); a release built
+# from a single snapshot has no history and leaves them empty.
 UNDATED_MODEL = {"first_seen": None, "first_seen_commit": None, "last_changed": None}
 UNDATED_PUBLISHER = {"first_seen": None, "first_model_date": None}
 

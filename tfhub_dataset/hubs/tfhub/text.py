@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfhub_dataset.parse.anomaly import Anomaly
+from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 
 BOM = b"\xef\xbb\xbf"
 

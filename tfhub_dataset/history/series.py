@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tfhub_dataset.annotations import PublisherType
-from tfhub_dataset.catalog import DocCache, build_catalog
 from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.history_events import (
+from tfhub_dataset.history.replay import (
     HANDLE_SOURCES,
     Change,
     DocTimeline,
@@ -44,10 +43,11 @@ from tfhub_dataset.history_events import (
     timelines,
     topo_order,
 )
-from tfhub_dataset.parse.docs import MODEL_KINDS
-from tfhub_dataset.parse.tags import DOMAINS
+from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS
+from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.hubs.tfhub.tags import DOMAINS
 from tfhub_dataset.sources.snapshot import Snapshot
-from tfhub_dataset.tables import build_tables
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]

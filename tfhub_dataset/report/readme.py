@@ -14,26 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from tfhub_dataset import PROJECT_URL, __version__
-from tfhub_dataset.dictionary import render_dictionary
-from tfhub_dataset.history import HISTORY_TABLES, IMPORT_COMMITS
-from tfhub_dataset.package import ReleaseInfo
-from tfhub_dataset.parse.anomaly import ANOMALY_KINDS
-from tfhub_dataset.published import STUDY_SHORT, STUDY_TITLE
-from tfhub_dataset.report_charts import growth_png, models_per_domain_png, models_per_publisher_png
-from tfhub_dataset.report_facts import VARIANT_KINDS, Facts, HistoryFacts
-from tfhub_dataset.report_reproduction import reproduction_section
-from tfhub_dataset.report_tables import (
-    Release,
-    Row,
-    dec,
-    md_escape,
-    n,
-    names,
-    pct,
-    ranked,
-    read_release,
-    table,
-)
+from tfhub_dataset.history.series import HISTORY_TABLES, IMPORT_COMMITS
+from tfhub_dataset.hubs.tfhub.anomaly import ANOMALY_KINDS
+from tfhub_dataset.package.write import ReleaseInfo
+from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
+from tfhub_dataset.report.dictionary import render_dictionary
+from tfhub_dataset.report.facts import VARIANT_KINDS, Facts, HistoryFacts
+from tfhub_dataset.report.markdown import dec, md_escape, n, names, pct, ranked, table
+from tfhub_dataset.report.published import STUDY_SHORT, STUDY_TITLE
+from tfhub_dataset.report.release import Release, Row, read_release
+from tfhub_dataset.report.reproduction import reproduction_section
 
 REPORT_FILES = ("README.md", "DATA_DICTIONARY.md")
 FIGURES_DIR = "figures"

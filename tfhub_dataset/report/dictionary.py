@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset.report_tables import md_escape, table
+from tfhub_dataset.report.markdown import md_escape, table
 
 TYPE_NOTES = {
     "string": "text",

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tfhub_dataset.parse import markdown
-from tfhub_dataset.parse.anomaly import Anomaly
-from tfhub_dataset.parse.links import Link, extract_links, tfhub_targets
-from tfhub_dataset.parse.text import decode_text
+from tfhub_dataset.hubs.tfhub import markdown
+from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
+from tfhub_dataset.hubs.tfhub.links import Link, extract_links, tfhub_targets
+from tfhub_dataset.hubs.tfhub.text import decode_text
 
 KINDS = ("Module", "Placeholder", "Lite", "Tfjs", "Coral", "Collection", "Publisher")
 MODEL_KINDS = frozenset({"Module", "Placeholder"})

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from tfhub_dataset.parse.anomaly import Anomaly
-from tfhub_dataset.parse.text import decode_text
+from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
+from tfhub_dataset.hubs.tfhub.text import decode_text
 
 # vocabulary name -> file under tags/. Formats have no yaml: TF Hub fixed them in its validator.
 TAG_FILES = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tfhub_dataset.parse.anomaly import Anomaly
-from tfhub_dataset.parse.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
-from tfhub_dataset.parse.tags import Vocabularies, parse_vocabularies
-from tfhub_dataset.parse.text import decode_text
+from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
+from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
+from tfhub_dataset.hubs.tfhub.tags import Vocabularies, parse_vocabularies
+from tfhub_dataset.hubs.tfhub.text import decode_text
 from tfhub_dataset.sources.snapshot import Snapshot
 
 DELETED_ITEM = re.compile(r"^\s*[-*]\s+\[([^\]]+)\]\(([^)]+)\)")

@@ -1,0 +1,2 @@
+"""Tables -> release folder: files rendered (write), validated (validate), staged and swapped
+into place (stage)."""

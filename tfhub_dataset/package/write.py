@@ -1,0 +1,206 @@
+"""Tables -> the bytes of a release: CSV and Parquet per table, schemas, datapackage.json."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tfhub_dataset import REPOSITORY_URL, ROOT, __version__
+
+SCHEMA_DIR = ROOT / "schemas"
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "number": pa.float64(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("s", tz="UTC"),
+}
+PACKAGE_NAME = "tfhub-dataset"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What a release says about itself (datapackage.json)."""
+
+    release_id: str
+    as_of: str  # YYYY-MM-DD
+    commit: str
+    commit_date: str  # ISO 8601, UTC, trailing Z
+    repository_url: str = REPOSITORY_URL
+
+
+def load_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    return json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def dumps_json(obj: Any) -> str:
+    """Stable JSON: keys in insertion order (field order matters), indented, final newline."""
+    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(value: Any, type_: str) -> str:
+    if value is None:
+        return ""
+    if type_ == "boolean":
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def check_rows(name: str, rows: list[dict[str, Any]], schema: dict[str, Any]) -> None:
+    """Every row holds exactly the schema's fields (a mismatch is a bug, caught before writing)."""
+    names = [f["name"] for f in schema["fields"]]
+    for row in rows:
+        if list(row) != names and set(row) != set(names):
+            raise ValueError(f"{name}: row fields {sorted(row)} differ from schema {sorted(names)}")
+
+
+def csv_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
+    """RFC 4180 CSV: UTF-8, CRLF line ends, header row, minimal quoting, empty cell for null."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    fields = schema["fields"]
+    writer.writerow([f["name"] for f in fields])
+    for row in rows:
+        writer.writerow([_cell(row[f["name"]], f["type"]) for f in fields])
+    return buf.getvalue().encode("utf-8")
+
+
+def arrow_table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pa.Table:
+    columns, arrow_fields = [], []
+    for f in schema["fields"]:
+        type_ = ARROW_TYPES[f["type"]]
+        values = [row[f["name"]] for row in rows]
+        if f["type"] == "date":
+            values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+        elif f["type"] == "datetime":
+            values = [
+                dt.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else v
+                for v in values
+            ]
+        columns.append(pa.array(values, type=type_))
+        required = f.get("constraints", {}).get("required", False)
+        arrow_fields.append(pa.field(f["name"], type_, nullable=not required))
+    return pa.Table.from_arrays(columns, schema=pa.schema(arrow_fields))
+
+
+def parquet_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
+    """Parquet written by Arrow directly: no pandas index metadata, no wall-clock anywhere."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        arrow_table(rows, schema),
+        sink,
+        compression="zstd",
+        compression_level=9,
+        write_statistics=True,
+        use_dictionary=True,
+        data_page_version="2.0",
+    )
+    return sink.getvalue().to_pybytes()
+
+
+def descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, Any]:
+    commit_url = f"{info.repository_url}/tree/{info.commit}"
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": PACKAGE_NAME,
+        "id": f"{PACKAGE_NAME}/{info.release_id}",
+        "title": f"TensorFlow Hub model-publisher community, as of {info.as_of}",
+        "description": (
+            "Publishers, models, versioned docs, collections, links and taxonomy of TensorFlow Hub "
+            f"(tfhub.dev), derived from {info.repository_url} at commit {info.commit} "
+            f"({info.commit_date}), the commit in force on {info.as_of}."
+        ),
+        "version": __version__,
+        "created": info.commit_date,
+        "homepage": "https://github.com/tfhub-dataset/tfhub-dataset",
+        "keywords": [
+            "tensorflow-hub",
+            "model-hub",
+            "pre-trained-models",
+            "mining-software-repositories",
+        ],
+        "licenses": [
+            {
+                "name": "Apache-2.0",
+                "path": "https://www.apache.org/licenses/LICENSE-2.0",
+                "title": "Apache License 2.0 (the source repository's license; see LICENSE)",
+            }
+        ],
+        "sources": [
+            {
+                "title": f"tensorflow/tfhub.dev at {info.commit}",
+                "path": commit_url,
+                "repository": info.repository_url,
+                "commit": info.commit,
+                "commitDate": info.commit_date,
+                "snapshot": f"https://api.github.com/repos/tensorflow/tfhub.dev/tarball/{info.commit}",
+            }
+        ],
+        "release": {"id": info.release_id, "asOf": info.as_of},
+        "resources": resources,
+    }
+
+
+def resource_entry(
+    name: str, path: str, data: bytes, schema: dict[str, Any], schema_path: str, fmt: str
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": name if fmt == "csv" else f"{name}-parquet",
+        "type": "table",
+        "path": path,
+        "format": fmt,
+        "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+        "title": schema.get("title", name) + ("" if fmt == "csv" else " (Parquet)"),
+        "schema": schema_path,
+    }
+    if fmt == "csv":
+        # frictionless checks bytes and hash on text sources only; Parquet's are in the README.
+        entry["bytes"] = len(data)
+        entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        entry["encoding"] = "utf-8"
+        entry["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
+    return entry
+
+
+def render_release(tables: dict[str, list[dict[str, Any]]], info: ReleaseInfo) -> dict[str, bytes]:
+    """Every file of a release (relative path -> bytes), except the README and figures."""
+    files: dict[str, bytes] = {}
+    resources: list[dict[str, Any]] = []
+    parquet_resources: list[dict[str, Any]] = []
+    for name in sorted(tables):
+        schema = load_schema(name)
+        rows = tables[name]
+        check_rows(name, rows, schema)
+        schema_path = f"schemas/{name}.json"
+        files[schema_path] = dumps_json(schema).encode("utf-8")
+        csv_data = csv_bytes(rows, schema)
+        pq_data = parquet_bytes(rows, schema)
+        files[f"data/{name}.csv"] = csv_data
+        files[f"data/{name}.parquet"] = pq_data
+        resources.append(
+            resource_entry(name, f"data/{name}.csv", csv_data, schema, schema_path, "csv")
+        )
+        parquet_resources.append(
+            resource_entry(name, f"data/{name}.parquet", pq_data, schema, schema_path, "parquet")
+        )
+    files["datapackage.json"] = dumps_json(descriptor(info, resources + parquet_resources)).encode()
+    return files
+
+
+def iter_files(folder: Path) -> Iterable[tuple[str, bytes]]:
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            yield p.relative_to(folder).as_posix(), p.read_bytes()
