@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
-from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.history.series import add_history, build_history
-from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
-from tfhub_dataset.hubs.tfhub.tables import build_tables
-from tfhub_dataset.package.stage import write_release
-from tfhub_dataset.package.write import ReleaseInfo, dumps_json, render_release
-from tfhub_dataset.report.readme import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
+
+# The stages are imported by the functions that run them, so that `--help`, an argument error or
+# the parse stage alone never pay for the Parquet (pyarrow), chart (matplotlib) or validation
+# (frictionless) stacks: a test (test_imports.py) keeps it so.
+if TYPE_CHECKING:
+    from tfhub_dataset.derived import DerivedCache
+    from tfhub_dataset.hubs.tfhub.catalog import DocCache
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
@@ -47,6 +46,8 @@ class Pin:
 
 
 def load_pins(path: Path = PINS_PATH) -> list[Pin]:
+    import tomllib
+
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     pins = [Pin(**entry) for entry in data.get("release", [])]
     for pin in pins:
@@ -64,6 +65,9 @@ def release_tables(
     snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
+    from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+    from tfhub_dataset.hubs.tfhub.tables import build_tables
+
     return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
 
 
@@ -82,6 +86,11 @@ def build_release(
     ``derived`` keeps what the history derives from each month-end snapshot between runs (see
     derived.py); without it every snapshot is fetched and parsed again.
     """
+    from tfhub_dataset.history.series import add_history, build_history
+    from tfhub_dataset.package.stage import write_release
+    from tfhub_dataset.package.write import ReleaseInfo, render_release
+    from tfhub_dataset.report.readme import render_report
+
     types = publisher_types if publisher_types is not None else load_publisher_types()
     progress(f"[{pin.id}] snapshot {pin.commit[:12]} ({pin.commit_date})")
     snapshot = source.snapshot(pin.commit)
@@ -121,6 +130,8 @@ def build_release(
 def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:
     """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
     import json
+
+    from tfhub_dataset.package.write import dumps_json
 
     desc = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
     prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import zlib
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ LIBRARIES = ("PyYAML",)
 @cache
 def code_fingerprint() -> str:
     """SHA-256 over the package's source, the schemas and the parsing libraries' versions."""
+    from importlib import metadata
+
     h = hashlib.sha256()
     files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted((ROOT / "schemas").glob("*.json"))
     for path in files:

@@ -10,22 +10,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from tfhub_dataset import REPOSITORY_URL, ROOT, __version__
 
 SCHEMA_DIR = ROOT / "schemas"
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "boolean": pa.bool_(),
-    "number": pa.float64(),
-    "date": pa.date32(),
-    "datetime": pa.timestamp("s", tz="UTC"),
-}
 PACKAGE_NAME = "tfhub-dataset"
 
 
@@ -78,10 +70,27 @@ def csv_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def arrow_types() -> dict[str, pa.DataType]:
+    """Table Schema type -> Arrow type."""
+    import pyarrow as pa  # imported where Parquet is written, not by every command
+
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "boolean": pa.bool_(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("s", tz="UTC"),
+    }
+
+
 def arrow_table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pa.Table:
+    import pyarrow as pa
+
+    types = arrow_types()
     columns, arrow_fields = [], []
     for f in schema["fields"]:
-        type_ = ARROW_TYPES[f["type"]]
+        type_ = types[f["type"]]
         values = [row[f["name"]] for row in rows]
         if f["type"] == "date":
             values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
@@ -98,6 +107,9 @@ def arrow_table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pa.Table:
 
 def parquet_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
     """Parquet written by Arrow directly: no pandas index metadata, no wall-clock anywhere."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = pa.BufferOutputStream()
     pq.write_table(
         arrow_table(rows, schema),

@@ -17,7 +17,6 @@ from tfhub_dataset import PROJECT_URL, __version__
 from tfhub_dataset.history.series import HISTORY_TABLES, IMPORT_COMMITS
 from tfhub_dataset.hubs.tfhub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.package.write import ReleaseInfo
-from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import VARIANT_KINDS, Facts, HistoryFacts
 from tfhub_dataset.report.markdown import dec, md_escape, n, names, pct, ranked, table
@@ -116,6 +115,13 @@ def _snapshot_series(facts: Facts) -> tuple[list[Any], list[tuple[str, list[Any]
 
 
 def _figures(facts: Facts, info: ReleaseInfo) -> dict[str, bytes]:
+    # matplotlib costs about 0.5 s to import: only the commands that draw charts pay for it.
+    from tfhub_dataset.report.charts import (
+        growth_png,
+        models_per_domain_png,
+        models_per_publisher_png,
+    )
+
     out = {}
     pubs = [
         (facts.publisher_name(p["handle"]), p["type"], p["model_count"]) for p in facts.publishers
