@@ -8,10 +8,12 @@ rules are exact and much faster.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.S)
+# A fence opens or closes a code block when at most three white-space characters precede it on its
+# line. Finding the markers with str.find and checking what precedes them is several times faster
+# than matching every line with a regular expression.
+FENCES = ("```", "~~~")
 # [text](url "title") and [![alt]](url); text may hold one nested [..] level.
 MD_LINK = re.compile(
     r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
@@ -24,55 +26,104 @@ BARE_EMAIL = re.compile(
     r"(?<![\w.:/+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
 )
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+LINKED_IMAGE = re.compile(r"\[!\[[^\]]*\]\]\([^)]*\)")
+TAG = re.compile(r"<[^>]+>")
+EMPHASIS = re.compile(r"(\*\*|__|`)")
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):  # a named tuple: made several times faster than a frozen dataclass
     line: int  # 1-based line where the comment starts
     body: str
     closed: bool
 
 
-def code_mask(lines: list[str]) -> list[bool]:
-    """True for lines inside (or fencing) a fenced code block."""
-    mask, inside, marker = [], False, ""
-    for line in lines:
-        m = FENCE.match(line)
-        if m and (not inside or m.group(1) == marker):
-            mask.append(True)
-            inside, marker = (not inside), m.group(1)
-        else:
-            mask.append(inside)
-    return mask
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced code blocks as ``(start, end)`` offsets, from the start of the opening fence's line
+    to the end of the closing fence's line (or of the text when the block is left open). A fence
+    closes a block only with the block's own marker (```` ``` ```` or ``~~~``)."""
+    spans, start, marker = [], -1, ""
+    for at, fence in _fences(text):
+        if start < 0:
+            start, marker = text.rfind("\n", 0, at) + 1, fence
+        elif fence == marker:
+            end = text.find("\n", at)
+            spans.append((start, len(text) if end < 0 else end))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _fences(text: str) -> list[tuple[int, str]]:
+    """(offset, marker) of each fence, in text order: a marker preceded on its line by at most
+    three white-space characters (the first marker of a line; a line holds at most one fence)."""
+    found = []
+    for fence in FENCES:
+        at = text.find(fence)
+        while at >= 0:
+            indent = text[text.rfind("\n", 0, at) + 1 : at]
+            if len(indent) <= 3 and (not indent or indent.isspace()):
+                found.append((at, fence))
+            at = text.find(fence, at + 3)
+    return sorted(found)
 
 
 def blank_code(text: str) -> str:
     """The text with fenced code blocks blanked (line count kept), so nothing inside them counts."""
-    lines = text.split("\n")
-    mask = code_mask(lines)
-    return "\n".join("" if m else line for line, m in zip(lines, mask, strict=True))
+    return _blank(text, code_spans(text))
 
 
-def comments(text: str) -> list[Comment]:
-    """HTML comments outside fenced code, in order."""
-    out = []
+def comment_spans(text: str) -> list[tuple[int, int, bool]]:
+    r"""HTML comments as ``(start, end, closed)``: '<!--' up to the next '-->', or to the end of
+    the text when none follows. Found with str.find: several times faster than the pattern
+    ``<!--(.*?)(-->|\Z)``, whose lazy group tries its end at every character."""
+    spans = []
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            spans.append((start, len(text), False))
+            break
+        spans.append((start, end + 3, True))
+        start = text.find("<!--", end + 3)
+    return spans
+
+
+def comments_and_prose(text: str) -> tuple[list[Comment], str]:
+    """HTML comments outside fenced code, in order, and the text with fenced code and comments
+    blanked (line count kept): what a doc's parser needs, in one pass."""
     blanked = blank_code(text)  # same line count as text, so line numbers hold
-    for m in COMMENT.finditer(blanked):
-        out.append(Comment(blanked.count("\n", 0, m.start()) + 1, m.group(1), bool(m.group(2))))
-    return out
+    spans = comment_spans(blanked)
+    found, line, pos = [], 1, 0
+    for start, end, closed in spans:
+        line += blanked.count("\n", pos, start)
+        found.append(Comment(line, blanked[start + 4 : end - 3 if closed else end], closed))
+        pos = start
+    return found, _blank(blanked, spans)
 
 
 def strip_comments(text: str) -> str:
     """The text with HTML comments replaced by blanks of the same line count."""
-    return COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return _blank(text, comment_spans(text))
+
+
+def _blank(text: str, spans: list[tuple[int, int]] | list[tuple[int, int, bool]]) -> str:
+    """The text with each span (in order, not overlapping) replaced by its line breaks."""
+    out, pos = [], 0
+    for start, end, *_ in spans:
+        out += (text[pos:start], "\n" * text.count("\n", start, end))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def plain(text: str) -> str:
     """Markdown/HTML inline markup reduced to its text, white space collapsed."""
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
-    text = re.sub(r"\[!\[[^\]]*\]\]\([^)]*\)", " ", text)
+    text = IMAGE.sub(" ", text)
+    text = LINKED_IMAGE.sub(" ", text)
     text = MD_LINK.sub(lambda m: m.group(2), text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = TAG.sub(" ", text)
+    text = EMPHASIS.sub("", text)
     text = text.replace("\\\n", " ").replace("\\", " ")
     return " ".join(text.split())
