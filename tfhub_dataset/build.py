@@ -65,10 +65,12 @@ def release_tables(
     snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
+    from tfhub_dataset.gc_pause import gc_paused
     from tfhub_dataset.hubs.tfhub.catalog import build_catalog
     from tfhub_dataset.hubs.tfhub.tables import build_tables
 
-    return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
+    with gc_paused():  # over both steps: the catalog's objects are scanned at most once
+        return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
 
 
 def build_release(

@@ -107,7 +107,7 @@ def parse_doc(path: str, data: bytes) -> Doc:
     """Parse one doc. Never raises: every problem becomes an anomaly on the returned Doc."""
     text, repairs = decode_text(path, data)
     doc = Doc(path=path, anomalies=list(repairs))
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(), without copying the text)
         doc.note(None, "empty-file", "no content")
         return doc
     if not _read_first_line(doc, text.partition("\n")[0]):
@@ -130,7 +130,7 @@ def parse_doc(path: str, data: bytes) -> Doc:
 
 def _read_first_line(doc: Doc, first: str) -> bool:
     line = first
-    if any(z in line for z in ZWNJ):
+    if ZWNJ[0] in line or ZWNJ[1] in line:
         for z in ZWNJ:
             line = line.replace(z, "")
         doc.note(1, "zwnj-in-handle", "'&zwnj;' removed from the handle")

@@ -13,6 +13,7 @@ Counting conventions live here and nowhere else:
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
@@ -139,7 +140,7 @@ SORT_KEYS = {
 
 def sorted_rows(name: str, rows: list[Row]) -> list[Row]:
     keys = SORT_KEYS.get(name, ("handle",) if rows and "handle" in rows[0] else ("id",))
-    return sorted(rows, key=lambda r: tuple(r[k] for k in keys))
+    return sorted(rows, key=itemgetter(*keys))
 
 
 # Dates from the repository's history (history.series.add_history fills them); a release built
