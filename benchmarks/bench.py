@@ -1,158 +1,300 @@
-"""Benchmark: time and peak memory of each stage, and requests cold and warm. Prints a table.
+"""Benchmark: whole processes, each against a floor measured in the same run. Prints a table.
 
-    python benchmarks/bench.py [--mirror ../shared/tfhub.dev] [--runs 3]
+    python benchmarks/bench.py [--runs 3] [--code DIR] [--only STEP,...] [--no-crawl]
 
-Every measurement runs in a fresh child process (so its peak RSS is its own) against the fake
-GitHub server serving the mirror on 127.0.0.1 over real HTTP, with a private cache folder:
-- parse: one snapshot (the 2024-03-18 commit) into all tables, from bytes in memory;
-- release warm: `build --release 2024-03-18` with the HTTP cache and the derived cache warm,
-  with and without validation (the default build path a user re-runs);
-- history warm: the whole history of 2024-03-18 (44 months, 41 snapshots) with the HTTP cache
-  warm but no derived cache, i.e. every month-end tarball read and parsed;
-- requests: both pinned releases cold (empty caches), then warm.
-Goals on a 2-core machine (issue 6): parse <= 0.5 s, release warm with validation <= 3 s, whole
-history warm <= 30 s, peak memory <= 400 MB.
+Users wait for whole processes, so every figure is one fresh `python` process timed from outside:
+wall seconds, CPU seconds (user + system, its child processes included) and peak RSS. Seconds
+drift from one machine (and one minute) to the next, so each figure is also a ratio to a floor
+measured in the same run, interleaved with it (run 1 of every step, then run 2, ...); a ratio is
+the median over the runs of the figure divided by its floor of the same run.
+
+- floor: a Python process that only reads every file of the 2024-03-18 snapshot from SOURCE;
+- parse: the same process, then the snapshot parsed into every table of a release
+  (build.release_tables); goal (issue 10): at most 2x the floor;
+- help: `python -m tfhub_dataset --help`, against `python -c "import matplotlib.pyplot,
+  pyarrow, frictionless"` (the chart, Parquet and validation stacks); goal: at most 0.25x;
+- release, warm: `build --release 2024-03-18` from SOURCE with the derived cache warm, with and
+  without validation;
+- release, history re-derived: the same with `--no-derived-cache --no-validate`, so every
+  month-end snapshot of the history is read and parsed; its floor reads every one of them;
+- crawl (unless --no-crawl): both pinned releases through the REST crawler against the fake
+  GitHub server on 127.0.0.1 (`--mirror`), cold (empty caches), then warm; once each, at
+  `--min-interval 0` (the loopback default since issue 10, passed so older code is measured the
+  same); its floor reads every snapshot both histories read.
+
+`--code DIR` measures another checkout (e.g. one of main) with this script, for before/after
+figures in one run: every measured process runs with PYTHONPATH=DIR.
 """
+
+# ruff: noqa: E402 (the parent's imports come after the children's early exit)
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import resource
-import statistics
-import subprocess
+import importlib
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_MIRROR = ROOT.parent / "shared" / "tfhub.dev"
-FINAL = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"
+ME = str(Path(__file__).resolve())
+MIRROR = ROOT.parent / "shared" / "tfhub.dev"
+FINAL = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"  # the 2024-03-18 release commit
 
 
-def child(step: str, mirror: Path, work: Path) -> dict:
-    """Run one step in this process (called in a child); returns its figures."""
-    sys.path.insert(0, str(ROOT))
+class Source(NamedTuple):
+    """Where snapshots come from: the source options of `python -m tfhub_dataset build` and the
+    class (``module:Class``, built from ``path``) that reads the same snapshots in the floors."""
+
+    options: tuple[str, ...]
+    reader: str
+    path: Path
+
+
+# The one setting for the floors and every build. After the git source (issue 9) is merged, it
+# becomes e.g. Source(("--git", str(CLONE)), "tfhub_dataset.sources.git:GitSource", CLONE).
+SOURCE = Source(("--snapshot", str(MIRROR)), "tfhub_dataset.sources.local:LocalMirror", MIRROR)
+
+
+def open_source() -> Any:
+    """SOURCE's reader, as builds read it: ``.snapshot(sha).files`` is every file of a snapshot
+    (what a floor reads, what the parse parses); ``.list_commits(sha)`` its history."""
+    module, _, name = SOURCE.reader.partition(":")
+    return getattr(importlib.import_module(module), name)(SOURCE.path)
+
+
+def child(step: str, shas: list[str]) -> None:
+    """One measured process: read (floor) or read and parse one or more snapshots."""
+    source = open_source()
+    if step == "floor":
+        print(sum(len(data) for sha in shas for data in source.snapshot(sha).files.values()))
+        return
     from tfhub_dataset.annotations import load_publisher_types
-    from tfhub_dataset.build import build_release, load_pins, release_tables
-    from tfhub_dataset.derived import DerivedCache
-    from tfhub_dataset.history.series import build_history
-    from tfhub_dataset.sources.api.fake_server import MirrorServer
-    from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
-    from tfhub_dataset.sources.local import load_local
+    from tfhub_dataset.build import release_tables
 
-    quiet = {"progress": lambda _m: None}
-    types = load_publisher_types()
-    pins = {p.id: p for p in load_pins()}
-    out: dict = {}
-    if step == "parse":
-        snap = load_local(mirror / "tarballs" / f"{FINAL}.tar.gz")
+    tables = release_tables(source.snapshot(shas[0]), load_publisher_types())
+    print(sum(len(rows) for rows in tables.values()))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
+    # Children import nothing the parent needs: the floor is the reading alone.
+    child(sys.argv[2], sys.argv[3:])
+    raise SystemExit(0)
+
+# The parent only.
+import argparse
+import os
+import platform
+import shlex
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+class Figure(NamedTuple):
+    wall: float
+    cpu: float
+    peak_mb: float
+    stderr: str
+
+
+class Step(NamedTuple):
+    name: str
+    label: str
+    argv: list[str]  # after the interpreter
+    reference: str  # the step it is divided by
+    goal: float | None = None
+
+
+def measure(argv: list[str], code: Path, cwd: Path) -> Figure:
+    """Run one process (``python`` + argv) and time it from outside; it must succeed."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        tables = release_tables(snap, types)
-        out["seconds"] = time.perf_counter() - start
-        out["rows"] = sum(len(v) for v in tables.values())
-        return out
-    with MirrorServer(mirror, port=47570, codeload_port=47571) as server:
-        config = GitHubConfig(
-            api_url=server.api_url, cache_path=work / "http.sqlite", min_interval=0.0, token=None
-        )
-        source = GitHubSource(config)
-        derived = DerivedCache(work / "derived")
-        start = time.perf_counter()
-        if step in ("cold", "warm"):
-            for pin in pins.values():
-                build_release(pin, source, work / "out", derived=derived, **quiet)
-        elif step in ("release", "release-novalidate"):
-            build_release(
-                pins["2024-03-18"],
-                source,
-                work / "out",
-                derived=derived,
-                validate=step == "release",
-                **quiet,
-            )
-        elif step == "history":
-            build_history(source, FINAL, "2024-03-18", types)
-        out["seconds"] = time.perf_counter() - start
-        out["requests"] = source.report.as_dict()["requests"]
-    return out
+        proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): python {' '.join(argv)}\n{stderr[-2000:]}")
+    # ru_maxrss is in KiB on Linux; CPU counts the process and the children it waited for.
+    return Figure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr)
 
 
-def run(step: str, mirror: Path, work: Path) -> dict:
-    cmd = [sys.executable, __file__, "--child", step, "--mirror", str(mirror), "--work", str(work)]
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def history_snapshots(pins: list) -> list[str]:
+    """Every snapshot the histories of ``pins`` read (month-end commits and release commits)."""
+    from tfhub_dataset.history.replay import topo_order
+    from tfhub_dataset.history.series import month_ends
+
+    source = open_source()
+    wanted: set[str] = set()
+    for pin in pins:
+        refs = source.list_commits(pin.commit)
+        order = {sha: i for i, sha in enumerate(topo_order(refs))}
+        wanted |= {ref.sha for _, ref, _ in month_ends(refs, order, pin.commit, pin.as_of)}
+        wanted.add(pin.commit)
+    return sorted(wanted)
+
+
+def free_port_pair() -> int:
+    """A port P with P and P+1 free on 127.0.0.1 (the fake API and codeload)."""
+    for _ in range(50):
+        with socket.socket() as a:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            with socket.socket() as b:
+                try:
+                    b.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+                return port
+    raise SystemExit("no two free consecutive ports on 127.0.0.1")
+
+
+def crawl_requests(stderr: str) -> str:
+    """The requests column of the crawl report the build printed, and the intervals it states."""
+    lines = stderr.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("endpoint ")), None)
+    if start is None:
+        return "no crawl report"
+    rows = {}
+    for line in lines[start + 2 :]:
+        cells = line.split()
+        if len(cells) < 2 or not cells[1].isdigit():
+            break
+        rows[cells[0]] = int(cells[1])
+    total = rows.pop("total", 0)
+    detail = ", ".join(f"{k} {v}" for k, v in rows.items() if v)
+    intervals = [line for line in lines if line.startswith("minimum interval")]
+    return f"{total} requests ({detail or 'none'})" + "".join(f"\n      {i}" for i in intervals)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR)
-    ap.add_argument("--runs", type=int, default=3, help="runs of each timed step (median shown)")
-    ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--runs", type=int, default=3, help="runs of each step (medians shown)")
+    ap.add_argument("--code", type=Path, default=ROOT, help="checkout to measure (default this)")
+    ap.add_argument("--only", help="comma-separated step names (default all)")
+    ap.add_argument("--no-crawl", action="store_true", help="skip the cold and warm HTTP crawl")
     args = ap.parse_args()
-    if args.child:
-        figures = child(args.child, args.mirror, args.work)
-        figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB
-        print(json.dumps(figures))
-        return 0
-    if not (args.mirror / "commits.json").is_file():
-        print(f"no mirror at {args.mirror}; pass --mirror", file=sys.stderr)
+    if not (MIRROR / "commits.json").is_file():
+        print(f"no mirror at {MIRROR}", file=sys.stderr)
         return 2
-    rows = []
+    from tfhub_dataset.build import load_pins
+
+    code = args.code.resolve()
+    pins = load_pins()
+    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="tfhub-bench-") as tmp:
         work = Path(tmp)
-        cold = run("cold", args.mirror, work)
-        warm = run("warm", args.mirror, work)
-        steps = [
-            ("parse one snapshot into tables (2024-03-18)", "parse", 0.5),
-            ("one release end to end, warm, with validation", "release", 3.0),
-            ("one release end to end, warm, without validation", "release-novalidate", None),
-            ("whole history (44 months), warm HTTP cache, no derived cache", "history", 30.0),
-        ]
-        for label, step, goal in steps:
-            results = [run(step, args.mirror, work) for _ in range(args.runs)]
-            secs = statistics.median(r["seconds"] for r in results)
-            peak = max(r["peak_mb"] for r in results)
-            rows.append((label, f"{secs:.2f} s", f"{peak:.0f} MB", f"<= {goal} s" if goal else ""))
-        rows.append(
-            (
-                "both pinned releases, cold (empty caches)",
-                f"{cold['seconds']:.1f} s",
-                f"{cold['peak_mb']:.0f} MB",
-                "",
-            )
+        steps = plan(next(p for p in pins if p.commit == FINAL), work)
+        if args.only:
+            keep = set(args.only.split(","))
+            keep |= {s.reference for s in steps if s.name in keep and s.reference}
+            steps = [s for s in steps if s.name in keep]
+        measure([ME, "--child", "floor", FINAL], code, work)  # the page cache warm
+        for s in steps:
+            if s.name == "release":
+                measure(s.argv, code, work)  # the derived cache warm
+        runs: dict[str, list[Figure]] = {s.name: [] for s in steps}
+        for n in range(args.runs):
+            for s in steps:
+                runs[s.name].append(measure(s.argv, code, work))
+            print(f"run {n + 1}/{args.runs} done", file=sys.stderr, flush=True)
+        crawl = None if args.no_crawl or args.only else run_crawl(pins, code, work)
+        load_end = os.getloadavg()
+        print(
+            f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
+            f"{platform.python_implementation()} {platform.python_version()}; load average "
+            f"{load_start[0]:.1f} at start, {load_end[0]:.1f} at end"
         )
-        rows.append(
-            (
-                "both pinned releases, warm",
-                f"{warm['seconds']:.1f} s",
-                f"{warm['peak_mb']:.0f} MB",
-                "",
-            )
+        print(f"code measured: {code}")
+        print(f"source: {' '.join(SOURCE.options)} (floors read it with {SOURCE.reader})")
+        print(
+            f"runs of each step: {args.runs}, interleaved; seconds are medians, a ratio is the "
+            "median of each run's figure over its reference in the same run\n"
         )
-    print(
-        f"machine: {platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, {_cpus()} CPUs; median of {args.runs} runs"
-    )
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measurement':<{width}}  {'time':>9}  {'peak RSS':>8}  goal")
-    for label, t, m, goal in rows:
-        print(f"{label:<{width}}  {t:>9}  {m:>8}  {goal}")
-    print("requests, both pinned releases:")
-    for name, figures in (("cold", cold), ("warm", warm)):
-        req = figures["requests"]
-        detail = ", ".join(f"{k} {v}" for k, v in req.items() if v)
-        print(f"  {name}: {sum(req.values())} ({detail or 'none'})")
+        print_table(steps, runs)
+        print("\ncommands ($WORK: a fresh temporary folder, caches and output under it):")
+        for s in steps:
+            shas = len(s.argv) - 3 if s.argv[1:2] == ["--child"] else 0
+            command = shlex.join(["python", *(s.argv if shas < 3 else s.argv[:4])])
+            command = command.replace(str(work), "$WORK") + (f" ... ({shas} SHAs)" * (shas >= 3))
+            print(f"  {s.name}: {command.replace(ME, 'benchmarks/bench.py')}")
+        if crawl:
+            print(crawl.replace(str(work), "$WORK"))
     return 0
 
 
-def _cpus() -> int:
-    import os
+def plan(final: Any, work: Path) -> list[Step]:
+    """The steps, in the order of each run."""
+    build = ["-m", "tfhub_dataset", "build", *SOURCE.options, "--quiet"]
+    release = [*build, "--release", final.id, "--cache", str(work / "cache" / "http.sqlite")]
+    release += ["--out", str(work / "out")]
+    history = history_snapshots([final])
+    heavy = "import matplotlib.pyplot, pyarrow, frictionless"
+    reader = [ME, "--child"]
+    return [
+        Step("floor", f"floor: read every file of {final.id}", [*reader, "floor", FINAL], ""),
+        Step("parse", f"parse {final.id} into every table", [*reader, "parse", FINAL], "floor",
+             2.0),
+        Step("heavy", heavy, ["-c", heavy], ""),
+        Step("help", "python -m tfhub_dataset --help", ["-m", "tfhub_dataset", "--help"],
+             "heavy", 0.25),
+        Step("release", f"build --release {final.id}, warm", release, "floor"),
+        Step("release-novalidate", "the same, --no-validate", [*release, "--no-validate"],
+             "floor"),
+        Step("floor-history", f"floor: read the {len(history)} snapshots of its history",
+             [*reader, "floor", *history], ""),
+        Step("history", "build it, history re-derived (--no-derived-cache --no-validate)",
+             [*release, "--no-derived-cache", "--no-validate"], "floor-history"),
+    ]  # fmt: skip
 
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+
+def print_table(steps: list[Step], runs: dict[str, list[Figure]]) -> None:
+    width = max(len(s.label) for s in steps) + 2
+    print(f"{'':<{width}}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}  {'ratio wall, CPU':>16}  to")
+    for s in steps:
+        figs = runs[s.name]
+        wall = statistics.median(f.wall for f in figs)
+        cpu = statistics.median(f.cpu for f in figs)
+        peak = max(f.peak_mb for f in figs)
+        line = f"{s.label:<{width}}{wall:>8.2f}{cpu:>8.2f}{peak:>9.0f}"
+        if s.reference:
+            ref = runs[s.reference]
+            rw = statistics.median(f.wall / r.wall for f, r in zip(figs, ref, strict=True))
+            rc = statistics.median(f.cpu / r.cpu for f, r in zip(figs, ref, strict=True))
+            line += f"  {rw:>7.2f}x {rc:>6.2f}x  {s.reference}"
+            if s.goal:
+                verdict = "met" if max(rw, rc) <= s.goal else "missed"
+                line += f", goal <= {s.goal:g}x: {verdict}"
+        print(line)
+
+
+def run_crawl(pins: list, code: Path, work: Path) -> str:
+    """Both pinned releases over HTTP, cold then warm, against their floor; a text block."""
+    port = free_port_pair()
+    crawl = ["-m", "tfhub_dataset", "build", "--mirror", str(MIRROR), "--mirror-port", str(port)]
+    crawl += ["--min-interval", "0", "--cache", str(work / "crawl" / "http.sqlite")]
+    crawl += ["--out", str(work / "crawl-out")]
+    snapshots = history_snapshots(pins)
+    floor = measure([ME, "--child", "floor", *snapshots], code, work)
+    cold = measure(crawl, code, work)
+    warm = measure(crawl, code, work)
+    out = [
+        f"\nboth pinned releases over HTTP (--mirror on 127.0.0.1:{port}, --min-interval 0), "
+        "once each:",
+        f"  floor: read the {len(snapshots)} snapshots of both histories: "
+        f"{floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU",
+    ]
+    for name, fig in (("cold (empty HTTP and derived caches)", cold), ("warm", warm)):
+        out.append(
+            f"  {name}: {fig.wall:.1f} s wall ({fig.wall / floor.wall:.1f}x), {fig.cpu:.1f} s CPU "
+            f"({fig.cpu / floor.cpu:.1f}x), {fig.peak_mb:.0f} MB; {crawl_requests(fig.stderr)}"
+        )
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
