@@ -22,7 +22,7 @@ import pytest
 
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.hubs.pytorch_hub import is_data_path
-from tfhub_dataset.hubs.pytorch_hub.catalog import PageCache, build_catalog
+from tfhub_dataset.hubs.pytorch_hub.catalog import Catalog, PageCache, build_catalog
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables
 from tfhub_dataset.sources.commits import CommitRef, commit_in_force, utc_iso
 from tfhub_dataset.sources.snapshot import Snapshot
@@ -99,12 +99,13 @@ def pinned() -> dict[str, CommitRef]:
     return {AS_OF.isoformat(): in_force, "last": refs[0]}
 
 
-def walk(cache: PageCache | None = None) -> Iterator[tuple[CommitRef, dict]]:
-    """(commit, tables) for every first-parent commit, oldest first."""
+def walk(cache: PageCache | None = None) -> Iterator[tuple[CommitRef, Catalog, dict]]:
+    """(commit, catalog, tables) for every first-parent commit, oldest first."""
     types = load_publisher_types(ROOT / ANNOTATIONS_PATH)
     cache = {} if cache is None else cache
     for ref in reversed(first_parent_commits()):
-        yield ref, build_tables(build_catalog(snapshot(ref), cache), types)
+        cat = build_catalog(snapshot(ref), cache)
+        yield ref, cat, build_tables(cat, types)
 
 
 def figures(tables: dict) -> dict[str, object]:
@@ -133,7 +134,7 @@ def main() -> int:
     rows: dict[tuple, dict] = {}
     publishers: set[str] = set()
     n = 0
-    for ref, tables in walk():
+    for ref, _, tables in walk():
         n += 1
         publishers.update(r["handle"] for r in tables["publishers"])
         for r in tables["anomalies"]:

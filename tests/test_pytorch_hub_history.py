@@ -9,7 +9,7 @@ from tests.pytorch_hub_git import ROOT, needs_clone, pinned, snapshot, walk
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.hubs.pytorch_hub import is_page_path
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
-from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog
+from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
@@ -39,18 +39,20 @@ def history():
 
 def test_every_commit_parses_with_known_anomalies_and_annotated_publishers(history):
     assert len(history) > 200
-    for ref, tables in history:
+    for ref, cat, tables in history:
         kinds = {r["kind"] for r in tables["anomalies"]}
         assert kinds <= set(ANOMALY_KINDS), ref.sha
         assert "unannotated-publisher" not in kinds, ref.sha
         models = {r["handle"] for r in tables["models"]}
         assert models == independent_pages(snapshot(ref).files), ref.sha
         assert {r["model"] for r in tables["entrypoints"]} <= models
+        # What history falls back on for files no parsed snapshot saw agrees with the parser.
+        assert observed(cat) == {p: handle_from_path(p) for p in observed(cat)}, ref.sha
 
 
 def test_the_history_meets_its_shape_changes(history):
     # The quirks the issue asks the parser to meet over five years, each recorded somewhere.
-    seen = {r["kind"] for _, tables in history for r in tables["anomalies"]}
+    seen = {r["kind"] for _, _, tables in history for r in tables["anomalies"]}
     assert {
         "legacy-value",  # pytorch_hub_detail layout of May 2019
         "invalid-yaml",  # unquoted colons in summaries

@@ -7,7 +7,7 @@ import pytest
 from tests.synthetic_pytorch_hub import page, snapshot
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
-from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, observed
+from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables, snapshot_counts
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
@@ -142,7 +142,13 @@ def test_a_snapshot_without_vocabularies():
 
 def test_history_hooks():
     cat = build_catalog(snapshot(FILES))
-    assert observed(cat)["jdoe_tiny_tiny.md"] == ("Page", "jdoe_tiny_tiny")
+    seen = observed(cat)
+    assert seen["jdoe_tiny_tiny.md"] == ("Page", "jdoe_tiny_tiny")
+    assert seen["README.md"] == (None, None) and len(seen) == 6
+    assert handle_from_path("acme_x_y.md") == ("Page", "acme_x_y")
+    assert (
+        handle_from_path("CONTRIBUTING.md") == handle_from_path("docs/template.md") == (None, None)
+    )
     counts = snapshot_counts(build_tables(cat, TYPES))
     assert counts["models"] == 4 and counts["publishers_unannotated"] == 1
     assert counts["calls"] == 5 and counts["models_vision"] == 4

@@ -14,6 +14,9 @@ from tfhub_dataset.hubs.pytorch_hub.vocab import Vocabularies, parse_vocabularie
 from tfhub_dataset.sources.snapshot import Snapshot
 
 PAGE_KIND = "Page"  # the one kind of doc PyTorch Hub has (history's (kind, handle) keys)
+# Root Markdown files the hub's own sanity check skips: documentation, never model pages.
+NOT_PAGES = frozenset({"README.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md"})
+Observed = tuple[str | None, str | None]  # (kind, handle); (None, None): not a model page
 
 
 @dataclass
@@ -58,6 +61,17 @@ def build_catalog(snapshot: Snapshot, page_cache: PageCache | None = None) -> Ca
     return cat
 
 
-def observed(cat: Catalog) -> dict[str, tuple[str, str]]:
-    """Each model page's path -> (kind, handle), what history replays commits against."""
-    return {path: (PAGE_KIND, page.handle) for path, page in cat.pages.items()}
+def observed(cat: Catalog) -> dict[str, Observed]:
+    """Each root Markdown file's path -> (kind, handle) as parsed, what history replays commits
+    against: ('Page', handle) for a model page, (None, None) for any other file."""
+    out: dict[str, Observed] = dict.fromkeys(cat.others, (None, None))
+    out.update({path: (PAGE_KIND, page.handle) for path, page in cat.pages.items()})
+    return out
+
+
+def handle_from_path(path: str) -> Observed:
+    """(kind, handle) a root Markdown file would have by the hub's conventions, for files no
+    parsed snapshot saw: a model page named after its file, unless the sanity check skips it."""
+    if not is_page_path(path) or path in NOT_PAGES:
+        return None, None
+    return PAGE_KIND, path.removesuffix(".md")
