@@ -3,9 +3,10 @@
 Jekyll takes front matter when a file's first line is ``---`` and a later line is ``---`` (or
 ``...``). The YAML is read with PyYAML's pure-Python BaseLoader: every scalar stays text (no
 ``yes`` -> True, no dates), no Python objects, and the same error messages wherever libyaml is or
-is not installed (they end up in the anomalies table). Aliases, anchors and explicit tags, deep
-nesting and oversized front matter are refused before composing; so is invalid YAML. Refused
-front matter is recovered line by line (``key: value``), and each refusal is an anomaly.
+is not installed (they end up in the anomalies table). Values are built from the parser's events:
+aliases, anchors, explicit tags, deep nesting, too many events and oversized front matter are
+refused as they are met, and so is invalid YAML. Refused front matter is recovered line by line
+(``key: value``), and each refusal is an anomaly.
 """
 
 from __future__ import annotations
@@ -88,27 +89,69 @@ def read(lines: list[str], span: tuple[int, int]) -> FrontMatter:
     return fm
 
 
+class _Mapping:
+    """A YAML mapping under construction: (key, value, line) pairs and the key awaiting a value."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, Value, int]] = []
+        self.key: tuple[str, int] | None = None
+
+    def add(self, value: Value, line: int) -> None:
+        if self.key is None:
+            if not isinstance(value, str):
+                raise _Refused("invalid-yaml", line, "a key that is not text")
+            self.key = (value, line)
+        else:
+            self.pairs.append((self.key[0], value, self.key[1]))
+            self.key = None
+
+
+Building = list[Value] | _Mapping
+
+
 def _yaml_pairs(text: str, offset: int) -> list[tuple[str, Value, int]]:
     """(key, value, line) of a YAML mapping; raises _Refused for what is not read as YAML.
 
+    Values are built from the parser's events (PyYAML never composes them), so aliases, anchors,
+    explicit tags, depth and size are refused as they are met, in one pass.
     ``offset`` is the number of the file's lines before ``text`` (lines are 1-based)."""
+    stack: list[Building] = []
+    root: Building | Value = None
+    documents = 0
     try:
-        depth = 0
         for count, event in enumerate(yaml.parse(text, Loader=yaml.BaseLoader), start=1):
             line = offset + event.start_mark.line + 1
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _Refused("unsafe-yaml", line, "a YAML alias or anchor")
-            if getattr(event, "tag", None) and not isinstance(event, yaml.DocumentStartEvent):
-                raise _Refused("unsafe-yaml", line, f"an explicit YAML tag {event.tag[:40]!r}")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Refused("unsafe-yaml", line, f"nesting deeper than {MAX_DEPTH}")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
             if count > MAX_EVENTS:
                 raise _Refused("unsafe-yaml", line, f"more than {MAX_EVENTS} YAML events")
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _Refused("unsafe-yaml", line, "a YAML alias or anchor")
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Refused("invalid-yaml", line, "more than one YAML document")
+                continue
+            if getattr(event, "tag", None):
+                raise _Refused("unsafe-yaml", line, f"an explicit YAML tag {event.tag[:40]!r}")
+            if isinstance(event, yaml.ScalarEvent):
+                # An empty plain scalar is YAML's null; a quoted empty string stays ''.
+                scalar = None if event.value == "" and event.style is None else event.value
+                if stack:
+                    _add(stack[-1], scalar, line)
+                else:
+                    root = scalar
+            elif isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused("unsafe-yaml", line, f"nesting deeper than {MAX_DEPTH}")
+                if stack and isinstance(stack[-1], _Mapping) and stack[-1].key is None:
+                    raise _Refused("invalid-yaml", line, "a key that is not text")
+                stack.append([] if isinstance(event, yaml.SequenceStartEvent) else _Mapping())
+            elif isinstance(event, yaml.CollectionEndEvent):
+                done = stack.pop()
+                if stack:
+                    value = {k: v for k, v, _ in done.pairs} if isinstance(done, _Mapping) else done
+                    _add(stack[-1], value, line)
+                else:
+                    root = done
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + mark.line + 1 if mark else None
@@ -116,29 +159,19 @@ def _yaml_pairs(text: str, offset: int) -> list[tuple[str, Value, int]]:
         raise _Refused("invalid-yaml", line, problem[:200]) from None
     except yaml.YAMLError as exc:  # the reader's unacceptable characters, among others
         raise _Refused("invalid-yaml", None, " ".join(str(exc).split())[:200]) from None
-    except (RecursionError, MemoryError) as exc:
-        raise _Refused("unsafe-yaml", None, type(exc).__name__) from None
-    if node is None:
+    if root is None:
         return []
-    if not isinstance(node, yaml.MappingNode):
-        raise _Refused("front-matter-not-mapping", offset + 1, f"a YAML {node.id}")
-    pairs = []
-    for key, value in node.value:
-        line = offset + key.start_mark.line + 1
-        if not isinstance(key, yaml.ScalarNode):
-            raise _Refused("invalid-yaml", line, "a key that is not text")
-        pairs.append((key.value, _plain(value), line))
-    return pairs
+    if not isinstance(root, _Mapping):
+        shape = "sequence" if isinstance(root, list) else "scalar"
+        raise _Refused("front-matter-not-mapping", offset + 1, f"a YAML {shape}")
+    return root.pairs
 
 
-def _plain(node: yaml.Node) -> Value:
-    """A composed node as text, list or mapping (depth is bounded by the event pass)."""
-    if isinstance(node, yaml.ScalarNode):
-        # An empty plain scalar is YAML's null; a quoted empty string stays ''.
-        return None if node.value == "" and node.style is None else node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(n) for n in node.value]
-    return {str(_plain(k)): _plain(v) for k, v in node.value}
+def _add(container: Building, value: Value, line: int) -> None:
+    if isinstance(container, list):
+        container.append(value)
+    else:
+        container.add(value, line)
 
 
 def _line_pairs(
