@@ -175,13 +175,18 @@ def resource_entry(
     return entry
 
 
-def render_release(tables: dict[str, list[dict[str, Any]]], info: ReleaseInfo) -> dict[str, bytes]:
-    """Every file of a release (relative path -> bytes), except the README and figures."""
+def render_release(
+    tables: dict[str, list[dict[str, Any]]], info: ReleaseInfo, schema_dir: Path = SCHEMA_DIR
+) -> dict[str, bytes]:
+    """Every file of a release (relative path -> bytes), except the README and figures.
+
+    ``schema_dir`` holds one JSON Table Schema per table (a hub other than TF Hub keeps its own).
+    """
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []
     for name in sorted(tables):
-        schema = load_schema(name)
+        schema = load_schema(name, schema_dir)
         rows = tables[name]
         check_rows(name, rows, schema)
         schema_path = f"schemas/{name}.json"
