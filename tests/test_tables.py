@@ -173,17 +173,19 @@ def test_every_foreign_key_holds(t):
     assert {r["model"] for r in t["collection_members"]} - {None} <= models
 
 
-def test_collection_members_resolved_and_comments_ignored(t):
-    members = [(r["target"], r["model"]) for r in t["collection_members"]]
+def test_collection_members_resolved_comments_counted_and_flagged(t):
+    # Upstream's validator reads model URLs on every line, so one in a comment is a member too.
+    members = [(r["target"], r["model"], r["listed_in"]) for r in t["collection_members"]]
     assert members == [
-        ("acme/vision/classifier", "acme/vision/classifier"),
-        ("acme/text/embed/1", "acme/text/embed"),
-        ("acme/lite-model/vision/classifier/2", "acme/vision/classifier"),
-        ("acme/gone", None),
+        ("acme/vision/classifier", "acme/vision/classifier", "text"),
+        ("acme/text/embed/1", "acme/text/embed", "text"),
+        ("acme/lite-model/vision/classifier/2", "acme/vision/classifier", "text"),
+        ("acme/gone", None, "text"),
+        ("acme/hidden", None, "comment"),
     ]
     (c,) = t["collections"]
     assert (c["member_count"], c["resolved_member_count"], c["task"]) == (
-        4,
+        5,
         3,
         "image-classification",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tfhub_dataset.hubs.tfhub import markdown
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
-from tfhub_dataset.hubs.tfhub.links import Link, extract_links, tfhub_targets
+from tfhub_dataset.hubs.tfhub.links import Link, Target, extract_links, tfhub_targets
 from tfhub_dataset.hubs.tfhub.text import decode_text
 
 KINDS = ("Module", "Placeholder", "Lite", "Tfjs", "Coral", "Collection", "Publisher")
@@ -82,7 +82,7 @@ class Doc:
     icon_url: str | None = None
     metadata: dict[str, list[MetaValue]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)  # publishers: external URLs
-    targets: list[tuple[str, int]] = field(default_factory=list)  # collections: tfhub.dev handles
+    targets: list[Target] = field(default_factory=list)  # collections: tfhub.dev handles
     anomalies: list[Anomaly] = field(default_factory=list)
 
     def first(self, key: str) -> str | None:
@@ -115,7 +115,7 @@ def parse_doc(path: str, data: bytes) -> Doc:
     else:
         doc.summary = _summary(body)
         if doc.kind == "Collection":
-            doc.targets = tfhub_targets(markdown.strip_comments(markdown.blank_code(text)))
+            doc.targets = tfhub_targets(text)
     for key in REQUIRED_KEYS[doc.kind]:
         if key not in doc.metadata:
             doc.note(None, "missing-metadata", f"no '{key}' comment")

@@ -331,7 +331,8 @@ def _collections(
     rows, members = [], []
     for handle, doc in cat.collections.items():
         resolved = 0
-        for pos, (target, line) in enumerate(doc.targets, start=1):
+        for pos, member in enumerate(doc.targets, start=1):
+            target, line = member.target, member.line
             model = _member_model(target, cat, by_model, variant_model)
             resolved += model is not None
             if model is None:
@@ -351,6 +352,7 @@ def _collections(
                     "target": target,
                     "model": model,
                     "line": line,
+                    "listed_in": member.listed_in,
                 }
             )
         rows.append(
