@@ -192,3 +192,26 @@ def test_metadata_line_numbers_count_fenced_code():
         ("format", 6),
         ("license", 7),
     ]
+
+
+def test_text_columns_keep_what_a_commonmark_reader_saw():
+    # Underscores inside a word are no emphasis; an autolink shows its address; escapes and
+    # entities are their character; comments, tags and emphasis markers show nothing.
+    d = parse_doc(
+        "assets/docs/p/p.md",
+        (
+            b"# Publisher p\nP.\n\n## Details\n"
+            b"Me (<me@example.org>) on **Twitter:** [@my__name](https://twitter.com/my__name)\\\n"
+            b"C:\\\\tmp \\_x\\_ &amp; <b>bold</b><!-- hidden --> *em* `a_b`\n"
+        ),
+    )
+    assert d.description == ("Me (me@example.org) on Twitter: @my__name C:\\tmp _x_ & bold em a_b")
+    texts = {ln.url: ln.text for ln in d.links}
+    assert texts["mailto:me@example.org"] == "me@example.org"
+    assert texts["https://twitter.com/my__name"] == "@my__name"
+
+
+def test_summary_rendered_as_commonmark_blocks():
+    # A line opening with '>' is a block quote in CommonMark: the reader saw no '>'.
+    d = parse_doc("a.md", b"# Module acme/m/1\n\nRuns fast:\n>50 FPS on <i>most</i> laptops.\n")
+    assert d.summary == "Runs fast: 50 FPS on most laptops."

@@ -108,3 +108,16 @@ def test_tfhub_targets_on_every_line_say_where_they_are_listed():
         ("acme/both/1", 8, "text"),  # shown on the page: listed in text, at its shown line
         ("acme/shown", 8, "text"),
     ]
+
+
+def test_link_text_keeps_autolinks_and_underscores():
+    text = (
+        "# Publisher x\n"
+        "Mail [<a@b.example>](mailto:a@b.example); [@x__y](https://twitter.com/x__y)\n"
+        '<a href="https://z.example">Z &amp; <b>Co</b></a>\n'
+    )
+    assert [(ln.url, ln.text) for ln in extract_links(text)] == [
+        ("mailto:a@b.example", "a@b.example"),
+        ("https://twitter.com/x__y", "@x__y"),
+        ("https://z.example", "Z & Co"),
+    ]

@@ -206,7 +206,7 @@ def _summary(body: list[str]) -> str:
                 break
             continue
         para.append(line)
-    return markdown.plain("\n".join(para))
+    return markdown.text("\n".join(para))
 
 
 def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
@@ -227,5 +227,5 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
     rest = [
         line for line in body[start:] if not ICON.search(line) and not markdown.HEADING.match(line)
     ]
-    doc.description = markdown.plain("\n".join(rest))
+    doc.description = markdown.text("\n".join(rest))
     doc.links = extract_links(text)

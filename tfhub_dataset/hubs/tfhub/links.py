@@ -64,7 +64,7 @@ def extract_links(text: str) -> list[Link]:
     for no, line in enumerate(body, start=1):
         h = markdown.HEADING.match(line)
         if h and no > 1:
-            section = markdown.plain(h.group(2)) or None
+            section = markdown.text(h.group(2), inline=True) or None
         sections[no] = section
         taken: list[tuple[int, int]] = []
         for m in markdown.MD_LINK.finditer(line):
@@ -74,7 +74,13 @@ def extract_links(text: str) -> list[Link]:
             if label.startswith("!["):
                 label = re.sub(r"^!\[([^\]]*)\].*$", r"\1", label)
             found.append(
-                (no, m.start(), url, markdown.plain(label), "icon" if is_icon else "markdown")
+                (
+                    no,
+                    m.start(),
+                    url,
+                    markdown.text(label, inline=True),
+                    "icon" if is_icon else "markdown",
+                )
             )
         for m in markdown.AUTOLINK.finditer(line):
             if not _inside(m.span(), taken):
@@ -83,7 +89,8 @@ def extract_links(text: str) -> list[Link]:
         for m in markdown.HTML_ANCHOR.finditer(line):
             if not _inside(m.span(), taken):
                 taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
-                found.append((no, m.start(), m.group(1), markdown.plain(m.group(2) or ""), "html"))
+                anchor = markdown.text(m.group(2) or "", inline=True)
+                found.append((no, m.start(), m.group(1), anchor, "html"))
         for m in markdown.BARE_URL.finditer(line):
             if not _inside(m.span(), taken):
                 url = m.group(1).rstrip(".,;:!?*")
