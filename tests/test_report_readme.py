@@ -173,6 +173,13 @@ def test_reproduction_findings(study):
     )
     assert "| Datasets in audio and text | Thorsten | Thorsten |" in section
     assert "not settled by the data" in section.lower()
+    # Google's gap is named by the docs' own prose: the models that call themselves discontinued.
+    said = [m for m in models if m["deprecation_statement"]]
+    assert {m["publisher"] for m in said} == {"google"} and len(said) == gap_google
+    assert f"selects exactly {gap_google} `google` models and no other" in section
+    assert all(f"`{m['handle']}`" in section for m in said)
+    # What stays unexplained is said, with its publisher and domains.
+    assert f"the remaining +{gap_tf} models lie with `tensorflow` (+{gap_tf})" in section
 
 
 def test_loading_snippets_run(study, tmp_path, monkeypatch):

@@ -322,6 +322,10 @@ class Study:
                 lambda m: m["kind"] == "Module" or m["has_lite"] or m["has_tfjs"] or m["has_coral"],
             ),
             ("models with at least one task (a domain)", lambda m: bool(m["domain"])),
+            (
+                "models their docs do not call discontinued (`deprecation_statement` empty)",
+                lambda m: not m.get("deprecation_statement"),
+            ),
         ]
         counted = [(label, sum(1 for m in f.models if keep(m))) for label, keep in conventions]
         counted.append(("Module docs (every version)", f.version_kinds.get("Module", 0)))
@@ -340,7 +344,7 @@ class Study:
             for value in sorted({m[col] for m in f.models}, key=lambda v: (v is None, str(v))):
                 conditions.append((f"{col} = {value}", lambda m, c=col, v=value: m[c] == v))
                 conditions.append((f"{col} ≠ {value}", lambda m, c=col, v=value: m[c] != v))
-        for col in ("colab", "demo", "summary"):
+        for col in ("colab", "demo", "summary", "deprecation_statement"):
             conditions.append((f"{col} empty", lambda m, c=col: not m[c]))
             conditions.append((f"{col} given", lambda m, c=col: bool(m[c])))
         conditions.append(("more than one version", lambda m: m["version_count"] > 1))
@@ -366,19 +370,28 @@ class Study:
         return {handle: o - c for _, handle, o, c in self.located[0]}
 
     @cached_property
-    def naming_conditions(self) -> list[str]:
-        """The single conditions that select exactly the models behind the gap."""
-        target = self.gap_target
-        if not target:
-            return []
-        hits = []
-        for label, keep in self.model_conditions:
-            got = Counter(m["publisher"] for m in self.f.models if keep(m))
-            if all(got[h] == k for h, k in target.items()) and sum(got.values()) == sum(
-                target.values()
-            ):
-                hits.append(label)
-        return hits
+    def named(self) -> dict[str, tuple[str, list[Row]]]:
+        """Publisher -> (condition, models): the first single condition that selects exactly the
+        publisher's models beyond its published count and no other model; absent when none."""
+        out = {}
+        for handle, k in self.gap_target.items():
+            for label, keep in self.model_conditions:
+                picked = [m for m in self.f.models if keep(m)]
+                if len(picked) == k and all(m["publisher"] == handle for m in picked):
+                    out[handle] = (label, picked)
+                    break
+        return out
+
+    @cached_property
+    def named_models(self) -> set[str]:
+        return {m["handle"] for _, models in self.named.values() for m in models}
+
+    def primary_without_named(self, domain: str) -> int:
+        return sum(
+            1
+            for m in self.f.models
+            if m["domain"] == domain and m["handle"] not in self.named_models
+        )
 
     # --- tags per domain -----------------------------------------------------------------------
 
@@ -521,17 +534,31 @@ def _models(s: Study) -> Outcome:
         finding = "not located" if total != P.MODELS else "reproduced"
     else:
         located = " and ".join(name for name, _, _, _ in diffs)
-        named = "models named" if s.naming_conditions else "models not named"
-        finding = f"located: {located}; {named}"
+        named = [
+            f"{name} ({n(o - c)}, {s.named[handle][0]})"
+            for name, handle, o, c in diffs
+            if handle in s.named
+        ]
+        unnamed = [f"{name} ({n(o - c)})" for name, handle, o, c in diffs if handle not in s.named]
+        finding = f"located: {located}; " + "; ".join(
+            part
+            for part in (
+                "named for " + " and ".join(named) if named else "",
+                "not named for " + " and ".join(unnamed) if unnamed else "",
+            )
+            if part
+        )
     return Outcome(n(total), _signed(total - P.MODELS), finding, f"{n(count)} ({label})")
 
 
 def _domain_models(d: str) -> Callable[[Study], Outcome]:
     def compute(s: Study) -> Outcome:
-        ours = s.f.primary[d]
-        return _count(
-            ours, P.DOMAIN_FIGURES["models"][d], "see Models", f"{n(ours)} (primary domain)"
-        )
+        ours, pub = s.f.primary[d], P.DOMAIN_FIGURES["models"][d]
+        if not s.named_models:
+            return _count(ours, pub, "see Models", f"{n(ours)} (primary domain)")
+        closest = s.primary_without_named(d)
+        finding = "reproduced by leaving out the named models" if closest == pub else "see Models"
+        return _count(ours, pub, finding, f"{n(closest)} (named models left out)")
 
     return compute
 
@@ -823,39 +850,70 @@ def _explain_models(s: Study) -> list[str]:
 
 
 def _explain_which_models(s: Study) -> list[str]:
-    """The single-column conditions tried for a set matching the per-publisher gaps."""
+    """The single-column conditions tried for the models behind each publisher's gap."""
     f, target = s.f, s.gap_target
     if not target:
         return []
-    hits = s.naming_conditions
-    wanted = " and ".join(f"{n(k)} `{h}`" for h, k in target.items())
-    differ = {d for d, c in P.DOMAIN_FIGURES["models"].items() if f.primary[d] != c}
-    pub = {
-        handle: Counter(
-            m["domain"] for m in f.models if m["publisher"] == handle and m["domain"] in differ
-        )
-        for handle in target
-    }
     columns = ", ".join(f"`{c}`" for c in MODEL_CONDITION_COLUMNS)
-    return [
+    lines = [
         "",
-        "**Which models were not counted is not settled by the data.** "
-        f"Of {n(len(s.model_conditions))} single conditions on this release's models (each value "
-        f"of {columns}, empty or given `colab`/`demo`/`summary`, "
-        "version count, gaps in version numbers, collection membership, handle depth), "
-        + (
-            f"these select exactly {wanted} models: {', '.join(hits)}."
-            if hits
-            else f"none selects exactly {wanted} models and no others."
-        )
-        + " By domain, the difference is the one found under *Domains* below; the candidates "
-        "are these publishers' models in the domains that differ ("
+        f"**Which models.** {n(len(s.model_conditions))} single conditions on this release's "
+        f"models were tried (each value of {columns}; empty or given `colab`, `demo`, `summary` "
+        "or `deprecation_statement`; version count, gaps in version numbers, collection "
+        "membership, handle depth), each for a set of exactly one publisher's extra models and "
+        "no other model:",
+        "",
+    ]
+    for handle, k in target.items():
+        if handle in s.named:
+            label, models = s.named[handle]
+            said = sorted(
+                {m["deprecation_statement"] for m in models if m.get("deprecation_statement")}
+            )
+            lines.append(
+                f"- `{handle}` ({_signed(k)}): *{label}* selects exactly {n(k)} `{handle}` models "
+                "and no other"
+                + (f"; their docs say “{md_escape(' / '.join(said))}”" if said else "")
+                + f". Without them `{handle}` has {n(s.adjusted[handle])} models, as published."
+            )
+        else:
+            lines.append(f"- `{handle}` ({_signed(k)}): no condition selects them.")
+    for handle, (label, models) in s.named.items():
+        rows = [[f"`{m['handle']}`", m["domain"] or "", n(m["latest_version"])] for m in models]
+        lines += [
+            "",
+            f"<details><summary>The {n(len(models))} `{handle}` models ({label})</summary>",
+            "",
+        ]
+        lines += table(["Model", "Domain", "Latest version"], sorted(rows), "llr")
+        lines += ["", "</details>"]
+    unnamed = [h for h in target if h not in s.named]
+    if not unnamed:
+        return lines
+    doms = list(P.DOMAINS)
+    rest = {d: s.primary_without_named(d) - P.DOMAIN_FIGURES["models"][d] for d in doms}
+    differ = [d for d in doms if rest[d]]
+    pub = {
+        h: Counter(m["domain"] for m in f.models if m["publisher"] == h and m["domain"] in differ)
+        for h in unnamed
+    }
+    left = sum(target[h] for h in unnamed)
+    unsettled = (
+        f"**Not settled by the data:** the remaining {_signed(left)} models lie with "
+        + " and ".join(f"`{h}` ({_signed(target[h])})" for h in unnamed)
+        + " by the published per-publisher counts and, by the published domain counts "
+        + ("once the named models are left out" if s.named else "")
+        + ", in "
+        + ", ".join(f"{d} ({_signed(rest[d])})" for d in differ)
+        + ". Nothing in the tables, the docs' metadata or their prose singles them out; the "
+        "candidates are "
         + "; ".join(
-            f"`{h}`: " + ", ".join(f"{d} {n(c)}" for d, c in sorted(cnt.items()))
+            f"`{h}`'s " + " and ".join(f"{n(c)} {d}" for d, c in sorted(cnt.items())) + " models"
             for h, cnt in pub.items()
         )
-        + ").",
-    ]
+        + "."
+    )
+    return [*lines, "", unsettled]
 
 
 def _explain_domains(s: Study) -> list[str]:

@@ -56,6 +56,19 @@ HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.+-]*)*$")
 METADATA = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$", re.S)
 ICON = re.compile(r"\[!\[\s*Icon URL\s*\]\]\(\s*([^)\s]+)\s*\)", re.I)
 ZWNJ = ("&zwnj;", "\u200c")
+# A statement, in a model doc's prose, that its modules are discontinued, deprecated or the like:
+# a subject naming them, a verb, then the word ("For TensorFlow 2, the quantops modules are
+# discontinued."). An attribute called obsolete ("the now-obsolete `.vocab_file`") or a format
+# called deprecated is no such statement.
+DEPRECATION = re.compile(
+    r"\b(?:modules?|models?|versions?|this|it|they)\b[^.;:]*?"
+    r"\b(?:is|are|was|were|has been|have been|will be)\s+(?:now\s+)?"
+    r"(?:discontinued|deprecated|superseded|obsolete|retired"
+    r"|no longer (?:maintained|supported|available))\b",
+    re.I,
+)
+DEPRECATION_WORDS = re.compile(r"discontinu|deprecat|supersed|obsolete|retired|no longer", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class Doc:
     base: str | None = None  # handle without its version (versioned kinds)
     version: int | None = None
     summary: str = ""
+    deprecation: str | None = None  # Module/Placeholder: the sentence saying it is discontinued
     display_name: str | None = None  # publishers
     description: str = ""  # publishers: body text without markup
     icon_url: str | None = None
@@ -114,6 +128,8 @@ def parse_doc(path: str, data: bytes) -> Doc:
         _read_publisher(doc, text, body)
     else:
         doc.summary = _summary(body)
+        if doc.kind in MODEL_KINDS:
+            doc.deprecation = _deprecation(body)
         if doc.kind == "Collection":
             doc.targets = tfhub_targets(text)
     for key in REQUIRED_KEYS[doc.kind]:
@@ -207,6 +223,25 @@ def _summary(body: list[str]) -> str:
             continue
         para.append(line)
     return markdown.text("\n".join(para))
+
+
+def _deprecation(body: list[str]) -> str | None:
+    """The first sentence of the prose (comments and fenced code left out) that says the doc's
+    modules are discontinued, deprecated, superseded or the like (DEPRECATION)."""
+    if not DEPRECATION_WORDS.search("\n".join(body[1:])):
+        return None  # most docs: no need to render the prose
+    blocks: list[list[str]] = [[]]  # runs of lines between blank lines and headings
+    for line in body[1:]:
+        if not line.strip() or markdown.HEADING.match(line):
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    for block in blocks:
+        if DEPRECATION_WORDS.search("\n".join(block)):
+            for sentence in SENTENCE_END.split(markdown.text("\n".join(block))):
+                if DEPRECATION.search(sentence):
+                    return sentence
+    return None
 
 
 def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:

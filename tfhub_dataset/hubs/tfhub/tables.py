@@ -242,6 +242,7 @@ def _models(
                 "colab": latest.first("colab"),
                 "demo": latest.first("demo"),
                 "interactive_visualizer": latest.first("interactive-visualizer"),
+                "deprecation_statement": latest.deprecation,
                 "kaggle_status": (
                     ("deleted" if handle in deleted else "migrated")
                     if cat.moved_to_kaggle
