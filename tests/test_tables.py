@@ -245,7 +245,7 @@ def test_kaggle_status_from_final_readme():
     )
     t = tables(files)
     status = {r["handle"]: r["kaggle_status"] for r in t["models"]}
-    assert status == {"acme/vision/classifier": "migrated", "acme/text/embed": "deleted"}
+    assert status == {"acme/vision/classifier": "not-listed", "acme/text/embed": "unmigrated"}
     assert "unresolved-deleted-model" in {a["kind"] for a in t["anomalies"]}
 
 
@@ -275,3 +275,32 @@ def test_annotation_file_rules():
     ):
         with pytest.raises(ValueError):
             parse_publisher_types(bad)
+
+
+def test_demo_comes_from_the_tfjs_variants():
+    # Upstream allows `demo` in Tfjs docs only; the model's column takes the variant of its highest
+    # version.
+    files = {
+        "assets/docs/acme/acme.md": PUBLISHER,
+        "assets/docs/acme/models/m/1.md": MODULE.format(version=1).replace(
+            "/vision/classifier", "/m"
+        ),
+        "assets/docs/acme/models/m/2.md": MODULE.format(version=2).replace(
+            "/vision/classifier", "/m"
+        ),
+        "assets/docs/acme/models/m/tfjs/1.md": """
+            # Tfjs acme/m/2/default/1
+            <!-- asset-path: legacy -->
+            <!-- parent-model: acme/m/2 -->
+            <!-- demo: https://demo.example/new -->
+            """,
+        "assets/docs/acme/models/m/tfjs/2.md": """
+            # Tfjs acme/m/1/default/1
+            <!-- asset-path: legacy -->
+            <!-- parent-model: acme/m/1 -->
+            <!-- demo: https://demo.example/old -->
+            """,
+    }
+    t = tables(files)
+    assert by(t["models"], "handle")["acme/m"]["demo"] == "https://demo.example/new"
+    assert by(tables(BASE)["models"], "handle")["acme/vision/classifier"]["demo"] is None
