@@ -178,6 +178,15 @@ def test_reproduction_findings(study):
     assert {m["publisher"] for m in said} == {"google"} and len(said) == gap_google
     assert f"selects exactly {gap_google} `google` models and no other" in section
     assert all(f"`{m['handle']}`" in section for m in said)
+    # Website 26 agrees by host only because two differences cancel: the section says which.
+    assert (
+        "| Publishers with a website link | 26 | 26 | 26 (host) | 0 | reproduced, and by written, "
+        "five types with other publishers |" in section
+    )
+    assert (
+        "By written, five types 26: +`edrone`, +`emilutz`, −`digitalepidemiologylab`, −`silero`."
+        in section
+    )
     # What stays unexplained is said, with its publisher and domains.
     assert f"the remaining +{gap_tf} models lie with `tensorflow` (+{gap_tf})" in section
 

@@ -36,7 +36,9 @@ LINK_WORDS = {
     "kaggle": "kaggle",
     "website": "website",
 }
-LINK_CONVENTIONS = ("host", "host and wording", "wording")  # in order of preference on ties
+# Conventions tried for the link figures, in order of preference on ties; the first is our own.
+LINK_CONVENTIONS = ("host", "host and wording", "wording", "written, five types")
+LINK_HEADERS = [c.capitalize() for c in LINK_CONVENTIONS[1:]]
 
 INTRO = (
     f"The study *{P.STUDY_TITLE}* ({P.STUDY_SHORT}) crawled tfhub.dev on {P.CRAWLED}; this "
@@ -262,17 +264,28 @@ class Study:
     def link_sets(self) -> dict[str, dict[str, set[str]]]:
         """Link type -> convention -> publishers counted."""
         links = self.f.links
+
+        def five_types(ln: Row) -> str | None:
+            # Written as a link (no bare URL), typed into the study's five types only.
+            if ln["kind"] == "bare" or ln["link_type"] == "email":
+                return None
+            return ln["link_type"] if ln["link_type"] in P.LINK_TYPES else "website"
+
         out = {}
         for link_type in P.LINK_TYPES:
             word = LINK_WORDS[link_type]
-            host = {ln["publisher"] for ln in links if ln["link_type"] == link_type}
-            worded = {ln["publisher"] for ln in links if _worded(ln, word)}
-            both = {
-                ln["publisher"]
-                for ln in links
-                if ln["link_type"] == link_type and _worded(ln, word)
+            out[link_type] = {
+                "host": {ln["publisher"] for ln in links if ln["link_type"] == link_type},
+                "wording": {ln["publisher"] for ln in links if _worded(ln, word)},
+                "host and wording": {
+                    ln["publisher"]
+                    for ln in links
+                    if ln["link_type"] == link_type and _worded(ln, word)
+                },
+                "written, five types": {
+                    ln["publisher"] for ln in links if five_types(ln) == link_type
+                },
             }
-            out[link_type] = {"host": host, "wording": worded, "host and wording": both}
         return out
 
     def closest_link_convention(self, link_type: str) -> str:
@@ -506,9 +519,18 @@ def _link_type(t: str) -> Callable[[Study], Outcome]:
     def compute(s: Study) -> Outcome:
         sets, pub = s.link_sets[t], P.LINK_TYPES[t]
         best = s.closest_link_convention(t)
-        own = len(sets["host"])
-        finding = f"reproduced by {best}" if len(sets[best]) == pub else "differs"
-        return _count(own, pub, finding, f"{n(len(sets[best]))} ({best})")
+        own = sets["host"]
+        out = _count(
+            len(own),
+            pub,
+            f"reproduced by {best}" if len(sets[best]) == pub else "differs",
+            f"{n(len(sets[best]))} ({best})",
+        )
+        also = [c for c in LINK_CONVENTIONS[1:] if len(sets[c]) == pub and sets[c] != own]
+        if len(own) == pub and also:
+            finding = f"reproduced, and by {', '.join(also)} with other publishers"
+            out = replace(out, finding=finding)
+        return out
 
     return compute
 
@@ -703,57 +725,86 @@ def _explain_links(s: Study) -> list[str]:
     )
     lines = [
         f"{n(len(f.publishers_with_links))} publishers give at least one external URL (without: "
-        f"{names(without)}). This dataset types a link by its URL's host (*host*). "
-        "Two other conventions were "
-        "tried: the type named in the label written before the link or in its link text, the "
-        "URL itself excluded (*wording*), and both at once (*host and wording*: a link of the "
-        "type's host that the page also names so).",
+        f"{names(without)}). Four conventions were tried for each published link figure: "
+        "*host*, this dataset's own (the type of the URL's host, where GitLab, Bitbucket, arXiv "
+        "and e-mail are types of their own); *wording* (the type named in the label written "
+        "before the link or in its link text, the URL itself excluded); *host and wording* (a "
+        "link of the type's host that the page also names so); and *written, five types* (links "
+        "written as links, bare URLs left out, typed by host into the study's five types only: "
+        "any host but GitHub, LinkedIn, Twitter and Kaggle is a website, e-mail excepted).",
         "",
     ]
-    rows = []
-    for t, pub_count in P.LINK_TYPES.items():
-        sets = s.link_sets[t]
-        rows.append(
-            [
-                t,
-                n(pub_count),
-                n(len(sets["host"])),
-                n(len(sets["wording"])),
-                n(len(sets["host and wording"])),
-                s.closest_link_convention(t),
-            ]
-        )
+    reproducing = {
+        t: [c for c in LINK_CONVENTIONS if len(s.link_sets[t][c]) == pub]
+        for t, pub in P.LINK_TYPES.items()
+    }
+    rows = [
+        [t, n(pub)]
+        + [n(len(s.link_sets[t][c])) for c in LINK_CONVENTIONS]
+        + [", ".join(reproducing[t]) or "none"]
+        for t, pub in P.LINK_TYPES.items()
+    ]
     lines += table(
-        ["Link type", "Published", "Host (own)", "Wording", "Host and wording", "Closest"],
+        ["Link type", "Published", "Host (own)", *LINK_HEADERS, "Reproduced by"],
         rows,
-        "lrrrrl",
+        "lrrrrrl",
     )
-    lines.append("")
+    lines += ["", "The publishers behind each figure:", ""]
     for t, pub_count in P.LINK_TYPES.items():
         sets = s.link_sets[t]
-        host, worded, both = sets["host"], sets["wording"], sets["host and wording"]
-        if len(host) == pub_count:
-            continue
-        parts = [f"**{t}**: by host {n(len(host))}, published {n(pub_count)}."]
-        if host - both:
-            parts.append(f"Host but not named so on the page: {s.link_evidence(host - both, t)}.")
-        if worded - both:
-            evidence = s.link_evidence(worded - both, t, word=True)
-            parts.append(f"Named so but another host: {evidence}.")
-        parts.append(f"Host and wording together give {n(len(both))}.")
-        lines.append("- " + " ".join(parts))
-    same = [t for t in P.LINK_TYPES if t != "website"]
-    if all(len(s.link_sets[t]["host and wording"]) == P.LINK_TYPES[t] for t in same):
-        return [
-            *lines,
-            "",
-            "One convention reproduces every published link figure: a publisher counts for "
-            f"{', '.join(same)} when it gives a link of that host **and** the page names it "
-            "so, and for website by host (any other host). "
-            "The tables show this convention fits; "
-            "they cannot show that the study used it.",
+        host = sets["host"]
+        parts = [
+            f"**{t}** (published {n(pub_count)}): by host {n(len(host))}, {names(sorted(host))}."
         ]
-    return [*lines, "", "No single convention tried reproduces every link figure."]
+        for c in LINK_CONVENTIONS[1:]:
+            other = sets[c]
+            if other == host:
+                parts.append(f"By {c} the same {n(len(other))}.")
+                continue
+            change = [f"+`{p}`" for p in sorted(other - host)]
+            change += [f"−`{p}`" for p in sorted(host - other)]
+            shown = ", ".join(change[:8]) + (
+                f" and {len(change) - 8} more" if len(change) > 8 else ""
+            )
+            parts.append(f"By {c} {n(len(other))}: {shown}.")
+        same_count = [c for c in reproducing[t] if sets[c] != sets[reproducing[t][0]]]
+        if same_count:
+            parts.append(
+                f"*{reproducing[t][0]}* and *{', '.join(same_count)}* both give the published "
+                f"{n(pub_count)} with different publishers, so the figure alone does not show "
+                "which publishers the study counted."
+            )
+        both = sets["host and wording"]
+        if len(host) != pub_count and host - both:
+            parts.append(f"Host but not named so on the page: {s.link_evidence(host - both, t)}.")
+        if len(host) != pub_count and sets["wording"] - both:
+            evidence = s.link_evidence(sets["wording"] - both, t, word=True)
+            parts.append(f"Named so but another host: {evidence}.")
+        lines.append("- " + " ".join(parts))
+    lines.append("")
+    whole = [c for c in LINK_CONVENTIONS if all(c in r for r in reproducing.values())]
+    for c in LINK_CONVENTIONS:
+        fits = [t for t in P.LINK_TYPES if c in reproducing[t]]
+        misses = [t for t in P.LINK_TYPES if c not in reproducing[t]]
+        lines.append(
+            f"- *{c}* reproduces {', '.join(fits) or 'no figure'}"
+            + (f"; not {', '.join(misses)}." if misses else ": every link figure.")
+        )
+    if not whole and all(reproducing.values()):
+        every = [t for t, r in reproducing.items() if len(r) == len(LINK_CONVENTIONS)]
+        mixed = "; ".join(
+            f"{t} by {' or '.join(r)}" for t, r in reproducing.items() if t not in every
+        )
+        lines += [
+            "",
+            f"No single convention reproduces every link figure; it takes a mix: {mixed}"
+            + (f" ({' and '.join(every)} by any)" if every else "")
+            + ". The tables show these conventions fit; they cannot show that the study used "
+            "them.",
+        ]
+    elif not whole:
+        lines += ["", "No convention tried reproduces every link figure."]
+    return lines
 
 
 def _explain_top_publishers(s: Study) -> list[str]:
