@@ -540,7 +540,12 @@ def _top_publisher(tp: P.TopPublisher) -> Callable[[Study], Outcome | None]:
         row = s.by_name.get(tp.name)
         if row is None:
             return None
-        out = _count(row["model_count"], tp.models, "differs: located (see Models)")
+        named = row["handle"] in s.named
+        out = _count(
+            row["model_count"],
+            tp.models,
+            f"differs: located{' and named' if named else ''} (see Models)",
+        )
         if tp.models not in s.implied[tp.name]:
             out = replace(out, finding="published count contradicts its share")
         return out
