@@ -67,7 +67,8 @@ DEPRECATION = re.compile(
     r"|no longer (?:maintained|supported|available))\b",
     re.I,
 )
-DEPRECATION_WORDS = re.compile(r"discontinu|deprecat|supersed|obsolete|retired|no longer", re.I)
+# Substrings any such statement holds: a quick test before the prose is rendered.
+DEPRECATION_WORDS = ("discontinu", "deprecat", "supersed", "obsolete", "retired", "no longer")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -228,7 +229,7 @@ def _summary(body: list[str]) -> str:
 def _deprecation(body: list[str]) -> str | None:
     """The first sentence of the prose (comments and fenced code left out) that says the doc's
     modules are discontinued, deprecated, superseded or the like (DEPRECATION)."""
-    if not DEPRECATION_WORDS.search("\n".join(body[1:])):
+    if not _says_deprecated("\n".join(body[1:])):
         return None  # most docs: no need to render the prose
     blocks: list[list[str]] = [[]]  # runs of lines between blank lines and headings
     for line in body[1:]:
@@ -237,11 +238,16 @@ def _deprecation(body: list[str]) -> str | None:
         else:
             blocks[-1].append(line)
     for block in blocks:
-        if DEPRECATION_WORDS.search("\n".join(block)):
+        if _says_deprecated("\n".join(block)):
             for sentence in SENTENCE_END.split(markdown.text("\n".join(block))):
                 if DEPRECATION.search(sentence):
                     return sentence
     return None
+
+
+def _says_deprecated(text: str) -> bool:
+    low = text.lower()
+    return any(word in low for word in DEPRECATION_WORDS)
 
 
 def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
