@@ -147,3 +147,8 @@ def html_text(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     return "".join(parser.parts)
+
+
+def plain(source: str) -> str:
+    """The text of one line (a heading, a label) as a reader sees it: text(source, inline=True)."""
+    return text(source, inline=True)
