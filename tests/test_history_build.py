@@ -13,6 +13,7 @@ from tests.synthetic import LICENSE_YAML, doc
 from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.build import release_tables
+from tfhub_dataset.history import series
 from tfhub_dataset.history.series import HISTORY_TABLES, History, add_history, build_history
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.write import ReleaseInfo, render_release
@@ -319,6 +320,23 @@ def test_release_with_history_validates(built: tuple[FakeRepo, History], tmp_pat
     assert "figures/growth.png" in files["README.md"].decode()
     write_release(files, tmp_path / "release", validate=True)
     assert (tmp_path / "release" / "data" / "snapshots.parquet").is_file()
+
+
+def test_imported_first_seen_flagged_in_models_versions_publishers(monkeypatch) -> None:
+    # Beside first_seen, so that "new models per month" can leave the imports out without a join.
+    repo = make_repo()
+    monkeypatch.setattr(series, "IMPORT_COMMITS", {n(repo, "c1")})
+    head = n(repo, "c14")
+    tables = release_tables(repo.snapshot(head), TYPES)
+    add_history(tables, build_history(repo, head, "2021-05-03", TYPES))
+    models = {r["handle"]: r["first_seen_imported"] for r in tables["models"]}
+    assert models == {"acme/a": True, "acme/b": False, "acme/c": False, "zed/x": False}
+    versions = {r["handle"]: r["first_seen_imported"] for r in tables["versions"]}
+    assert versions["acme/a/1"] is True and versions["acme/b/1"] is False
+    publishers = {r["handle"]: r["first_seen_imported"] for r in tables["publishers"]}
+    assert publishers == {"acme": True, "zed": False}
+    history = {r["handle"]: r["first_seen_imported"] for r in tables["model_history"]}
+    assert all(history[h] == imported for h, imported in models.items())
 
 
 def test_release_without_history_still_validates(tmp_path: Path) -> None:

@@ -58,3 +58,20 @@ def test_row_counts_when_given():
     assert "- Rows: 1,195" in text
     fields = len(SCHEMAS["models"]["fields"])
     assert f"| [`models`](#models) | Models | {fields} | 1,195 |" in text
+
+
+def test_every_column_a_description_refers_to_names_its_table():
+    # "see first_seen_imported" leaves a reader to guess which of four tables; write
+    # `model_history.first_seen_imported`. Column names with an underscore cannot be prose.
+    fields = {f["name"] for s in SCHEMAS.values() for f in s["fields"]}
+    columns = {f for f in fields if "_" in f} - set(SCHEMAS)
+    bare = []
+    for name, schema in SCHEMAS.items():
+        texts = [schema.get("description", "")] + [
+            f.get("description", "") for f in schema["fields"]
+        ]
+        for text in texts:
+            for m in re.finditer(r"(?<![\w.`/])`?([a-z][a-z0-9_]*)`?(?![\w(])", text):
+                if m.group(1) in columns and not re.search(r"[a-z_]+\.$", text[: m.start()]):
+                    bare.append(f"{name}: {m.group(1)}")
+    assert bare == []

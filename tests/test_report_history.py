@@ -208,8 +208,8 @@ def test_import_date_caveat(built, section):
     assert "(`first_parent` false): 2020-10 (08639d86)" in section
     kaggle = Counter(m["kaggle_status"] for m in models)
     assert (
-        f"TF Hub moved to Kaggle Models: {kaggle['migrated']:,} models migrated, "
-        f"{kaggle['deleted']:,} deleted" in section
+        f"the final README lists {kaggle['unmigrated']:,} models among the unmigrated assets "
+        f"it deleted and does not list {kaggle['not-listed']:,}" in section
     )
 
 

@@ -173,6 +173,22 @@ def test_reproduction_findings(study):
     )
     assert "| Datasets in audio and text | Thorsten | Thorsten |" in section
     assert "not settled by the data" in section.lower()
+    # Google's gap is named by the docs' own prose: the models that call themselves discontinued.
+    said = [m for m in models if m["deprecation_statement"]]
+    assert {m["publisher"] for m in said} == {"google"} and len(said) == gap_google
+    assert f"selects exactly {gap_google} `google` models and no other" in section
+    assert all(f"`{m['handle']}`" in section for m in said)
+    # Website 26 agrees by host only because two differences cancel: the section says which.
+    assert (
+        "| Publishers with a website link | 26 | 26 | 26 (host) | 0 | reproduced, and by written, "
+        "five types with other publishers |" in section
+    )
+    assert (
+        "By written, five types 26: +`edrone`, +`emilutz`, −`digitalepidemiologylab`, −`silero`."
+        in section
+    )
+    # What stays unexplained is said, with its publisher and domains.
+    assert f"the remaining +{gap_tf} models lie with `tensorflow` (+{gap_tf})" in section
 
 
 def test_loading_snippets_run(study, tmp_path, monkeypatch):

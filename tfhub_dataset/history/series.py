@@ -517,7 +517,8 @@ def _publisher_row(row: Row) -> Row:
 
 def add_history(tables: Tables, history: History) -> None:
     """Add the history tables to a release's tables and fill the date columns of ``models``,
-    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty)."""
+    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty), with the flag that
+    says a first_seen is an import's date."""
     clash = set(HISTORY_TABLES) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")
@@ -526,6 +527,7 @@ def add_history(tables: Tables, history: History) -> None:
         m = history.models.get(row["handle"])
         row["first_seen"] = m["first_seen"] if m else None
         row["first_seen_commit"] = m["first_seen_commit"] if m else None
+        row["first_seen_imported"] = m["first_seen_imported"] if m else None
         row["last_changed"] = m["last_changed"] if m else None
         if m is None:
             anomalies.append(_undated(history, row["source_path"], f"model {row['handle']}"))
@@ -533,6 +535,7 @@ def add_history(tables: Tables, history: History) -> None:
         d = history.docs.get((row["kind"], row["handle"]))
         row["first_seen"] = d["first_seen"] if d else None
         row["first_seen_commit"] = d["first_seen_commit"] if d else None
+        row["first_seen_imported"] = d["first_seen_imported"] if d else None
         row["last_changed"] = d["last_changed"] if d else None
         if d is None:
             anomalies.append(
@@ -541,6 +544,7 @@ def add_history(tables: Tables, history: History) -> None:
     for row in tables.get("publishers", []):
         p = history.publishers.get(row["handle"])
         row["first_seen"] = p["first_seen"] if p else None
+        row["first_seen_imported"] = p["first_seen_imported"] if p else None
         row["first_model_date"] = p["first_model_date"] if p else None
         if p is None:
             anomalies.append(

@@ -871,8 +871,10 @@ def _history_caveats(h: HistoryFacts) -> list[str]:
         )
     if h.kaggle:
         lines.append(
-            f"- TF Hub moved to Kaggle Models: {n(h.kaggle['migrated'])} models migrated, "
-            f"{n(h.kaggle['deleted'])} deleted (`model_history.kaggle_status`)."
+            f"- TF Hub moved to Kaggle Models: the final README lists "
+            f"{n(h.kaggle['unmigrated'])} models among the unmigrated assets it deleted and does "
+            f"not list {n(h.kaggle['not-listed'])} (`model_history.kaggle_status`); whether, and "
+            "where, those were migrated the repository does not record."
         )
     lines.append(
         "- Counts at a month come from that month's snapshot; models and publishers added or "
