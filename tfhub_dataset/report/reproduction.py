@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from tfhub_dataset.package.write import ReleaseInfo
 from tfhub_dataset.report import published as P
 from tfhub_dataset.report.facts import Facts
-from tfhub_dataset.report.markdown import dec, md_escape, mean_sd, n, names, pct, table
+from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, names, pct, table
 from tfhub_dataset.report.release import Row
 
 # Link wording: a link is "worded" as a type when its label, or its text other than the URL
@@ -166,7 +166,7 @@ class _Reproduction:
         side = "organization" if moved > 0 else "individual"
         rows = [
             [
-                f"`{p['handle']}`",
+                code(p["handle"]),
                 md_escape(f.publisher_name(p["handle"])),
                 n(p["model_count"]),
                 md_escape(p.get("type_evidence") or ""),
@@ -374,7 +374,7 @@ class _Reproduction:
                     else f"a {ln['kind']} URL"
                 )
             )
-            out.append(f"`{p}` ({md_escape(ln['url'])}, {md_escape(how)})")
+            out.append(f"{code(p)} ({md_escape(ln['url'])}, {md_escape(how)})")
         return "; ".join(out)
 
     # --- top publishers and models -------------------------------------------------------------
@@ -447,7 +447,7 @@ class _Reproduction:
             rows.append(
                 [
                     md_escape(tp.name),
-                    f"`{row['handle']}`",
+                    code(row["handle"]),
                     type_note,
                     n(tp.models),
                     f"{dec(tp.share)} %",
@@ -655,7 +655,7 @@ class _Reproduction:
                 target.values()
             ):
                 hits.append(label)
-        wanted = " and ".join(f"{n(k)} `{h}`" for h, k in target.items())
+        wanted = " and ".join(f"{n(k)} {code(h)}" for h, k in target.items())
         differ = {d for d, c in P.DOMAIN_FIGURES["models"].items() if f.primary[d] != c}
         pub = {
             handle: Counter(
@@ -677,7 +677,7 @@ class _Reproduction:
             + " By domain, the difference is the one found under *Domains* below; the candidates "
             "are these publishers' models in the domains that differ ("
             + "; ".join(
-                f"`{h}`: " + ", ".join(f"{d} {n(c)}" for d, c in sorted(cnt.items()))
+                f"{code(h)}: " + ", ".join(f"{md_escape(d)} {n(c)}" for d, c in sorted(cnt.items()))
                 for h, cnt in pub.items()
             )
             + ").",
@@ -822,7 +822,7 @@ class _Reproduction:
             if best is not own and len(b) == pub[d]:
                 gone = sorted(o - b)
                 detail = "; ".join(
-                    f"`{t}` ({md_escape(display.get(t, t))}), listed by "
+                    f"{code(t)} ({md_escape(display.get(t, t))}), listed by "
                     f"{self._listing(t, table_name, d)}"
                     for t in gone
                 )
@@ -839,7 +839,7 @@ class _Reproduction:
             if len(o) != pub[d] and alternative:
                 notes.append(
                     f"{d}, another candidate: the models the study did not count (see *Models*) "
-                    f"are {' and '.join(f'`{h}`' for h in self.diff_publishers)} models, and "
+                    f"are {' and '.join(code(h) for h in self.diff_publishers)} models, and "
                     f"{n(len(alternative))} {d} ids are listed by no other {d} model "
                     f"({names(sorted(alternative), limit=8)}); if the uncounted models include "
                     "every model listing one of them, that id drops out as well. The tables "
@@ -927,7 +927,7 @@ class _Reproduction:
                 self.add(
                     f"{what.capitalize()} in {' and '.join(pair)}",
                     ", ".join(pub_names),
-                    ", ".join(got) or "none",
+                    ", ".join(map(md_escape, got)) or "none",
                     "",
                     "" if ok else "differs",
                     ("reproduced (by family name)" if what == "architectures" else "reproduced")
@@ -937,7 +937,9 @@ class _Reproduction:
                 self.details.append(
                     f"- **{what.capitalize()} used in both {' and '.join(pair)}** (primary domains "
                     f"of the models listing them): published {', '.join(pub_names)}; here "
-                    + "; ".join(f"{fam}: {names(ids)}" for fam, ids in sorted(families.items()))
+                    + "; ".join(
+                        f"{md_escape(fam)}: {names(ids)}" for fam, ids in sorted(families.items())
+                    )
                     + (
                         (
                             ". Grouped by the leading name of their display names (MobileNet V1 → "
@@ -947,7 +949,7 @@ class _Reproduction:
                         else ". The display names give exactly the published names."
                         if ok
                         else f". The published list is {', '.join(want)}; by family name this "
-                        f"release gives {', '.join(got) or 'none'}."
+                        f"release gives {', '.join(map(md_escape, got)) or 'none'}."
                     )
                 )
             if "other" in domains and len(domains["other"]) > 1:
