@@ -117,15 +117,16 @@ ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x0
 @settings(max_examples=300, deadline=None)
 @given(st.text(ALPHABET, max_size=40))
 def test_escaped_text_and_code_render_as_themselves_in_a_table_cell(value):
-    source = "\n".join(table(["a", "b", "c"], [[md_escape(value), code(value), "z"]]))
+    row = [md_escape(value), code(value), code(value, in_table=True), "z"]
+    source = "\n".join(table(["a", "b", "c", "d"], [row]))
     tokens = GFM.parse(source)
     cells = [t for t in tokens if t.type == "inline"]
-    assert len(cells) == 6  # three header cells, three body cells: no cell added or lost
+    assert len(cells) == 8  # four header cells, four body cells: no cell added or lost
     parser = Tags()
     parser.feed(GFM.render(source))
     assert {tag for tag, _ in parser.tags} <= {"table", "thead", "tbody", "tr", "th", "td", "code"}
     flat = re.sub(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+", " ", value)  # one line
-    for cell in cells[3:5]:
+    for cell in cells[4:7]:
         got = GFM.renderInline(cell.content).removeprefix("<code>").removesuffix("</code>")
         assert html.unescape(got).strip() == flat.strip()
 

@@ -28,7 +28,7 @@ def load_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
 
 def _code(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return code(text)
+    return code(text, in_table=True)  # constraints are written in the fields table
 
 
 def constraints_text(field: Mapping[str, Any]) -> str:

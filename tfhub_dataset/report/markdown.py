@@ -58,20 +58,21 @@ def md_escape(text: object) -> str:
     )
 
 
-def code(text: object) -> str:
-    """Source-derived text as a code span (its content is never parsed). A value that a single
-    code span cannot hold literally (a backtick, a '|' that would split a table row, a line
-    break, surrounding spaces) is written as escaped text instead."""
+def code(text: object, *, in_table: bool = False) -> str:
+    """Source-derived text as a code span (its content is never parsed). In a table cell a '|' is
+    written '\\|' (GFM removes the backslash before it parses the cell); elsewhere, and for what a
+    single code span cannot hold literally (a backtick, a line break, surrounding spaces), the
+    value is written as escaped text instead."""
     value = str(text)
     if (
         not value
         or "`" in value
-        or "|" in value
+        or ("|" in value and not in_table)
         or _LINE_BREAKS.search(value)
         or value.strip() != value
     ):
         return md_escape(value)
-    return f"`{value}`"
+    return "`" + value.replace("|", "\\|") + "`"
 
 
 def table(headers: list[str], rows: list[list[Any]], align: str | None = None) -> list[str]:
