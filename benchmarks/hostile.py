@@ -484,15 +484,18 @@ def run_case(key: str, c: Ctx) -> dict:
     argv, _opts, check = CASES[key][1](c)
     timed = ["/usr/bin/time", "-f", "%e %M", "-o", str(c.work / "time.txt"), *argv]
     start = time.monotonic()
+    proc = subprocess.Popen(
+        timed, cwd=c.code, env=c.env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
     try:
-        done = subprocess.run(
-            timed, cwd=c.code, env=c.env(), capture_output=True, text=True, timeout=c.timeout
-        )
-        code, err = str(done.returncode), done.stderr
+        _, err = proc.communicate(timeout=c.timeout)
+        code = str(proc.returncode)
         seconds, kb = (c.work / "time.txt").read_text().split()[-2:]
-    except subprocess.TimeoutExpired as exc:
-        code, err = "hang", (exc.stderr or b"").decode() if isinstance(exc.stderr, bytes) else ""
-        seconds, kb = f"{time.monotonic() - start:.1f}", "0"
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and whatever it started
+        _, err = proc.communicate()
+        code, seconds, kb = "hang", f"{time.monotonic() - start:.1f}", "0"
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Command exited")]
     verdict = check()
     return {
@@ -533,7 +536,9 @@ def main() -> None:
     )
     print("| --- | --- | --- | ---: | ---: | --- | --- | --- |")
     for key in args.only or list(CASES):
-        with tempfile.TemporaryDirectory(prefix=f"hostile-{key}-") as tmp:
+        with tempfile.TemporaryDirectory(
+            prefix=f"hostile-{key}-", ignore_cleanup_errors=True
+        ) as tmp:
             old = os.umask(0o022)
             c = Ctx(args.code.resolve(), Path(tmp), args.payloads, args.timeout)
             try:
