@@ -141,7 +141,7 @@ def test_expiry_policy_in_the_cache(synthetic, synthetic_mirror, make_source, ca
     source.snapshot(synthetic.head)
     source.close()
 
-    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite").cache
+    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite", serializer="json").cache
     expires = {r.url: r.expires for r in cache.responses.values()}
     cache.close()
     moving = [u for u in expires if "until=" in u]
@@ -160,7 +160,7 @@ def test_corrupt_cached_archive_is_evicted_and_fetched_again(
     source = make_source(synthetic_mirror)
     good = source.snapshot(synthetic.head)
     source.close()
-    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite").cache
+    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite", serializer="json").cache
     for key, response in list(cache.responses.items()):
         if "legacy.tar.gz" in response.url:
             response._content = response.content[:100]

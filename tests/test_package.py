@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import subprocess
 
 import pyarrow.parquet as pq
 import pytest
@@ -81,7 +82,7 @@ def test_write_release_validates_then_moves(tmp_path, files):
     dest = tmp_path / "test"
     write_release(files, dest)
     assert validate_package(dest / "datapackage.json") == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["test"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".test.lock", "test"]
 
 
 def test_invalid_release_leaves_previous_one_untouched(tmp_path, files):
@@ -95,7 +96,8 @@ def test_invalid_release_leaves_previous_one_untouched(tmp_path, files):
     with pytest.raises(ReleaseInvalid, match="failed validation"):
         write_release(broken, dest)
     assert {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["test"]  # no staging left behind
+    # no staging left behind; the lock file stays (a build may be waiting on it)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".test.lock", "test"]
 
 
 def test_parquet_that_differs_from_its_csv_fails_validation(tmp_path, files):
@@ -118,12 +120,14 @@ def test_frictionless_validates_parquet_resources_too(tmp_path, files):
 def test_recover_touches_only_its_own_release(tmp_path):
     from tfhub_dataset.package.stage import recover
 
-    (tmp_path / ".old-2024-03-18-999").mkdir()
-    (tmp_path / ".staging-2024-03-18-abcdefgh").mkdir()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (tmp_path / f".old-2024-03-18-{gone.pid}").mkdir()
+    (tmp_path / f".staging-2024-03-18-{gone.pid}-abcdef01").mkdir()
     recover(tmp_path / "2024-03")  # another release whose id is a prefix
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".old-2024-03-18-999",
-        ".staging-2024-03-18-abcdefgh",
+        f".old-2024-03-18-{gone.pid}",
+        f".staging-2024-03-18-{gone.pid}-abcdef01",
     ]
     recover(tmp_path / "2024-03-18")  # killed between the two renames: the old one comes back
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-03-18"]

@@ -6,6 +6,7 @@ import re
 
 from tfhub_dataset.build import ROOT
 from tfhub_dataset.report.dictionary import constraints_text, load_schemas, render_dictionary
+from tfhub_dataset.report.markdown import md_escape
 
 SCHEMAS = load_schemas(ROOT / "schemas")
 
@@ -30,7 +31,7 @@ def test_every_field_of_every_schema_appears():
             required = "yes" if field.get("constraints", {}).get("required") else "no"
             assert row.group(1) == required
             first_words = " ".join(field.get("description", "").split()[:4])
-            assert first_words.replace("|", "\\|") in row.group(0)
+            assert md_escape(first_words) in row.group(0)
 
 
 def test_keys_and_constraints_are_described():

@@ -19,7 +19,7 @@ from tfhub_dataset.derived import DerivedCache
 from tfhub_dataset.history.series import add_history, build_history
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
-from tfhub_dataset.package.stage import write_release
+from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id, write_release
 from tfhub_dataset.package.write import ReleaseInfo, dumps_json, render_release
 from tfhub_dataset.report.readme import render_report
 from tfhub_dataset.sources.snapshot import Snapshot
@@ -50,6 +50,7 @@ def load_pins(path: Path = PINS_PATH) -> list[Pin]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     pins = [Pin(**entry) for entry in data.get("release", [])]
     for pin in pins:
+        safe_release_id(pin.id)
         dt.date.fromisoformat(pin.as_of)
         if len(pin.commit) != 40:
             raise ValueError(f"{path}: release {pin.id} has no full commit SHA")
@@ -76,12 +77,16 @@ def build_release(
     validate: bool = True,
     progress: Progress = stderr_progress,
     derived: DerivedCache | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> Path:
     """Build one release into ``out_root/<pin.id>`` (staged, validated, then moved into place).
 
     ``derived`` keeps what the history derives from each month-end snapshot between runs (see
-    derived.py); without it every snapshot is fetched and parsed again.
+    derived.py); without it every snapshot is fetched and parsed again. ``pin.id`` must be a safe
+    folder name (refused before anything is fetched or written); another build of the same
+    release is waited for ``lock_timeout`` seconds at most.
     """
+    safe_release_id(pin.id)
     types = publisher_types if publisher_types is not None else load_publisher_types()
     progress(f"[{pin.id}] snapshot {pin.commit[:12]} ({pin.commit_date})")
     snapshot = source.snapshot(pin.commit)
@@ -113,6 +118,7 @@ def build_release(
         # README.md, DATA_DICTIONARY.md and figures/ are rendered from the written tables while
         # the package is validated.
         derived_files=lambda: render_report(files, info),
+        lock_timeout=lock_timeout,
     )
     progress(f"[{pin.id}] written to {dest}")
     return dest

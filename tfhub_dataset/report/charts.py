@@ -39,7 +39,10 @@ STYLE = {
     "path.simplify": False,
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
+    # Labels come from the data: drawn as plain text, never parsed as mathtext ($...$).
+    "text.parse_math": False,
 }
+LABEL_CHARS = 60  # a longer label (a display name) is cut with an ellipsis
 
 
 def _font(size: float = 9, weight: str = "normal") -> FontProperties:
@@ -59,6 +62,10 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
 def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: str) -> bytes:
     """Horizontal bars, one per publisher with at least one model: (label, type, models)."""
     rows = [p for p in publishers if p[2] > 0]
@@ -67,7 +74,7 @@ def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: 
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(8, height), dpi=DPI)
         ax = fig.add_subplot()
-        labels = [p[0] for p in rows][::-1]
+        labels = [_label(p[0]) for p in rows][::-1]
         values = [p[2] for p in rows][::-1]
         colors = [COLORS.get(p[1], COLORS["unannotated"]) for p in rows][::-1]
         ax.barh(range(len(rows)), values, color=colors, height=0.7)
@@ -85,7 +92,7 @@ def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: 
         handles = [
             matplotlib.patches.Patch(color=COLORS.get(t, COLORS["unannotated"])) for t in types
         ]
-        ax.legend(handles, types, loc="lower right", frameon=False)
+        ax.legend(handles, [_label(t) for t in types], loc="lower right", frameon=False)
         fig.tight_layout()
         return _png(fig)
 
@@ -103,7 +110,7 @@ def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -
         for x, p, a in zip(xs, primary, anywhere, strict=True):
             ax.text(x - 0.2, p, f"{p:,}", ha="center", va="bottom", fontsize=8)
             ax.text(x + 0.2, a, f"{a:,}", ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(list(xs), [d[0] for d in domains])
+        ax.set_xticks(list(xs), [_label(d[0]) for d in domains])
         ax.grid(axis="x", visible=False)
         ax.set_ylabel("models")
         ax.set_ylim(0, max(anywhere + primary + [1]) * 1.15)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset.report.markdown import md_escape, table
+from tfhub_dataset.report.markdown import code, md_escape, table
 
 TYPE_NOTES = {
     "string": "text",
@@ -28,7 +28,7 @@ def load_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
 
 def _code(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return f"`{md_escape(text)}`"
+    return code(text, in_table=True)  # constraints are written in the fields table
 
 
 def constraints_text(field: Mapping[str, Any]) -> str:

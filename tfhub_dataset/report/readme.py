@@ -20,7 +20,7 @@ from tfhub_dataset.package.write import ReleaseInfo
 from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import VARIANT_KINDS, Facts, HistoryFacts
-from tfhub_dataset.report.markdown import dec, md_escape, n, names, pct, ranked, table
+from tfhub_dataset.report.markdown import code, dec, md_escape, n, names, pct, ranked, table
 from tfhub_dataset.report.published import STUDY_SHORT, STUDY_TITLE
 from tfhub_dataset.report.release import Release, Row, read_release
 from tfhub_dataset.report.reproduction import reproduction_section
@@ -295,9 +295,11 @@ def _totals(facts: Facts) -> list[str]:
         "",
         "Counting conventions (see `DATA_DICTIONARY.md` for every column):",
         "",
-        "- " + facts.r.schemas["models"]["description"],
-        "- " + facts.r.schemas["versions"]["description"],
-        "- " + facts.r.schemas["publishers"]["description"] + " A publisher's type comes from "
+        "- " + md_escape(facts.r.schemas["models"]["description"]),
+        "- " + md_escape(facts.r.schemas["versions"]["description"]),
+        "- "
+        + md_escape(facts.r.schemas["publishers"]["description"])
+        + " A publisher's type comes from "
         "the curated annotation `build/annotations/publisher_types.csv`, with one line of "
         "evidence each (`publishers.type_evidence`).",
         "- Standard deviations are sample standard deviations (n − 1).",
@@ -313,7 +315,7 @@ def _top_publishers(facts: Facts) -> list[str]:
             [
                 i,
                 md_escape(facts.publisher_name(p["handle"])),
-                f"`{p['handle']}`",
+                code(p["handle"]),
                 p["type"],
                 n(p["model_count"]),
                 pct(p["model_count"], total),
@@ -409,7 +411,7 @@ def _links(facts: Facts) -> list[str]:
     per_type = Counter(ln["link_type"] for ln in facts.links)
     pubs = {t: facts.link_publishers(t) for t in per_type}
     rows = [
-        [f"`{t}`", n(len(pubs[t])), n(per_type[t]), md_escape(desc.get(t, ""))]
+        [code(t), n(len(pubs[t])), n(per_type[t]), md_escape(desc.get(t, ""))]
         for t, _ in ranked({t: len(p) for t, p in pubs.items()})
     ]
     without = sorted(
@@ -452,7 +454,7 @@ def _formats(facts: Facts) -> list[str]:
     for f in ids:
         any_ = n(facts.variant_models(has[f])) if f in has else ""
         name = FORMAT_NAMES.get(f, display.get(f, f))
-        rows.append([f"`{f}`", md_escape(name), n(latest[f]), any_, n(docs[f])])
+        rows.append([code(f), md_escape(name), n(latest[f]), any_, n(docs[f])])
     rows.append(
         [
             "(none stated)",
@@ -488,7 +490,7 @@ def _languages(facts: Facts) -> list[str]:
     with_lang = {r["model"] for r in facts.bridge("model_languages")}
     counts = {lang: len(ms) for lang, ms in by_lang.items()}
     rows = [
-        [f"`{lang}`", md_escape(display.get(lang, lang)), n(c), pct(c, len(facts.models))]
+        [code(lang), md_escape(display.get(lang, lang)), n(c), pct(c, len(facts.models))]
         for lang, c in ranked(counts)[:TOP_TAGS]
     ]
     lines = [
@@ -506,7 +508,7 @@ def _licenses(facts: Facts) -> list[str]:
     counts = Counter(m["license"] for m in facts.models)
     rows = []
     for lic, c in ranked({k or "": v for k, v in counts.items()}):
-        label = f"`{lic}`" if lic else "(not stated: TF Hub defaulted to Apache-2.0)"
+        label = code(lic) if lic else "(not stated: TF Hub defaulted to Apache-2.0)"
         rows.append(
             [label, md_escape(display.get(lic, "")) if lic else "", n(c), pct(c, len(facts.models))]
         )
@@ -542,7 +544,12 @@ def _tag_section(facts: Facts, table_name: str, vocabulary: str, what: str) -> l
     domains = facts.tag_domains(table_name)
     counts = {t: len(ms) for t, ms in models.items()}
     rows = [
-        [f"`{t}`", md_escape(display.get(t, t)), n(c), ", ".join(sorted(domains.get(t, ())))]
+        [
+            code(t),
+            md_escape(display.get(t, t)),
+            n(c),
+            md_escape(", ".join(sorted(domains.get(t, ())))),
+        ]
         for t, c in ranked(counts)[:TOP_TAGS]
     ]
     lines = [
@@ -569,7 +576,7 @@ def _tag_section(facts: Facts, table_name: str, vocabulary: str, what: str) -> l
     ]
     if shared:
         rows = [
-            [f"`{t}`", md_escape(display.get(t, t)), ", ".join(sorted(ds)), n(counts[t])]
+            [code(t), md_escape(display.get(t, t)), md_escape(", ".join(sorted(ds))), n(counts[t])]
             for t, ds in shared
         ]
         lines += table(["Id", "Name", "Domains", "Models"], rows, "lllr")
@@ -594,7 +601,7 @@ def _quality(facts: Facts) -> list[str]:
     kinds = Counter(a["kind"] for a in facts.anomalies)
     files = {k: len({a["source_path"] for a in facts.anomalies if a["kind"] == k}) for k in kinds}
     rows = [
-        [f"`{k}`", n(c), n(files[k]), md_escape(ANOMALY_KINDS.get(k, ""))] for k, c in ranked(kinds)
+        [code(k), n(c), n(files[k]), md_escape(ANOMALY_KINDS.get(k, ""))] for k, c in ranked(kinds)
     ]
     lines = [
         f"The parser records every quirk it meets as a row of `data/anomalies.csv` "
@@ -705,8 +712,8 @@ def _history_first_last(first: Row, last: Row) -> list[str]:
     rows = [
         [
             "Month-end commit",
-            f"`{first['commit'][:8]}` ({_day(first['commit_date'])})",
-            f"`{last['commit'][:8]}` ({_day(last['commit_date'])})",
+            f"{code(first['commit'][:8])} ({md_escape(_day(first['commit_date']))})",
+            f"{code(last['commit'][:8])} ({md_escape(_day(last['commit_date']))})",
             "",
         ],
         *[
@@ -727,7 +734,7 @@ def _history_first_last(first: Row, last: Row) -> list[str]:
 def _history_growth(h: HistoryFacts) -> list[str]:
     columns = [(c, label) for c, label in GROWTH_COLUMNS if c in h.snapshots[0]]
     rows = [
-        [label, s["month"], f"`{s['commit'][:8]}`", *(n(s[c]) for c, _ in columns)]
+        [label, s["month"], code(s["commit"][:8]), *(n(s[c]) for c, _ in columns)]
         for label, s in h.year_ends
     ]
     lines = [
@@ -793,10 +800,10 @@ def _history_publishers(h: HistoryFacts) -> list[str]:
             model_date += f" {IMPORT_FLAG}"
         rows.append(
             [
-                f"`{p['handle']}`",
+                code(p["handle"]),
                 p["type"] or "",
                 joined,
-                f"`{first_model}`" if first_model else "(none)",
+                code(first_model) if first_model else "(none)",
                 model_date,
                 n(p["models_seen"]),
                 _day(p["removed"]),
@@ -902,7 +909,9 @@ def _early_months(h: HistoryFacts) -> str:
 
 def _history_anomalies(anomalies: list[Row]) -> list[str]:
     kinds = Counter(a["kind"] for a in anomalies)
-    detail = " (" + ", ".join(f"{n(c)} `{k}`" for k, c in ranked(kinds)) + ")" if anomalies else ""
+    detail = (
+        " (" + ", ".join(f"{n(c)} {code(k)}" for k, c in ranked(kinds)) + ")" if anomalies else ""
+    )
     return [
         f"**History anomalies:** {n(len(anomalies))}{detail}, listed in `history_anomalies` "
         "(`data/history_anomalies.csv`): where replaying every commit's changed files disagrees "

@@ -24,7 +24,7 @@ from functools import cached_property
 from tfhub_dataset.package.write import ReleaseInfo
 from tfhub_dataset.report import published as P
 from tfhub_dataset.report.facts import BRIDGE_COLUMNS, Facts
-from tfhub_dataset.report.markdown import dec, md_escape, mean_sd, n, names, pct, table
+from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, names, pct, table
 from tfhub_dataset.report.release import Row
 
 # Link wording: a link is "worded" as a type when its label, or its text other than the URL
@@ -316,7 +316,7 @@ class Study:
                     else f"a {ln['kind']} URL"
                 )
             )
-            out.append(f"`{p}` ({md_escape(ln['url'])}, {md_escape(how)})")
+            out.append(f"{code(p)} ({md_escape(ln['url'])}, {md_escape(how)})")
         return "; ".join(out)
 
     # --- models --------------------------------------------------------------------------------
@@ -643,7 +643,9 @@ def _cross_domain(what: str, pair: tuple[str, ...]) -> Callable[[Study], Outcome
         ok = got == sorted(CROSS_DOMAIN[what][2][pair])
         reproduced = "reproduced (by family name)" if what == "architectures" else "reproduced"
         return Outcome(
-            ", ".join(got) or "none", "" if ok else "differs", reproduced if ok else "differs"
+            ", ".join(map(md_escape, got)) or "none",
+            "" if ok else "differs",
+            reproduced if ok else "differs",
         )
 
     return compute
@@ -678,7 +680,7 @@ def _explain_publishers(s: Study) -> list[str]:
     side = "organization" if moved > 0 else "individual"
     rows = [
         [
-            f"`{p['handle']}`",
+            code(p["handle"]),
             md_escape(f.publisher_name(p["handle"])),
             n(p["model_count"]),
             md_escape(p.get("type_evidence") or ""),
@@ -766,8 +768,8 @@ def _explain_links(s: Study) -> list[str]:
             if other == host:
                 parts.append(f"By {c} the same {n(len(other))}.")
                 continue
-            change = [f"+`{p}`" for p in sorted(other - host)]
-            change += [f"−`{p}`" for p in sorted(host - other)]
+            change = [f"+{code(p)}" for p in sorted(other - host)]
+            change += [f"−{code(p)}" for p in sorted(host - other)]
             shown = ", ".join(change[:8]) + (
                 f" and {len(change) - 8} more" if len(change) > 8 else ""
             )
@@ -828,7 +830,7 @@ def _explain_top_publishers(s: Study) -> list[str]:
         rows.append(
             [
                 md_escape(tp.name),
-                f"`{row['handle']}`",
+                code(row["handle"]),
                 type_note,
                 n(tp.models),
                 f"{dec(tp.share)} %",
@@ -927,18 +929,21 @@ def _explain_which_models(s: Study) -> list[str]:
                 {m["deprecation_statement"] for m in models if m.get("deprecation_statement")}
             )
             lines.append(
-                f"- `{handle}` ({_signed(k)}): *{label}* selects exactly {n(k)} `{handle}` models "
-                "and no other"
+                f"- {code(handle)} ({_signed(k)}): *{label}* selects exactly {n(k)} "
+                f"{code(handle)} models and no other"
                 + (f"; their docs say “{md_escape(' / '.join(said))}”" if said else "")
-                + f". Without them `{handle}` has {n(s.adjusted[handle])} models, as published."
+                + f". Without them {code(handle)} has {n(s.adjusted[handle])} models, as published."
             )
         else:
-            lines.append(f"- `{handle}` ({_signed(k)}): no condition selects them.")
+            lines.append(f"- {code(handle)} ({_signed(k)}): no condition selects them.")
     for handle, (label, models) in s.named.items():
-        rows = [[f"`{m['handle']}`", m["domain"] or "", n(m["latest_version"])] for m in models]
+        rows = [
+            [code(m["handle"]), md_escape(m["domain"] or ""), n(m["latest_version"])]
+            for m in models
+        ]
         lines += [
             "",
-            f"<details><summary>The {n(len(models))} `{handle}` models ({label})</summary>",
+            f"<details><summary>The {n(len(models))} {code(handle)} models ({label})</summary>",
             "",
         ]
         lines += table(["Model", "Domain", "Latest version"], sorted(rows), "llr")
@@ -956,7 +961,7 @@ def _explain_which_models(s: Study) -> list[str]:
     left = sum(target[h] for h in unnamed)
     unsettled = (
         f"**Not settled by the data:** the remaining {_signed(left)} models lie with "
-        + " and ".join(f"`{h}` ({_signed(target[h])})" for h in unnamed)
+        + " and ".join(f"{code(h)} ({_signed(target[h])})" for h in unnamed)
         + " by the published per-publisher counts and, by the published domain counts "
         + ("once the named models are left out" if s.named else "")
         + ", in "
@@ -964,7 +969,9 @@ def _explain_which_models(s: Study) -> list[str]:
         + ". Nothing in the tables, the docs' metadata or their prose singles them out; the "
         "candidates are "
         + "; ".join(
-            f"`{h}`'s " + " and ".join(f"{n(c)} {d}" for d, c in sorted(cnt.items())) + " models"
+            f"{code(h)}'s "
+            + " and ".join(f"{n(c)} {md_escape(d)}" for d, c in sorted(cnt.items()))
+            + " models"
             for h, cnt in pub.items()
         )
         + "."
@@ -1040,7 +1047,8 @@ def _explain_tag_figure(s: Study, what: str) -> list[str]:
         if best is not own and len(b) == pub[d]:
             gone = sorted(o - b)
             detail = "; ".join(
-                f"`{t}` ({md_escape(display.get(t, t))}), listed by {s.listing(t, table_name, d)}"
+                f"{code(t)} ({md_escape(display.get(t, t))}), listed by "
+                f"{s.listing(t, table_name, d)}"
                 for t in gone
             )
             notes.append(
@@ -1056,7 +1064,7 @@ def _explain_tag_figure(s: Study, what: str) -> list[str]:
         if alternative:
             notes.append(
                 f"{d}, another candidate: the models the study did not count (see *Models*) "
-                f"are {' and '.join(f'`{h}`' for h in s.diff_publishers)} models, and "
+                f"are {' and '.join(code(h) for h in s.diff_publishers)} models, and "
                 f"{n(len(alternative))} {d} ids are listed by no other {d} model "
                 f"({names(sorted(alternative), limit=8)}); if the uncounted models include "
                 "every model listing one of them, that id drops out as well. The tables "
@@ -1085,7 +1093,9 @@ def _explain_cross_domain(s: Study) -> list[str]:
             lines.append(
                 f"- **{what.capitalize()} used in both {' and '.join(pair)}** (primary domains "
                 f"of the models listing them): published {', '.join(pub_names)}; here "
-                + "; ".join(f"{fam}: {names(ids)}" for fam, ids in sorted(families.items()))
+                + "; ".join(
+                    f"{md_escape(fam)}: {names(ids)}" for fam, ids in sorted(families.items())
+                )
                 + (
                     (
                         ". Grouped by the leading name of their display names (MobileNet V1 → "
@@ -1095,7 +1105,7 @@ def _explain_cross_domain(s: Study) -> list[str]:
                     else ". The display names give exactly the published names."
                     if ok
                     else f". The published list is {', '.join(want)}; by family name this "
-                    f"release gives {', '.join(got) or 'none'}."
+                    f"release gives {', '.join(map(md_escape, got)) or 'none'}."
                 )
             )
         if "other" in domains and len(domains["other"]) > 1:

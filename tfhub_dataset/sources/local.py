@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from tfhub_dataset.sources.commits import CommitRef, commit_in_force, end_of_day
-from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
-from tfhub_dataset.sources.tarball import read_tarball
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
+from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
 
 def load_local(
@@ -19,7 +19,8 @@ def load_local(
     """
     p = Path(path)
     if p.is_file():
-        snap = read_tarball(p.read_bytes())
+        with p.open("rb") as fh:  # read as a stream, never whole
+            snap = read_tarball(fh)
         if commit and snap.commit != commit:
             raise ValueError(f"{p} holds commit {snap.commit}, not {commit}")
         return snap
@@ -33,15 +34,22 @@ def load_local(
         if len(subdirs) != 1:
             raise ValueError(f"{p} holds no assets/ folder")
         root = subdirs[0]
-    files = {}
-    for f in sorted(root.rglob("*")):
+    files, oversized = {}, {}
+    for count, f in enumerate(sorted(root.rglob("*")), start=1):
+        if count > MAX_MEMBERS:
+            raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p}")
         if f.is_symlink():
             raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
         if f.is_file():
             rel = f.relative_to(root).as_posix()
-            if is_data_path(rel):
+            if not is_data_path(rel):
+                continue
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                oversized[rel] = size
+            else:
                 files[rel] = f.read_bytes()
-    return Snapshot(commit=commit, commit_date=commit_date, files=files)
+    return Snapshot(commit=commit, commit_date=commit_date, files=files, oversized=oversized)
 
 
 class LocalSnapshot:

@@ -12,7 +12,7 @@ from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
 from tfhub_dataset.hubs.tfhub.tags import Vocabularies, parse_vocabularies
 from tfhub_dataset.hubs.tfhub.text import decode_text
-from tfhub_dataset.sources.snapshot import Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 DELETED_ITEM = re.compile(r"^\s*[-*]\s+\[([^\]]+)\]\(([^)]+)\)")
 
@@ -51,11 +51,16 @@ def build_catalog(snapshot: Snapshot, doc_cache: DocCache | None = None) -> Cata
     paths = sorted(p for p in snapshot.files if p.startswith("assets/"))
     docs = []
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
+    for path, size in sorted(snapshot.oversized.items()):
+        cat.anomalies.append(_too_large(path, size))
     for path in paths:
         if not path.endswith(".md"):
             cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
             continue
         data = snapshot.files[path]
+        if len(data) > MAX_FILE_BYTES:  # a source that does not leave such files out itself
+            cat.anomalies.append(_too_large(path, len(data)))
+            continue
         if doc_cache is None:
             docs.append(parse_doc(path, data))
             continue
@@ -82,6 +87,10 @@ def build_catalog(snapshot: Snapshot, doc_cache: DocCache | None = None) -> Cata
     if "README.md" in snapshot.files:
         _read_readme(cat, snapshot.files["README.md"])
     return cat
+
+
+def _too_large(path: str, size: int) -> Anomaly:
+    return Anomaly(path, None, "file-too-large", f"{size:,} bytes; not parsed")
 
 
 def _read_readme(cat: Catalog, data: bytes) -> None:

@@ -300,7 +300,8 @@ class MirrorServer:
     two hosts, like the real thing). ``requests`` is the log of what was received; ``script``
     queues faults for the next requests whose ``path?query`` matches a regex; ``set_robots``
     sets a host's robots.txt (``None``: 404). API answers carry ETags (``If-None-Match`` → 304),
-    ``Link`` pagination and ``x-ratelimit-*`` headers (a count, never enforced).
+    ``Link`` pagination and ``x-ratelimit-*`` headers (a count of an authenticated quota, 5,000
+    by default, never enforced; the crawler waits for the reset once it reaches 0).
     """
 
     def __init__(
@@ -311,7 +312,7 @@ class MirrorServer:
         *,
         codeload_port: int = 0,
         repository: str = REPOSITORY,
-        rate_limit: int = 60,
+        rate_limit: int = 5000,
     ) -> None:
         self.mirror_dir = Path(mirror_dir)
         if not (self.mirror_dir / "commits.json").is_file():
