@@ -77,4 +77,4 @@ def test_as_of_resolves_through_a_mirror_folder(tmp_path):
     import json
 
     desc = json.loads((tmp_path / "2021-06-30" / "datapackage.json").read_text())
-    assert desc["sources"][0]["commit"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+    assert desc["sources"][0]["version"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
