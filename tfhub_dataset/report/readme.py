@@ -144,7 +144,7 @@ def _figures(facts: Facts, info: ReleaseInfo) -> dict[str, bytes]:
         (facts.publisher_name(p["handle"]), p["type"], p["model_count"]) for p in facts.publishers
     ]
     out[f"{FIGURES_DIR}/models_per_publisher.png"] = models_per_publisher_png(
-        pubs, f"Models per publisher, {info.as_of}: {_with_models(facts)}"
+        pubs, f"Models per publisher, {info.as_of}:\n{_with_models(facts)}"
     )
     domains = [(d, facts.primary[d], facts.anywhere[d]) for d in facts.domain_order]
     out[f"{FIGURES_DIR}/models_per_domain.png"] = models_per_domain_png(
