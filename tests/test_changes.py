@@ -141,6 +141,7 @@ def test_previous_release_is_read_beside_it_else_from_the_committed_folder(tmp_p
     (beside / "datapackage.json").write_bytes(b"{}")
     (beside / "data" / "models.csv").write_bytes(b"handle\r\n")
     (beside / "README.md").write_bytes(b"not read")
+    (beside / "data" / "models.parquet").write_bytes(b"not read")
     folder, files = previous_release(pins[1], tmp_path, pins)
     assert folder == beside and sorted(files) == ["data/models.csv", "datapackage.json"]
     # Absent beside it: the committed release under releases/, when there is one.

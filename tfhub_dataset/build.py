@@ -152,27 +152,25 @@ def derived_files(
     return dict(sorted(out.items()))
 
 
-# What CHANGES.md reads of the previous release.
-PREVIOUS_FILES = ("datapackage.json", "data/", "schemas/")
-
-
 def previous_release(
     pin: Pin, out_root: Path, pins: list[Pin] | None = None
 ) -> tuple[Path, dict[str, bytes]] | None:
     """The folder and files of the pinned release before ``pin`` (the latest pin with an earlier
     as-of date): built beside it in ``out_root`` (the build makes pins in as-of order), else as
-    committed under releases/; None for the first release or when neither folder exists."""
+    committed under releases/; None for the first release or when neither folder exists. Only
+    what CHANGES.md reads: datapackage.json, the CSV files and the schemas."""
     earlier = [p for p in pins or load_pins() if p.as_of < pin.as_of and p.id != pin.id]
     if not earlier:
         return None
     prev = max(earlier, key=lambda p: p.as_of)
     for folder in (out_root / prev.id, RELEASES_DIR / prev.id):
         if (folder / "datapackage.json").is_file():
-            files = {
-                p.relative_to(folder).as_posix(): p.read_bytes()
-                for p in sorted(folder.rglob("*"))
-                if p.is_file() and p.relative_to(folder).as_posix().startswith(PREVIOUS_FILES)
-            }
+            paths = [
+                folder / "datapackage.json",
+                *sorted(folder.glob("data/*.csv")),
+                *sorted(folder.glob("schemas/*.json")),
+            ]
+            files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in paths}
             return folder, files
     return None
 

@@ -31,15 +31,33 @@ LEVELS = ("none", "patch", "minor", "major")
 
 @dataclass(frozen=True)
 class Table:
-    """One table as written: header, rows as CSV text, primary-key column names."""
+    """One table as written: header, primary-key column names, row count, the primary key of
+    every row, and the rows themselves (CSV text) for the tables listed row by row only."""
 
     header: list[str]
-    rows: list[list[str]]
     pk: list[str]
+    count: int
+    keys: frozenset[tuple[str, ...]]
+    rows: list[list[str]]
 
     def keyed(self) -> dict[tuple[str, ...], dict[str, str]]:
         idx = [self.header.index(k) for k in self.pk]
         return {tuple(r[i] for i in idx): dict(zip(self.header, r, strict=True)) for r in self.rows}
+
+
+def _table(name: str, data: bytes, pk: list[str]) -> Table:
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    header = next(reader)
+    if name in KEYED:
+        rows = list(reader)
+        idx = [header.index(k) for k in pk]
+        keys = frozenset(tuple(r[i] for i in idx) for r in rows)
+        return Table(header, pk, len(rows), keys, rows)
+    if not pk:  # rows are only counted
+        return Table(header, pk, sum(1 for _ in reader), frozenset(), [])
+    idx = [header.index(k) for k in pk]
+    keys = [tuple(r[i] for i in idx) for r in reader]
+    return Table(header, pk, len(keys), frozenset(keys), [])
 
 
 @dataclass(frozen=True)
@@ -85,10 +103,8 @@ def read_side(files: Mapping[str, bytes]) -> Side:
             continue
         name = path[len("data/") : -len(".csv")]
         schema = json.loads(files[f"schemas/{name}.json"].decode("utf-8"))
-        reader = csv.reader(io.StringIO(files[path].decode("utf-8"), newline=""))
-        header = next(reader)
         pk = schema.get("primaryKey", [])
-        tables[name] = Table(header, list(reader), pk if isinstance(pk, list) else [pk])
+        tables[name] = _table(name, files[path], pk if isinstance(pk, list) else [pk])
         schemas[name] = schema
     source = (desc.get("sources") or [{}])[0]
     return Side(
@@ -109,8 +125,8 @@ def compare(previous: Side, current: Side) -> Changes:
     row_counts = [
         (
             name,
-            len(previous.tables[name].rows) if name in previous.tables else None,
-            len(current.tables[name].rows) if name in current.tables else None,
+            previous.tables[name].count if name in previous.tables else None,
+            current.tables[name].count if name in current.tables else None,
         )
         for name in sorted(previous.tables.keys() | current.tables.keys())
     ]
@@ -167,8 +183,7 @@ def _referenced_rows_removed(previous: Side, current: Side, referenced: set[Any]
     out = []
     for name in sorted(r for r in referenced if isinstance(r, str)):
         if name in previous.tables and name in current.tables and previous.tables[name].pk:
-            old, new = previous.tables[name].keyed(), current.tables[name].keyed()
-            gone = len(old.keys() - new.keys())
+            gone = len(previous.tables[name].keys - current.tables[name].keys)
             if gone:
                 out.append(f"`{name}` ({n(gone)})")
     return out
