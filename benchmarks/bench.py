@@ -9,9 +9,10 @@ GitHub server serving the mirror on 127.0.0.1 over real HTTP, with a private cac
   with and without validation (the default build path a user re-runs);
 - history warm: the whole history of 2024-03-18 (44 months, 41 snapshots) with the HTTP cache
   warm but no derived cache, i.e. every month-end tarball read and parsed;
+- sqlite: the SQLite database of release 2024-03-18 from its written files (issue 13);
 - requests: both pinned releases cold (empty caches), then warm.
 Goals on a 2-core machine (issue 6): parse <= 0.5 s, release warm with validation <= 3 s, whole
-history warm <= 30 s, peak memory <= 400 MB.
+history warm <= 30 s, peak memory <= 400 MB; issue 13: the SQLite database <= 0.5 s.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def child(step: str, mirror: Path, work: Path) -> dict:
         tables = release_tables(snap, types)
         out["seconds"] = time.perf_counter() - start
         out["rows"] = sum(len(v) for v in tables.values())
+        return out
+    if step == "sqlite":
+        from tfhub_dataset.package.sqlite import sqlite_bytes
+        from tfhub_dataset.package.write import iter_files
+
+        files = dict(iter_files(work / "out" / "2024-03-18"))  # written by the warm build
+        start = time.perf_counter()
+        data = sqlite_bytes(files)
+        out["seconds"] = time.perf_counter() - start
+        out["bytes"] = len(data)
         return out
     with MirrorServer(mirror, port=47570, codeload_port=47571) as server:
         config = GitHubConfig(
@@ -108,6 +119,7 @@ def main() -> int:
         warm = run("warm", args.mirror, work)
         steps = [
             ("parse one snapshot into tables (2024-03-18)", "parse", 0.5),
+            ("SQLite database of one release (2024-03-18)", "sqlite", 0.5),
             ("one release end to end, warm, with validation", "release", 3.0),
             ("one release end to end, warm, without validation", "release-novalidate", None),
             ("whole history (44 months), warm HTTP cache, no derived cache", "history", 30.0),

@@ -164,4 +164,14 @@ def test_as_of_resolves_through_a_mirror_folder(tmp_path):
     ]
     assert main(argv) == 0
     desc = json.loads((tmp_path / "2021-06-30" / "datapackage.json").read_text())
-    assert desc["sources"][0]["commit"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+    assert desc["sources"][0]["version"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+
+
+def test_the_replace_guard_reads_the_committed_releases():
+    """The guard against replacing a committed release reads its commit from the descriptor as
+    the build writes it today: a change of shape must not silently disable it."""
+    from tfhub_dataset.build import RELEASES_DIR, load_pins
+    from tfhub_dataset.guards import release_kind
+
+    for pin in load_pins():
+        assert release_kind(RELEASES_DIR / pin.id) == (pin.commit, True)

@@ -55,7 +55,9 @@ def release_kind(folder: Path) -> tuple[str, bool] | None:
     """(commit, has history) of the release in ``folder``, None if there is none."""
     try:
         desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        commit = str(desc["sources"][0]["commit"])
+        source = desc["sources"][0]
+        # Data Package v2: a source's version is the commit (older releases said "commit").
+        commit = str(source.get("version") or source["commit"])
         names = {r.get("name") for r in desc.get("resources", [])}
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tfhub_dataset.report.erdiagram import er_diagram
 from tfhub_dataset.report.markdown import code, md_escape, table
 
 TYPE_NOTES = {
@@ -16,6 +17,8 @@ TYPE_NOTES = {
     "boolean": "`true` or `false`",
     "date": "YYYY-MM-DD",
     "datetime": "YYYY-MM-DDThh:mm:ssZ (UTC)",
+    "yearmonth": "YYYY-MM",
+    "list": "items joined by the field's delimiter (text in Parquet and SQLite)",
 }
 
 
@@ -110,6 +113,14 @@ def render_dictionary(
     lines += table(headers, rows, "llr" + ("r" if row_counts is not None else ""))
     lines.append("")
     lines.append("Types: " + "; ".join(f"`{t}` {d}" for t, d in TYPE_NOTES.items()) + ".")
+    lines += ["", "## Tables and keys", ""]
+    lines.append(
+        "Each line joins a table to a table that one of its foreign keys refers to (`||` exactly "
+        "one, `|o` zero or one when the key may be empty, `o{` zero or more); each box lists its "
+        "table's primary key (PK) and foreign key (FK) fields, or all its fields when it has none."
+    )
+    lines.append("")
+    lines += er_diagram(schemas)
     for name in sorted(schemas):
         s = schemas[name]
         lines += ["", f"## {name}", ""]
