@@ -1,8 +1,9 @@
-"""End to end: both pinned releases from the fake GitHub server and from the local mirror.
+"""End to end: both pinned releases from git and from the fake GitHub server.
 
-The build from GitHub (over real HTTP on 127.0.0.1, through the cache) must give byte-identical
-releases to the build from the mirror read straight from disk; a cold build sends a small, exact
-number of requests, a warm one none.
+The build from GitHub's REST API (over real HTTP on 127.0.0.1, through the cache; the mirror's
+commit files enriched from the git clone as GitHub lists them) must give byte-identical releases
+to the build from the git clone read straight from disk; a cold build sends a small, exact number
+of requests, a warm one none.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.mirror import MIRROR, ROOT, needs_mirror
+from tests.mirror import GIT, MIRROR, ROOT, needs_git, needs_mirror
 from tfhub_dataset.build import build_release, load_pins
 from tfhub_dataset.sources.api.fake_server import MirrorServer
 from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
-from tfhub_dataset.sources.local import LocalMirror
 from tfhub_dataset.verify import compare_folders
 
-pytestmark = needs_mirror
+pytestmark = [needs_mirror, needs_git]
 QUIET = {"progress": lambda _m: None}
 FAST = {"min_interval": 0.0, "backoff_initial": 0.01, "backoff_max": 0.05, "token": None}
 
@@ -43,15 +43,15 @@ COLD_REQUESTS = {
 
 
 def rebuild_2022(out: Path) -> list[str]:
-    """The command line that rebuilds release 2022-04-05 from the mirror, from scratch."""
+    """The command line that rebuilds release 2022-04-05 from the git clone, from scratch."""
     return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--release", "2022-04-05",
-            "--snapshot", str(MIRROR), "--no-derived-cache", "--out", str(out)]  # fmt: skip
+            "--git", str(GIT), "--no-derived-cache", "--out", str(out)]  # fmt: skip
 
 
 def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
     """`build` with GitHub's API URL pointing at a closed port and an empty cache."""
     env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
-    cmd = [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", *options,
+    cmd = [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--source", "api", *options,
            "--cache", str(tmp_path / "c.sqlite"), "--out", str(tmp_path / "out")]  # fmt: skip
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
@@ -61,15 +61,15 @@ def build_all(source, out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def local_build(tmp_path_factory) -> Path:
+def local_build(tmp_path_factory, real_git) -> Path:
     out = tmp_path_factory.mktemp("local")
-    build_all(LocalMirror(MIRROR), out)
+    build_all(real_git, out)
     return out
 
 
 def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_build):
     cache = tmp_path / "cache" / "http.sqlite"
-    with MirrorServer(MIRROR) as server:
+    with MirrorServer(MIRROR, git=GIT) as server:
         cold = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
         build_all(cold, tmp_path / "cold")
         sent = {e: n for e, n in cold.report.requests.items() if n}
@@ -150,14 +150,14 @@ def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, 
     assert diffs == []
 
 
-def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build):
+def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build, real_git):
     """What history keeps between runs (derived.py) must never change a release."""
     from tfhub_dataset.derived import DerivedCache
 
     pin = next(p for p in load_pins() if p.id == "2022-04-05")
     for run in ("cold", "warm"):
         cache = DerivedCache(tmp_path / "derived")
-        build_release(pin, LocalMirror(MIRROR), tmp_path / run, derived=cache, **QUIET)
+        build_release(pin, real_git, tmp_path / run, derived=cache, **QUIET)
         assert (cache.hits, cache.misses) == ((0, 22) if run == "cold" else (1, 0))
         _, diffs = compare_folders(pin.id, local_build / pin.id, tmp_path / run / pin.id)
         assert diffs == [], diffs[:5]

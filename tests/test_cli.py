@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mirror import MIRROR, needs_mirror
+from tests.mirror import GIT, MIRROR, needs_git, needs_mirror
 from tfhub_dataset.cli import main, parser
 
 TARBALL = MIRROR / "tarballs" / "ed4bcb27f8f485d40dc3582d3c95f11647e3e862.tar.gz"
@@ -58,12 +58,12 @@ def test_single_snapshot_commands(tmp_path, capsys):
     assert not (built / "data" / "snapshots.csv").exists()  # a lone snapshot has no history
 
 
-@needs_mirror
-def test_as_of_resolves_through_a_mirror_folder(tmp_path):
+@needs_git
+def test_as_of_resolves_through_a_git_clone(tmp_path):
     argv = [
         "build",
-        "--snapshot",
-        str(MIRROR),
+        "--git",
+        str(GIT),
         "--as-of",
         "2021-06-30",
         "--quiet",

@@ -89,7 +89,7 @@ def build_release(
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
     docs: DocCache = {}
     tables = release_tables(snapshot, types, docs)
-    if hasattr(source, "list_commits") and hasattr(source, "commit_files"):
+    if hasattr(source, "list_commits") and hasattr(source, "commit_changes"):
         # A source with commits (GitHub, a mirror) gives the history; a lone snapshot has none.
         # It reuses the release snapshot and its parsed docs rather than fetching and parsing
         # them again.
