@@ -43,9 +43,11 @@ COLD_REQUESTS = {
 
 
 def rebuild_2022(out: Path) -> list[str]:
-    """The command line that rebuilds release 2022-04-05 from the git clone, from scratch."""
+    """The command line that rebuilds release 2022-04-05 from the git clone, its caches in a
+    folder of their own beside ``out`` (what the killed run derived, the next one reuses)."""
     return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--release", "2022-04-05",
-            "--git", str(GIT), "--no-derived-cache", "--out", str(out)]  # fmt: skip
+            "--git", str(GIT), "--cache", str(out.parent / "cache" / "http.sqlite"),
+            "--out", str(out)]  # fmt: skip
 
 
 def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
@@ -79,12 +81,13 @@ def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_
 
         server.clear_log()
         warm = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
-        build_all(warm, tmp_path / "warm")
+        study = next(p for p in load_pins() if p.id == "2022-04-05")  # one warm build will do
+        build_release(study, warm, tmp_path / "warm", **QUIET)
         assert warm.report.total_requests == 0, warm.report.format()
         assert server.requests == []
         warm.close()
     for pin in load_pins():
-        for variant in ("cold", "warm"):
+        for variant in ("cold", "warm") if pin.id == "2022-04-05" else ("cold",):
             count, diffs = compare_folders(
                 pin.id, local_build / pin.id, tmp_path / variant / pin.id
             )
@@ -105,26 +108,6 @@ def test_unreachable_github_says_so_in_one_line(tmp_path):
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert "--offline" in line and "--snapshot" in line and "--mirror" in line
-
-
-def test_rebuild_elsewhere_with_other_locale_and_time_zone(tmp_path, local_build):
-    """Same bytes from another working directory, locale, time zone and hash seed."""
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {
-        **os.environ,
-        "LC_ALL": "C",
-        "LANG": "C",
-        "TZ": "Pacific/Kiritimati",
-        "PYTHONHASHSEED": "12345",
-        "PYTHONPATH": str(ROOT),
-    }
-    cmd = rebuild_2022(tmp_path / "out")
-    subprocess.run(cmd, check=True, env=env, cwd=elsewhere, timeout=600)
-    count, diffs = compare_folders(
-        "2022-04-05", local_build / "2022-04-05", tmp_path / "out" / "2022-04-05"
-    )
-    assert diffs == [] and count > 50
 
 
 def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, local_build):

@@ -54,8 +54,9 @@ def test_cold_fetch_is_few_requests_and_a_warm_build_sends_none(
         again = build_history(warm, synthetic_git.head, "2021-04-30", TYPES)
         assert warm.fetcher.report.requests == 0
     assert git_server.requests == [] and again.tables == h.tables
-    # the User-Agent names the project; no credentials are ever asked for or sent
     assert not list(cache.parent.glob(".*partial*"))
+    # the User-Agent names the project; no credentials are sent
+    assert all(r.agent.startswith("tfhub-dataset/") and not r.authorization for r in sent)
 
 
 def test_months_and_renames_from_git(synthetic_git, tmp_path):

@@ -4,6 +4,7 @@ descriptor pointing at the latest, and `verify` rebuilding each one byte for byt
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -41,10 +42,21 @@ def test_root_descriptor_is_the_latest_release_and_valid():
 @pytest.mark.skipif(
     not all((ROOT / "releases" / p.id).is_dir() for p in PINS), reason="releases not committed yet"
 )
-def test_verify_rebuilds_every_committed_release_byte_for_byte():
-    """What CI runs: `python -m tfhub_dataset verify --git ../shared/tfhub.dev.git`."""
-    cmd = [sys.executable, "-m", "tfhub_dataset", "verify", "--quiet", "--git", str(GIT)]
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900)
+def test_verify_rebuilds_every_committed_release_byte_for_byte(tmp_path):
+    """`python -m tfhub_dataset verify --git ../shared/tfhub.dev.git`, as CI runs it, here from
+    another working directory with another locale, time zone and hash seed: same bytes."""
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "LANG": "C",
+        "TZ": "Pacific/Kiritimati",
+        "PYTHONHASHSEED": "12345",
+        "PYTHONPATH": str(ROOT),
+    }
+    cmd = [sys.executable, "-m", "tfhub_dataset", "verify", "--quiet", "--git", str(GIT),
+           "--releases", str(ROOT / "releases"),
+           "--cache", str(tmp_path / "http.sqlite")]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     ids = ", ".join(p.id for p in PINS)
     assert done.stdout.startswith(f"verify: {ids} rebuilt, ") and "identical" in done.stdout

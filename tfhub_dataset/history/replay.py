@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tfhub_dataset.sources.commits import Change
+from tfhub_dataset.sources.commits import Change, first_parent_refs
 from tfhub_dataset.sources.snapshot import is_data_path
 
 __all__ = ["Change", "data_changes", "first_parent_line", "replay", "timelines", "topo_order"]
@@ -103,13 +103,7 @@ def topo_order(refs: Sequence[CommitLike]) -> list[str]:
 
 def first_parent_line(refs: Sequence[CommitLike], head: str) -> list[str]:
     """The first-parent line from ``head`` back to the root, oldest first."""
-    by_sha = {r.sha: r for r in refs}
-    line, sha = [], head
-    while sha in by_sha and sha not in line:
-        line.append(sha)
-        parents = by_sha[sha].parents
-        sha = parents[0] if parents else ""
-    return line[::-1]
+    return [r.sha for r in reversed(first_parent_refs(refs, head))]
 
 
 @dataclass

@@ -125,7 +125,8 @@ def _run_traced(cmd: list[str], timeout: float) -> _Attempt:
 def _one_line(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
-    return (fatal or lines or ["failed"])[0].removeprefix("fatal: ").removeprefix("error: ")
+    line = (fatal or lines or ["failed"])[0].removeprefix("fatal: ").removeprefix("error: ")
+    return re.sub(r"^unable to access '[^']*': ", "", line)
 
 
 class Fetcher:
@@ -174,6 +175,11 @@ class Fetcher:
     def fetch(self, repo: Path, extra: tuple[str, ...] = ()) -> None:
         """Fetch the remote's default branch (into ``refs/heads/tip``) and ``extra`` commits."""
         before = _pack_bytes(repo)
+        # the clone's remote is whatever URL this run fetches from (objects are content-addressed)
+        subprocess.run(
+            [self.git, "-C", str(repo), "config", "remote.origin.url", self.url],
+            check=True, capture_output=True, env=git_env(),
+        )  # fmt: skip
         refspecs = ["+HEAD:refs/heads/tip", *extra]
         cmd = [
             self.git,

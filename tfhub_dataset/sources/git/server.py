@@ -66,6 +66,8 @@ class LoggedRequest:
     path: str
     status: int
     sent: int  # body bytes sent
+    agent: str = ""  # User-Agent
+    authorization: bool = False  # an Authorization header was sent
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -231,7 +233,8 @@ class GitHTTPServer:
         if cut_at is not None:
             h.close_connection = True
         with self._lock:
-            self._log.append(LoggedRequest(h.command, h.path, code, len(sent)))
+            agent, auth = h.headers.get("User-Agent", ""), "Authorization" in h.headers
+            self._log.append(LoggedRequest(h.command, h.path, code, len(sent), agent, auth))
 
 
 def _read_body(h: _Handler) -> bytes:
