@@ -27,19 +27,26 @@ pytestmark = [needs_mirror, needs_git]
 QUIET = {"progress": lambda _m: None}
 FAST = {"min_interval": 0.0, "backoff_initial": 0.01, "backoff_max": 0.05, "token": None}
 
-# Requests a cold build of both pinned releases sends, by endpoint (one run, one cache):
-# 7 pages of the 623 commits reachable from the final commit (100 a page), then the 524 from the
-# 2022 commit (6 pages); one changed-files call per commit (623, plus 35 more pages for commits
-# with over 300 files); 42 tarballs (API redirect + codeload download): the 41 distinct
-# month-end commits of 2020-08..2024-03 and the 2022 release commit, which ends no month;
-# and robots.txt of the codeload host.
+# Requests a cold build of release 2024-03-18 sends, by endpoint (one run, one cache): 7 pages
+# of the 623 commits reachable from the final commit (100 a page); one changed-files call per
+# commit (623, plus 35 more pages for commits with over 300 files); 41 tarballs (API redirect +
+# codeload download): the distinct month-end commits of 2020-08..2024-03 (the last is the release
+# commit); and robots.txt of the codeload host. Its history covers release 2022-04-05's.
 COLD_REQUESTS = {
-    "commits-list": 13,
+    "commits-list": 7,
     "commit": 658,
-    "tarball-redirect": 42,
-    "codeload-tarball": 42,
+    "tarball-redirect": 41,
+    "codeload-tarball": 41,
     "robots": 1,
 }
+# The releases committed under releases/: `verify --git` (test_releases.py) proves them equal to
+# a fresh build from git, so the other sources and runs are compared with them.
+COMMITTED = ROOT / "releases"
+LATEST = next(p for p in load_pins() if p.id == "2024-03-18")
+needs_committed = pytest.mark.skipif(
+    not all((COMMITTED / p.id / "datapackage.json").is_file() for p in load_pins()),
+    reason="the releases are not committed yet",
+)
 
 
 def rebuild_2022(out: Path) -> list[str]:
@@ -58,22 +65,14 @@ def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.Compl
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
-def build_all(source, out: Path) -> list[Path]:
-    return [build_release(pin, source, out, **QUIET) for pin in load_pins()]
-
-
-@pytest.fixture(scope="module")
-def local_build(tmp_path_factory, real_git) -> Path:
-    out = tmp_path_factory.mktemp("local")
-    build_all(real_git, out)
-    return out
-
-
-def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_build):
+@needs_committed
+def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path):
+    """The REST API source (the mirror's files enriched from git as GitHub lists them) builds
+    what git builds; warm, every call it made is answered from the cache."""
     cache = tmp_path / "cache" / "http.sqlite"
     with MirrorServer(MIRROR, git=GIT) as server:
         cold = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
-        build_all(cold, tmp_path / "cold")
+        build_release(LATEST, cold, tmp_path / "cold", **QUIET)
         sent = {e: n for e, n in cold.report.requests.items() if n}
         assert sent == COLD_REQUESTS, cold.report.format()
         assert len(server.requests) == sum(COLD_REQUESTS.values())
@@ -81,18 +80,18 @@ def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_
 
         server.clear_log()
         warm = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
-        study = next(p for p in load_pins() if p.id == "2022-04-05")  # one warm build will do
-        build_release(study, warm, tmp_path / "warm", **QUIET)
-        assert warm.report.total_requests == 0, warm.report.format()
+        refs = warm.list_commits(LATEST.commit)
+        for ref in refs:
+            warm.commit_changes(ref.sha)
+        months = (COMMITTED / LATEST.id / "data" / "snapshots.csv").read_text().splitlines()[1:]
+        for sha in sorted({line.split(",")[1] for line in months}):
+            warm.snapshot(sha)
+        assert len(refs) == 623 and warm.report.total_requests == 0, warm.report.format()
         assert server.requests == []
         warm.close()
-    for pin in load_pins():
-        for variant in ("cold", "warm") if pin.id == "2022-04-05" else ("cold",):
-            count, diffs = compare_folders(
-                pin.id, local_build / pin.id, tmp_path / variant / pin.id
-            )
-            assert diffs == [], diffs[:5]
-            assert count > 50
+    count, diffs = compare_folders(LATEST.id, COMMITTED / LATEST.id, tmp_path / "cold" / LATEST.id)
+    assert diffs == [], diffs[:5]
+    assert count > 50
 
 
 def test_offline_build_from_warm_cache_only(tmp_path):
@@ -110,11 +109,12 @@ def test_unreachable_github_says_so_in_one_line(tmp_path):
     assert "--offline" in line and "--snapshot" in line and "--mirror" in line
 
 
-def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, local_build):
+@needs_committed
+def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path):
     out = tmp_path / "releases"
     previous = out / "2022-04-05"
     previous.parent.mkdir()
-    subprocess.run(["cp", "-r", str(local_build / "2022-04-05"), str(previous)], check=True)
+    subprocess.run(["cp", "-r", str(COMMITTED / "2022-04-05"), str(previous)], check=True)
     before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
     cmd = rebuild_2022(out)
     proc = subprocess.Popen(cmd, cwd=ROOT)
@@ -129,11 +129,12 @@ def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, 
     assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
     subprocess.run(cmd, check=True, cwd=ROOT, timeout=600)
     assert sorted(p.name for p in out.iterdir()) == ["2022-04-05"]
-    _, diffs = compare_folders("2022-04-05", local_build / "2022-04-05", previous)
+    _, diffs = compare_folders("2022-04-05", COMMITTED / "2022-04-05", previous)
     assert diffs == []
 
 
-def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build, real_git):
+@needs_committed
+def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, real_git):
     """What history keeps between runs (derived.py) must never change a release."""
     from tfhub_dataset.derived import DerivedCache
 
@@ -142,5 +143,5 @@ def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build,
         cache = DerivedCache(tmp_path / "derived")
         build_release(pin, real_git, tmp_path / run, derived=cache, **QUIET)
         assert (cache.hits, cache.misses) == ((0, 22) if run == "cold" else (1, 0))
-        _, diffs = compare_folders(pin.id, local_build / pin.id, tmp_path / run / pin.id)
+        _, diffs = compare_folders(pin.id, COMMITTED / pin.id, tmp_path / run / pin.id)
         assert diffs == [], diffs[:5]
