@@ -18,6 +18,7 @@ Goals (issue 9): cold <= 5 requests and <= 10 MB; warm <= 8x the floor.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -89,15 +90,56 @@ def history_child(clone: str) -> None:
                       "snapshots": len(seen), "blobs_read": source.repo.blobs_read}))  # fmt: skip
 
 
+# Progress messages of a build -> the step that starts with each.
+STEPS = (
+    ("[2024-03-18] snapshot", "read and parse the snapshot"),
+    ("[history]", "history (derived cache)"),
+    ("[2024-03-18] parsed", "write CSV and Parquet"),
+    ("validating", "validate, README, charts"),
+    ("[2024-03-18] written", "close"),
+)
+
+
+def where_child(url: str, work: str) -> None:
+    """One warm build of 2024-03-18 in this process, each step timed from its progress messages:
+    prints JSON [[step, seconds], ...]."""
+    start = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from tfhub_dataset.build import build_release, load_pins
+    from tfhub_dataset.derived import DerivedCache
+    from tfhub_dataset.sources.git import GitConfig, GitSource
+
+    marks = [("imports", start), ("source setup", time.perf_counter())]
+
+    def progress(message: object) -> None:
+        text = str(message)
+        name = next((n for prefix, n in STEPS if text.startswith(prefix)), None)
+        if name and name != marks[-1][0]:
+            marks.append((name, time.perf_counter()))
+
+    pin = next(p for p in load_pins() if p.id == "2024-03-18")
+    config = GitConfig(url=url, cache=Path(work) / "git" / "tfhub.dev.git")
+    with GitSource(config) as source:
+        build_release(pin, source, Path(work) / "where", progress=progress,
+                      derived=DerivedCache(Path(work) / "derived"))  # fmt: skip
+    marks.append(("end", time.perf_counter()))
+    steps = [[a[0], round(b[1] - a[1], 3)] for a, b in itertools.pairwise(marks)]
+    print(json.dumps(steps))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--clone", type=Path, default=DEFAULT_CLONE)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--before", type=Path, help="a checkout of an earlier version, timed too")
     ap.add_argument("--history-child", help=argparse.SUPPRESS)
+    ap.add_argument("--where-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.history_child:
         history_child(args.history_child)
+        return 0
+    if args.where_child:
+        where_child(*args.where_child)
         return 0
     if not (args.clone / "HEAD").is_file():
         print(f"no git clone at {args.clone}; pass --clone", file=sys.stderr)
@@ -125,6 +167,9 @@ def main() -> int:
         child = [sys.executable, __file__, "--history-child", str(cached)]
         done = subprocess.run(child, capture_output=True, text=True, check=True, cwd=ROOT)
         hist = json.loads(done.stdout)
+        child = [sys.executable, __file__, "--where-child", url, str(work)]
+        done = subprocess.run(child, capture_output=True, text=True, check=True, cwd=ROOT)
+        where = json.loads(done.stdout.strip().splitlines()[-1])
         before = None
         if args.before:
             before = [timed(before_build(args.before, clone, work)) for _ in range(args.runs + 1)]
@@ -146,6 +191,8 @@ def main() -> int:
         b = statistics.median(before)
         print(f"  before ({args.before}), API source, warm caches      {b:6.2f} s  {b / f:4.1f}x")
     print(f"  requests sent by the {args.runs * 2} warm builds: {warm_requests}")
+    print("  where a warm build's time goes (one run, in process): "
+          + ", ".join(f"{name} {sec:.2f} s" for name, sec in where))  # fmt: skip
     print(f"history of both releases from the warm clone, in one process: {hist['seconds']:.1f} s; "
           f"{hist['parsed']} distinct file versions parsed for {hist['covered']} doc versions "
           f"in {hist['snapshots']} snapshots ({hist['covered'] / hist['parsed']:.0f}x fewer "
