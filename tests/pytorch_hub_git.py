@@ -94,7 +94,7 @@ def snapshot(ref: CommitRef) -> Snapshot:
 def pinned() -> dict[str, CommitRef]:
     """The commit in force on the study's crawl day, and the last commit."""
     refs = first_parent_commits()
-    in_force = commit_in_force(refs, AS_OF)
+    in_force = commit_in_force(refs, AS_OF, refs[0].sha)
     assert in_force is not None
     return {AS_OF.isoformat(): in_force, "last": refs[0]}
 

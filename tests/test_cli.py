@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mirror import MIRROR, needs_mirror
+from tests.mirror import GIT, MIRROR, needs_git, needs_mirror
 from tfhub_dataset.cli import main, parser
 
 TARBALL = MIRROR / "tarballs" / "ed4bcb27f8f485d40dc3582d3c95f11647e3e862.tar.gz"
@@ -147,12 +147,12 @@ def test_a_lone_snapshot_never_replaces_a_committed_release_with_history(
     assert sorted(p.name for p in committed.iterdir()) == ["datapackage.json"]
 
 
-@needs_mirror
-def test_as_of_resolves_through_a_mirror_folder(tmp_path):
+@needs_git
+def test_as_of_resolves_through_a_git_clone(tmp_path):
     argv = [
         "build",
-        "--snapshot",
-        str(MIRROR),
+        "--git",
+        str(GIT),
         "--as-of",
         "2021-06-30",
         "--quiet",
@@ -175,3 +175,15 @@ def test_the_replace_guard_reads_the_committed_releases():
 
     for pin in load_pins():
         assert release_kind(RELEASES_DIR / pin.id) == (pin.commit, True)
+
+
+def test_every_source_with_commits_gives_a_history_and_a_lone_snapshot_none():
+    """One rule (build.has_history) decides whether a build has a history, for the build and for
+    the guard against replacing a committed release alike."""
+    from tfhub_dataset.build import has_history
+    from tfhub_dataset.sources.api.github import GitHubSource
+    from tfhub_dataset.sources.git import GitSource
+    from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
+
+    assert all(has_history(cls) for cls in (GitSource, GitHubSource, LocalMirror))
+    assert not has_history(LocalSnapshot)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
 from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.history.series import add_history, build_history
+from tfhub_dataset.history.series import SOURCE_METHODS, add_history, build_history
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id, write_release
@@ -65,6 +65,11 @@ class SnapshotSource(Protocol):
     def snapshot(self, commit: str) -> Snapshot: ...
 
 
+def has_history(source: object) -> bool:
+    """A source with commits (git, GitHub, a mirror) gives the history; a lone snapshot has none."""
+    return all(hasattr(source, m) for m in SOURCE_METHODS)
+
+
 def release_tables(
     snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -98,8 +103,7 @@ def build_release(
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
     docs: DocCache = {}
     tables = release_tables(snapshot, types, docs)
-    if hasattr(source, "list_commits") and hasattr(source, "commit_files"):
-        # A source with commits (GitHub, a mirror) gives the history; a lone snapshot has none.
+    if has_history(source):
         # It reuses the release snapshot and its parsed docs rather than fetching and parsing
         # them again.
         history = build_history(

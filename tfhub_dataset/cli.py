@@ -16,6 +16,7 @@ from tfhub_dataset.build import (
     ROOT,
     Pin,
     build_release,
+    has_history,
     load_pins,
     root_descriptor,
     stderr_progress,
@@ -34,9 +35,10 @@ from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
 DESCRIPTION = """\
 Build releases of the tfhub-dataset from tensorflow/tfhub.dev.
 
-Without options, rebuilds every pinned release (build/releases.toml) from GitHub, using the HTTP
-cache under build/cache/. Where GitHub cannot be reached: --offline (warm cache), --snapshot PATH
-(a local tarball or folder) or --mirror DIR (a GitHub-shaped mirror served on 127.0.0.1)."""
+Without options, rebuilds every pinned release (build/releases.toml) from the git repository of
+tensorflow/tfhub.dev: a bare partial clone kept under build/cache/git/, fetched only when a pinned
+commit is missing. Where GitHub cannot be reached: --git PATH (a clone on disk), --offline (the
+cached clone only), or --snapshot PATH (a local tarball, folder or GitHub-shaped mirror)."""
 
 
 def _date(text: str) -> dt.date:
@@ -182,6 +184,25 @@ def parser() -> argparse.ArgumentParser:
 def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where = p.add_argument_group("where the source comes from")
     where.add_argument(
+        "--source",
+        choices=("git", "api"),
+        default="git",
+        help="git: the repository over git smart HTTP, or on disk with --git (default); "
+        "api: GitHub's REST API and codeload tarballs, through an HTTP cache",
+    )
+    where.add_argument(
+        "--git",
+        type=Path,
+        metavar="PATH",
+        help="a git repository on disk (bare or not) holding the source's history; no network",
+    )
+    where.add_argument(
+        "--git-url",
+        metavar="URL",
+        help="the repository fetched into build/cache/git/ (default "
+        "https://github.com/tensorflow/tfhub.dev.git; env TFHUB_DATASET_GIT_URL)",
+    )
+    where.add_argument(
         "--snapshot",
         type=Path,
         metavar="PATH",
@@ -218,14 +239,16 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where.add_argument(
         "--offline",
         action="store_true",
-        help="serve every request from the HTTP cache; a miss is an error",
+        help="no network: git reads the cached clone only, the API source serves every request "
+        "from the HTTP cache; anything missing is an error",
     )
     where.add_argument(
         "--cache",
         type=Path,
         default=ROOT / "build" / "cache" / "http.sqlite",
         metavar="FILE",
-        help="HTTP cache (SQLite; default build/cache/http.sqlite)",
+        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite); the git "
+        "source keeps its clone in git/ beside it",
     )
     where.add_argument(
         "--min-interval",
@@ -236,8 +259,39 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     )
 
 
+def _check_source_options(args: argparse.Namespace) -> None:
+    chosen = [
+        name
+        for name, value in (("--snapshot", args.snapshot), ("--mirror", args.mirror))
+        if value is not None
+    ]
+    if args.git is not None:
+        chosen.append("--git")
+    if len(chosen) > 1:
+        raise SystemExit(f"error: give one of {', '.join(chosen)}, not several")
+    if args.mirror is not None:
+        args.source = "api"  # a GitHub-shaped mirror is crawled through the REST API
+    if args.source == "api" and (args.git is not None or args.git_url):
+        raise SystemExit("error: --git and --git-url choose the git source, not --source api")
+
+
 @contextlib.contextmanager
 def _source(args: argparse.Namespace) -> Iterator[object]:
+    _check_source_options(args)
+    if args.snapshot is None and args.source == "git":
+        from tfhub_dataset.sources.git import GitConfig, GitSource
+
+        config = GitConfig(
+            **({"url": args.git_url} if args.git_url else {}),
+            path=args.git,
+            cache=args.cache.parent / "git" / "tfhub.dev.git",
+            offline=args.offline,
+        )
+        with GitSource(config, progress=None if args.quiet else stderr_progress) as source:
+            yield source
+        if not args.quiet and source.managed:
+            print(source.fetcher.report.format(), file=sys.stderr)
+        return
     if args.snapshot is not None:
         if (args.snapshot / "commits.json").is_file():
             yield LocalMirror(args.snapshot)
@@ -323,9 +377,8 @@ def _check_targets(args: argparse.Namespace, source: object, pins: list[Pin]) ->
     committed release with one of another kind, unless --replace asks for it."""
     if args.replace or args.out.resolve() != RELEASES_DIR.resolve():
         return
-    history = hasattr(source, "list_commits") and hasattr(source, "commit_files")
     for pin in pins:
-        not_replacing_another_kind(args.out / pin.id, pin.commit, history)
+        not_replacing_another_kind(args.out / pin.id, pin.commit, has_history(source))
 
 
 def _verify(args: argparse.Namespace, source: object, progress) -> int:

@@ -937,13 +937,21 @@ def _history_caveats(h: HistoryFacts) -> list[str]:
         f"{n(pubs_by[c['sha']])} publishers first seen there"
         for c in h.imports
     ]
-    repeated, side = h.repeated_months, h.side_branch_months
+    repeated, partial = h.repeated_months, h.partial_months
     shaded = ", ".join(h.import_months) or "none"
     lines = [
         "How to read it:",
         "",
-        "- A month's row counts the snapshot of its last commit (committer date, UTC) with the "
-        "release's own parser and conventions; the last row is this release's commit."
+        "- A month's row counts, with the release's own parser and conventions, the snapshot of "
+        "the commit in force at the month's end: the last commit of the published branch (the "
+        "release commit's first-parent line) dated at or before it (committer date, UTC), so a "
+        "side branch counts from the month of its merge; the last row is this release's commit."
+        + (
+            f" The last month ({', '.join(partial)}) ends at the as-of day, not at the month's "
+            "end (`partial_month`)."
+            if partial
+            else ""
+        )
         + (
             f" Months without commits repeat the previous commit: {', '.join(repeated)}."
             if repeated
@@ -966,12 +974,6 @@ def _history_caveats(h: HistoryFacts) -> list[str]:
         "`publishers.first_seen`, `publishers.first_model_date`) with `first_seen_imported`; "
         f"the jumps of the growth chart in the shaded months ({shaded}) are imports, not growth.",
     ]
-    if side:
-        lines.append(
-            "- Month-end commits on a side branch merged later (`first_parent` false): "
-            + ", ".join(f"{r['month']} ({r['commit'][:8]})" for r in side)
-            + ". Their counts are those of the side branch's files."
-        )
     if h.kaggle:
         lines.append(
             f"- TF Hub moved to Kaggle Models: the final README lists "

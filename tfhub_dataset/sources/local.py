@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tfhub_dataset.sources.commits import CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
 from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
@@ -88,7 +89,8 @@ class LocalMirror:
         self._json = json
 
     def resolve_as_of(self, day: dt.date) -> CommitRef:
-        ref = commit_in_force(self._refs.values(), day)
+        # commits.json lists the default branch newest first: its tip comes first.
+        ref = commit_in_force(self._refs.values(), day, next(iter(self._refs), ""))
         if ref is None:
             raise ValueError(f"no commit at or before {end_of_day(day)} in {self.root}")
         return ref
@@ -109,6 +111,9 @@ class LocalMirror:
     def commit_files(self, sha: str) -> list[dict]:
         path = self.root / "commits" / f"{sha}.json"
         return self._json.loads(path.read_text(encoding="utf-8")).get("files") or []
+
+    def commit_changes(self, sha: str) -> list[Change]:
+        return data_changes(self.commit_files(sha), sha)
 
     def snapshot(self, sha: str) -> Snapshot:
         path = self.root / "tarballs" / f"{sha}.tar.gz"

@@ -7,6 +7,7 @@ Until mid-2021 datasets and architectures were free-text display names ("MobileN
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import yaml
@@ -149,7 +150,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "unnamed"
 
 
-def parse_vocabularies(files: dict[str, bytes]) -> Vocabularies:
+def parse_vocabularies(files: Mapping[str, bytes]) -> Vocabularies:
     """Read every vocabulary present in a snapshot. Never raises."""
     vocab = Vocabularies()
     vocab.terms["formats"] = {k: Term(k, v) for k, v in FORMATS.items()}

@@ -48,7 +48,8 @@ from requests_cache.serializers import SerializerPipeline, json_serializer
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY, __version__
-from tfhub_dataset.sources.commits import CommitRef, commit_in_force
+from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.snapshot import Snapshot
 from tfhub_dataset.sources.tarball import CorruptArchiveError, UnsafeArchiveError, read_tarball
@@ -549,19 +550,16 @@ class GitHubSource:
         return self._report
 
     def resolve_as_of(self, day: dt.date) -> CommitRef:
-        """The last commit of the default branch at or before the end of ``day`` (committer date,
-        UTC): ``GET /commits?until=<day>T23:59:59Z`` and the newest commit on its first page.
-
-        That list moves (the branch moves), so it is revalidated on every use (ETag → 304).
-        """
+        """The commit in force at the end of ``day`` (UTC): on the default branch's first-parent
+        line, the last commit dated at or before it (:func:`commit_in_force`). Lists the default
+        branch's commits (``GET /commits``, every page): that list moves with the branch, so it
+        is revalidated on every use (ETag → 304)."""
         if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
             raise TypeError(f"resolve_as_of takes a datetime.date, not {type(day).__name__}")
         cutoff = f"{day.isoformat()}T23:59:59Z"
-        query = urlencode({"until": cutoff, "per_page": self.config.per_page})
-        url = f"{self._repo_url}/commits?{query}"
-        with self._lock:
-            items = self._fetch(url, f"commits until {day.isoformat()}", parse=_json_list)
-        ref = commit_in_force(list(map(CommitRef.from_api, items)), day)
+        refs = list(self._iter_pages({}, "default branch commits"))
+        # GitHub lists the branch newest first: its tip comes first.
+        ref = commit_in_force(refs, day, refs[0].sha) if refs else None
         if ref is None:
             raise NotFound(f"{self.config.repository} has no commit at or before {cutoff}")
         return ref
@@ -578,16 +576,17 @@ class GitHubSource:
             params["since"] = since
         if until:
             params["until"] = until
-        params.update(per_page=self.config.per_page, page=1)
+        yield from self._iter_pages(params, f"commits from {sha[:12]}")
+
+    def _iter_pages(self, params: dict[str, str | int], what: str) -> Iterator[CommitRef]:
+        params = {**params, "per_page": self.config.per_page, "page": 1}
         url: str | None = f"{self._repo_url}/commits?{urlencode(params)}"
         seen: set[str] = set()
         page = 1
         while url and url not in seen:
             seen.add(url)
             with self._lock:
-                items, url = self._fetch(
-                    url, f"commits from {sha[:12]} page {page}", parse=_json_list_and_next
-                )
+                items, url = self._fetch(url, f"{what} page {page}", parse=_json_list_and_next)
             yield from map(CommitRef.from_api, items)
             page += 1
 
@@ -626,6 +625,10 @@ class GitHubSource:
     def commit_files(self, sha: str) -> list[dict[str, Any]]:
         """The files a commit touched (``filename``, ``status``, ``previous_filename``...)."""
         return self.commit(sha)["files"]
+
+    def commit_changes(self, sha: str) -> list[Change]:
+        """The data files a commit changed, normalised (:func:`data_changes`)."""
+        return data_changes(self.commit_files(sha), sha)
 
     def tarball(self, sha: str) -> bytes:
         """The snapshot archive of ``sha`` as GitHub serves it, proven whole (it parses)."""
