@@ -17,6 +17,9 @@ the median over the runs of the figure divided by its floor of the same run.
   without validation;
 - release, history re-derived: the same with `--no-derived-cache --no-validate`, so every
   month-end snapshot of the history is read and parsed; its floor reads every one of them;
+- sqlite: the SQLite database of the release (package/sqlite.py) made from its written files,
+  against a floor that only reads those files; the child also prints the seconds sqlite_bytes
+  took in process (goal, issue 13: at most 0.5 s);
 - crawl (unless --no-crawl): both pinned releases through the REST crawler against the fake
   GitHub server on 127.0.0.1 (`--mirror`), cold (empty caches), then warm; once each, at
   `--min-interval 0` (the loopback default since issue 10, passed so older code is measured the
@@ -62,8 +65,13 @@ def open_source() -> Any:
     return getattr(importlib.import_module(module), name)(SOURCE.path)
 
 
-def child(step: str, shas: list[str]) -> None:
-    """One measured process: read (floor) or read and parse one or more snapshots."""
+def child(step: str, args: list[str]) -> None:
+    """One measured process: read (floor) or read and parse one or more snapshots; read a written
+    release (floor-release) or make its SQLite database from it (sqlite)."""
+    if step in ("floor-release", "sqlite"):
+        release_child(step, Path(args[0]))
+        return
+    shas = args
     source = open_source()
     if step == "floor":
         print(sum(len(data) for sha in shas for data in source.snapshot(sha).files.values()))
@@ -73,6 +81,21 @@ def child(step: str, shas: list[str]) -> None:
 
     tables = release_tables(source.snapshot(shas[0]), load_publisher_types())
     print(sum(len(rows) for rows in tables.values()))
+
+
+def release_child(step: str, folder: Path) -> None:
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file()}  # fmt: skip
+    if step == "floor-release":
+        print(sum(len(data) for data in files.values()))
+        return
+    import time
+
+    from tfhub_dataset.package.sqlite import sqlite_bytes
+
+    start = time.perf_counter()
+    data = sqlite_bytes(files)
+    print(f"{len(data)} bytes; sqlite_bytes {time.perf_counter() - start:.3f} s in process")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
@@ -97,6 +120,7 @@ class Figure(NamedTuple):
     cpu: float
     peak_mb: float
     stderr: str
+    stdout: str
 
 
 class Step(NamedTuple):
@@ -116,12 +140,13 @@ def measure(argv: list[str], code: Path, cwd: Path) -> Figure:
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
+        out.seek(0), err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): python {' '.join(argv)}\n{stderr[-2000:]}")
     # ru_maxrss is in KiB on Linux; CPU counts the process and the children it waited for.
-    return Figure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr)
+    return Figure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stderr, stdout)
 
 
 def history_snapshots(pins: list) -> list[str]:
@@ -189,15 +214,15 @@ def main() -> int:
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="tfhub-bench-") as tmp:
         work = Path(tmp)
-        steps = plan(next(p for p in pins if p.commit == FINAL), work)
+        final = next(p for p in pins if p.commit == FINAL)
+        steps = plan(final, work)
         if args.only:
             keep = set(args.only.split(","))
             keep |= {s.reference for s in steps if s.name in keep and s.reference}
             steps = [s for s in steps if s.name in keep]
         measure([ME, "--child", "floor", FINAL], code, work)  # the page cache warm
-        for s in steps:
-            if s.name == "release":
-                measure(s.argv, code, work)  # the derived cache warm
+        if {s.name for s in steps} & {"release", "sqlite"}:
+            measure(plan_release(final, work), code, work)  # the derived cache warm, out written
         runs: dict[str, list[Figure]] = {s.name: [] for s in steps}
         for n in range(args.runs):
             for s in steps:
@@ -217,6 +242,9 @@ def main() -> int:
             "median of each run's figure over its reference in the same run\n"
         )
         print_table(steps, runs)
+        if runs.get("sqlite"):
+            said = [f.stdout.strip().rpartition("; ")[2] for f in runs["sqlite"]]
+            print(f"  sqlite, each run: {', '.join(said)} (goal, issue 13: <= 0.5 s)")
         print("\ncommands ($WORK: a fresh temporary folder, caches and output under it):")
         for s in steps:
             shas = len(s.argv) - 3 if s.argv[1:2] == ["--child"] else 0
@@ -228,11 +256,17 @@ def main() -> int:
     return 0
 
 
-def plan(final: Any, work: Path) -> list[Step]:
-    """The steps, in the order of each run."""
+def plan_release(final: Any, work: Path) -> list[str]:
+    """`build --release` of the final pin from SOURCE into $WORK/out, caches under $WORK."""
     build = ["-m", "tfhub_dataset", "build", *SOURCE.options, "--quiet"]
     release = [*build, "--release", final.id, "--cache", str(work / "cache" / "http.sqlite")]
-    release += ["--out", str(work / "out")]
+    return [*release, "--out", str(work / "out")]
+
+
+def plan(final: Any, work: Path) -> list[Step]:
+    """The steps, in the order of each run."""
+    release = plan_release(final, work)
+    written = str(work / "out" / final.id)
     history = history_snapshots([final])
     heavy = "import matplotlib.pyplot, pyarrow, frictionless"
     reader = [ME, "--child"]
@@ -246,6 +280,10 @@ def plan(final: Any, work: Path) -> list[Step]:
         Step("release", f"build --release {final.id}, warm", release, "floor"),
         Step("release-novalidate", "the same, --no-validate", [*release, "--no-validate"],
              "floor"),
+        Step("floor-release", f"floor: read every file of release {final.id}",
+             [*reader, "floor-release", written], ""),
+        Step("sqlite", "make its SQLite database from them", [*reader, "sqlite", written],
+             "floor-release"),
         Step("floor-history", f"floor: read the {len(history)} snapshots of its history",
              [*reader, "floor", *history], ""),
         Step("history", "build it, history re-derived (--no-derived-cache --no-validate)",

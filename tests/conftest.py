@@ -1,3 +1,32 @@
-"""Shared test fixtures: the GitHub crawler's live in fixtures_github.py."""
+"""Shared test fixtures: the GitHub crawler's live in fixtures_github.py, the git server's in
+fixtures_git.py. The real data's history is built once per session, from the git clone."""
 
-pytest_plugins = ["fixtures_github"]
+from __future__ import annotations
+
+import pytest
+
+from tests.mirror import GIT
+
+pytest_plugins = ["fixtures_github", "fixtures_git"]
+
+
+@pytest.fixture(scope="session")
+def real_git():
+    """The git source over the real clone (skips without it)."""
+    if not (GIT / "HEAD").is_file():
+        pytest.skip(f"the tensorflow/tfhub.dev git clone is absent at {GIT} (set TFHUB_GIT)")
+    from tfhub_dataset.sources.git import GitConfig, GitSource
+
+    with GitSource(GitConfig(path=GIT)) as source:
+        yield source
+
+
+@pytest.fixture(scope="session")
+def real_histories(real_git):
+    """Both pinned releases' histories from the real clone, built once: {release id: History}."""
+    from tfhub_dataset.annotations import load_publisher_types
+    from tfhub_dataset.build import load_pins
+    from tfhub_dataset.history.series import build_history
+
+    types = load_publisher_types()
+    return {p.id: build_history(real_git, p.commit, p.as_of, types) for p in load_pins()}

@@ -11,10 +11,20 @@ MIRROR = Path(
     os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
 )
 ROOT = Path(__file__).resolve().parents[1]
+# The git clone of tensorflow/tfhub.dev beside the checkout (bare, partial), or TFHUB_GIT.
+GIT = Path(
+    os.environ.get("TFHUB_GIT") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev.git"
+)
 
 needs_mirror = pytest.mark.skipif(
     not (MIRROR / "commits.json").is_file(),
     reason=f"the tensorflow/tfhub.dev mirror is absent at {MIRROR} (set TFHUB_MIRROR to its path)",
+)
+
+
+needs_git = pytest.mark.skipif(
+    not (GIT / "HEAD").is_file(),
+    reason=f"the tensorflow/tfhub.dev git clone is absent at {GIT} (set TFHUB_GIT to its path)",
 )
 
 

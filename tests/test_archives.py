@@ -107,3 +107,65 @@ def test_decompression_bomb_refused_without_inflating_it():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 16 << 20
+
+
+def peak_memory(call) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+def test_members_are_counted_as_they_stream_past():
+    """Too many (empty) members are refused without holding the archive or its member list."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT,
+                      pax_headers={"comment": SHA}) as tar:  # fmt: skip
+        for i in range(12_000):
+            tar.addfile(tarfile.TarInfo(f"{TOP}/assets/e/{i}.md"))
+    many = gzip.compress(buf.getvalue(), mtime=0)
+    del buf
+
+    def read():
+        with pytest.raises(UnsafeArchiveError, match="more than 10000 members"):
+            read_tarball(many, max_members=10_000)
+
+    assert peak_memory(read) < 6 << 20  # the tar stream alone is 12 MB
+
+
+def test_a_data_file_over_the_bound_is_skipped_unread_and_listed():
+    from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+
+    doc = b"# Module acme/big/1\n" + b"a" * (64 << 20)
+    data = archive([file(f"{TOP}/assets/docs/acme/models/big/1.md", doc), file(f"{TOP}/README.md")])
+    del doc
+    snap = None
+
+    def read():
+        nonlocal snap
+        snap = read_tarball(data)
+
+    assert peak_memory(read) < 16 << 20
+    assert snap is not None and "assets/docs/acme/models/big/1.md" not in snap.files
+    assert snap.oversized == {"assets/docs/acme/models/big/1.md": (64 << 20) + 20}
+    anomalies = build_catalog(snap).all_anomalies()
+    assert [(a.source_path, a.kind) for a in anomalies] == [
+        ("assets/docs/acme/models/big/1.md", "file-too-large")
+    ]
+
+
+def test_a_source_that_keeps_a_large_doc_gets_it_refused_by_the_parser():
+    from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+    from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
+
+    path = "assets/docs/acme/models/big/1.md"
+    snap = Snapshot(
+        SHA, "2022-04-04T14:10:29Z", {path: b"# Module acme/big/1\n" + b"a" * MAX_FILE_BYTES}
+    )
+    cat = build_catalog(snap)
+    assert cat.versions == {} and [a.kind for a in cat.all_anomalies()] == ["file-too-large"]

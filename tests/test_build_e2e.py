@@ -1,8 +1,9 @@
-"""End to end: both pinned releases from the fake GitHub server and from the local mirror.
+"""End to end: both pinned releases from git and from the fake GitHub server.
 
-The build from GitHub (over real HTTP on 127.0.0.1, through the cache) must give byte-identical
-releases to the build from the mirror read straight from disk; a cold build sends a small, exact
-number of requests, a warm one none.
+The build from GitHub's REST API (over real HTTP on 127.0.0.1, through the cache; the mirror's
+commit files enriched from the git clone as GitHub lists them) must give byte-identical releases
+to the build from the git clone read straight from disk; a cold build sends a small, exact number
+of requests, a warm one none.
 """
 
 from __future__ import annotations
@@ -16,62 +17,62 @@ from pathlib import Path
 
 import pytest
 
-from tests.mirror import MIRROR, ROOT, needs_mirror
+from tests.mirror import GIT, MIRROR, ROOT, needs_git, needs_mirror
 from tfhub_dataset.build import build_release, load_pins
 from tfhub_dataset.sources.api.fake_server import MirrorServer
 from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
-from tfhub_dataset.sources.local import LocalMirror
 from tfhub_dataset.verify import compare_folders
 
-pytestmark = needs_mirror
+pytestmark = [needs_mirror, needs_git]
 QUIET = {"progress": lambda _m: None}
 FAST = {"min_interval": 0.0, "backoff_initial": 0.01, "backoff_max": 0.05, "token": None}
 
-# Requests a cold build of both pinned releases sends, by endpoint (one run, one cache):
-# 7 pages of the 623 commits reachable from the final commit (100 a page), then the 524 from the
-# 2022 commit (6 pages); one changed-files call per commit (623, plus 35 more pages for commits
-# with over 300 files); 42 tarballs (API redirect + codeload download): the 41 distinct
-# month-end commits of 2020-08..2024-03 and the 2022 release commit, which ends no month;
-# and robots.txt of the codeload host.
+# Requests a cold build of release 2024-03-18 sends, by endpoint (one run, one cache): 7 pages
+# of the 623 commits reachable from the final commit (100 a page); one changed-files call per
+# commit (623, plus 35 more pages for commits with over 300 files); 41 tarballs (API redirect +
+# codeload download): the distinct month-end commits of 2020-08..2024-03 (the last is the release
+# commit); and robots.txt of the codeload host. Its history covers release 2022-04-05's.
 COLD_REQUESTS = {
-    "commits-list": 13,
+    "commits-list": 7,
     "commit": 658,
-    "tarball-redirect": 42,
-    "codeload-tarball": 42,
+    "tarball-redirect": 41,
+    "codeload-tarball": 41,
     "robots": 1,
 }
+# The releases committed under releases/: `verify --git` (test_releases.py) proves them equal to
+# a fresh build from git, so the other sources and runs are compared with them.
+COMMITTED = ROOT / "releases"
+LATEST = next(p for p in load_pins() if p.id == "2024-03-18")
+needs_committed = pytest.mark.skipif(
+    not all((COMMITTED / p.id / "datapackage.json").is_file() for p in load_pins()),
+    reason="the releases are not committed yet",
+)
 
 
 def rebuild_2022(out: Path) -> list[str]:
-    """The command line that rebuilds release 2022-04-05 from the mirror, from scratch."""
+    """The command line that rebuilds release 2022-04-05 from the git clone, its caches in a
+    folder of their own beside ``out`` (what the killed run derived, the next one reuses)."""
     return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--release", "2022-04-05",
-            "--snapshot", str(MIRROR), "--no-derived-cache", "--out", str(out)]  # fmt: skip
+            "--git", str(GIT), "--cache", str(out.parent / "cache" / "http.sqlite"),
+            "--out", str(out)]  # fmt: skip
 
 
 def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
     """`build` with GitHub's API URL pointing at a closed port and an empty cache."""
     env = {**os.environ, "TFHUB_DATASET_API_URL": "http://127.0.0.1:9"}
-    cmd = [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", *options,
+    cmd = [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--source", "api", *options,
            "--cache", str(tmp_path / "c.sqlite"), "--out", str(tmp_path / "out")]  # fmt: skip
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
-def build_all(source, out: Path) -> list[Path]:
-    return [build_release(pin, source, out, **QUIET) for pin in load_pins()]
-
-
-@pytest.fixture(scope="module")
-def local_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("local")
-    build_all(LocalMirror(MIRROR), out)
-    return out
-
-
-def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_build):
+@needs_committed
+def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path):
+    """The REST API source (the mirror's files enriched from git as GitHub lists them) builds
+    what git builds; warm, every call it made is answered from the cache."""
     cache = tmp_path / "cache" / "http.sqlite"
-    with MirrorServer(MIRROR) as server:
+    with MirrorServer(MIRROR, git=GIT) as server:
         cold = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
-        build_all(cold, tmp_path / "cold")
+        build_release(LATEST, cold, tmp_path / "cold", **QUIET)
         sent = {e: n for e, n in cold.report.requests.items() if n}
         assert sent == COLD_REQUESTS, cold.report.format()
         assert len(server.requests) == sum(COLD_REQUESTS.values())
@@ -79,17 +80,18 @@ def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path, local_
 
         server.clear_log()
         warm = GitHubSource(GitHubConfig(api_url=server.api_url, cache_path=cache, **FAST))
-        build_all(warm, tmp_path / "warm")
-        assert warm.report.total_requests == 0, warm.report.format()
+        refs = warm.list_commits(LATEST.commit)
+        for ref in refs:
+            warm.commit_changes(ref.sha)
+        months = (COMMITTED / LATEST.id / "data" / "snapshots.csv").read_text().splitlines()[1:]
+        for sha in sorted({line.split(",")[1] for line in months}):
+            warm.snapshot(sha)
+        assert len(refs) == 623 and warm.report.total_requests == 0, warm.report.format()
         assert server.requests == []
         warm.close()
-    for pin in load_pins():
-        for variant in ("cold", "warm"):
-            count, diffs = compare_folders(
-                pin.id, local_build / pin.id, tmp_path / variant / pin.id
-            )
-            assert diffs == [], diffs[:5]
-            assert count > 50
+    count, diffs = compare_folders(LATEST.id, COMMITTED / LATEST.id, tmp_path / "cold" / LATEST.id)
+    assert diffs == [], diffs[:5]
+    assert count > 50
 
 
 def test_offline_build_from_warm_cache_only(tmp_path):
@@ -107,31 +109,12 @@ def test_unreachable_github_says_so_in_one_line(tmp_path):
     assert "--offline" in line and "--snapshot" in line and "--mirror" in line
 
 
-def test_rebuild_elsewhere_with_other_locale_and_time_zone(tmp_path, local_build):
-    """Same bytes from another working directory, locale, time zone and hash seed."""
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {
-        **os.environ,
-        "LC_ALL": "C",
-        "LANG": "C",
-        "TZ": "Pacific/Kiritimati",
-        "PYTHONHASHSEED": "12345",
-        "PYTHONPATH": str(ROOT),
-    }
-    cmd = rebuild_2022(tmp_path / "out")
-    subprocess.run(cmd, check=True, env=env, cwd=elsewhere, timeout=600)
-    count, diffs = compare_folders(
-        "2022-04-05", local_build / "2022-04-05", tmp_path / "out" / "2022-04-05"
-    )
-    assert diffs == [] and count > 50
-
-
-def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, local_build):
+@needs_committed
+def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path):
     out = tmp_path / "releases"
     previous = out / "2022-04-05"
     previous.parent.mkdir()
-    subprocess.run(["cp", "-r", str(local_build / "2022-04-05"), str(previous)], check=True)
+    subprocess.run(["cp", "-r", str(COMMITTED / "2022-04-05"), str(previous)], check=True)
     before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
     cmd = rebuild_2022(out)
     proc = subprocess.Popen(cmd, cwd=ROOT)
@@ -145,19 +128,20 @@ def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path, 
         proc.wait()
     assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
     subprocess.run(cmd, check=True, cwd=ROOT, timeout=600)
-    assert sorted(p.name for p in out.iterdir()) == ["2022-04-05"]
-    _, diffs = compare_folders("2022-04-05", local_build / "2022-04-05", previous)
+    assert sorted(p.name for p in out.iterdir()) == [".2022-04-05.lock", "2022-04-05"]
+    _, diffs = compare_folders("2022-04-05", COMMITTED / "2022-04-05", previous)
     assert diffs == []
 
 
-def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, local_build):
+@needs_committed
+def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, real_git):
     """What history keeps between runs (derived.py) must never change a release."""
     from tfhub_dataset.derived import DerivedCache
 
     pin = next(p for p in load_pins() if p.id == "2022-04-05")
     for run in ("cold", "warm"):
         cache = DerivedCache(tmp_path / "derived")
-        build_release(pin, LocalMirror(MIRROR), tmp_path / run, derived=cache, **QUIET)
+        build_release(pin, real_git, tmp_path / run, derived=cache, **QUIET)
         assert (cache.hits, cache.misses) == ((0, 22) if run == "cold" else (1, 0))
-        _, diffs = compare_folders(pin.id, local_build / pin.id, tmp_path / run / pin.id)
+        _, diffs = compare_folders(pin.id, COMMITTED / pin.id, tmp_path / run / pin.id)
         assert diffs == [], diffs[:5]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
-from tests.mirror import MIRROR, needs_mirror
+from tests.mirror import GIT, MIRROR, needs_git, needs_mirror
 from tfhub_dataset.cli import main, parser
 
 TARBALL = MIRROR / "tarballs" / "ed4bcb27f8f485d40dc3582d3c95f11647e3e862.tar.gz"
+FINAL = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"
 
 
 def test_help_explains_every_option(capsys):
@@ -41,29 +46,113 @@ def test_bad_arguments(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def one_error_line(capsys) -> str:
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
 @needs_mirror
 def test_single_snapshot_commands(tmp_path, capsys):
     common = ["--snapshot", str(TARBALL), "--quiet", "--out", str(tmp_path)]
-    with pytest.raises(SystemExit, match="cannot resolve --as-of"):
-        main(["build", "--as-of", "2021-06-30", *common])
-    with pytest.raises(SystemExit, match="which no pinned release uses"):
-        main(["build", *common])
-    with pytest.raises(SystemExit, match="is pinned to commit 81fdea8ffa53"):
-        main(["build", "--commit", TARBALL.name[:40], "--release-id", "2024-03-18", *common])
-    with pytest.raises(SystemExit, match="no pinned release nope"):
-        main(["build", "--release", "nope", *common])
+    assert main(["build", "--as-of", "2021-06-30", *common]) == 2
+    assert "cannot resolve --as-of" in one_error_line(capsys)
+    assert main(["build", *common]) == 2
+    assert "which no pinned release uses" in one_error_line(capsys)
+    assert (
+        main(["build", "--commit", TARBALL.name[:40], "--release-id", "2024-03-18", *common]) == 2
+    )
+    assert "is pinned to commit 81fdea8ffa53" in one_error_line(capsys)
+    assert main(["build", "--release", "nope", *common]) == 2
+    assert "no pinned release nope" in one_error_line(capsys)
     assert main(["build", "--commit", TARBALL.name[:40], "--release-id", "x", *common]) == 0
     built = tmp_path / "x"
     assert (built / "datapackage.json").is_file() and (built / "README.md").is_file()
     assert not (built / "data" / "snapshots.csv").exists()  # a lone snapshot has no history
 
 
+def unwritable(tmp_path: Path) -> Path:
+    """A folder that cannot be created: root may write anywhere, but not under /proc."""
+    if os.geteuid() == 0:
+        return Path("/proc/tfhub-dataset-out")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    return locked / "out"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--as-of", "2021-01-01", "--commit", "0" * 40], "not allowed with"),
+        (["build", "--release", "2024-03-18", "--as-of", "2021-01-01"], "not allowed with"),
+        (["build", "--min-interval", "-1"], "not a number of seconds"),
+        (["build", "--min-interval", "nan"], "not a number of seconds"),
+        (["build", "--lock-timeout", "-5"], "not a number of seconds"),
+        (["build", "--commit", "0" * 40, "--release-id", ".."], "not a safe folder name"),
+        (["build", "--commit", "0" * 40, "--release-id", "../../x"], "not a safe folder name"),
+        (["build", "--release", "nosuch"], "the pinned releases are 2022-04-05, 2024-03-18"),
+        (["verify", "--releases", "/nonexistent"], "--releases /nonexistent is not a folder"),
+    ],
+)
+def test_wrong_arguments_give_one_line_and_status_2(argv, message, capsys, tmp_path):
+    assert main([*argv, *(["--out", str(tmp_path)] if argv[0] == "build" else [])]) == 2
+    assert message in one_error_line(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_folder_that_cannot_be_written_gives_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    for out in (tmp_path / "file", unwritable(tmp_path)):
+        assert main(["build", "--release", "2024-03-18", "--offline", "--out", str(out)]) == 2
+        assert f"--out {out}" in one_error_line(capsys)
+    assert (tmp_path / "file").read_text() == "x"
+
+
+def test_verify_help_lists_only_what_verify_takes(capsys):
+    with pytest.raises(SystemExit):
+        parser().parse_args(["verify", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--commit", "--commit-date", "--release-id", "--out", "--as-of"):
+        assert option not in out
+    assert "--releases" in out and "--snapshot" in out
+
+
 @needs_mirror
-def test_as_of_resolves_through_a_mirror_folder(tmp_path):
+def test_as_of_after_the_last_commit_is_refused(tmp_path, capsys):
+    cache = ["--cache", str(tmp_path / "c" / "http.sqlite")]
+    argv = ["build", "--snapshot", str(MIRROR), "--quiet", "--out", str(tmp_path / "out"), *cache]
+    assert main([*argv, "--as-of", "2030-01-01"]) == 2
+    line = one_error_line(capsys)
+    assert (
+        "after the source's last commit (81fdea8ffa53" in line and "2024-03-18 or earlier" in line
+    )
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@needs_mirror
+def test_a_lone_snapshot_never_replaces_a_committed_release_with_history(
+    tmp_path, capsys, monkeypatch
+):
+    from tfhub_dataset import cli
+
+    committed = tmp_path / "releases" / "2024-03-18"
+    committed.mkdir(parents=True)
+    desc = {"sources": [{"commit": FINAL}], "resources": [{"name": "snapshots"}]}
+    (committed / "datapackage.json").write_text(json.dumps(desc))
+    monkeypatch.setattr(cli, "RELEASES_DIR", tmp_path / "releases")
+    final = MIRROR / "tarballs" / f"{FINAL}.tar.gz"
+    assert main(["build", "--snapshot", str(final), "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "without history" in line and "--out DIR" in line and "--replace" in line
+    assert sorted(p.name for p in committed.iterdir()) == ["datapackage.json"]
+
+
+@needs_git
+def test_as_of_resolves_through_a_git_clone(tmp_path):
     argv = [
         "build",
-        "--snapshot",
-        str(MIRROR),
+        "--git",
+        str(GIT),
         "--as-of",
         "2021-06-30",
         "--quiet",
@@ -74,7 +163,27 @@ def test_as_of_resolves_through_a_mirror_folder(tmp_path):
         str(tmp_path),
     ]
     assert main(argv) == 0
-    import json
-
     desc = json.loads((tmp_path / "2021-06-30" / "datapackage.json").read_text())
-    assert desc["sources"][0]["commit"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+    assert desc["sources"][0]["version"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+
+
+def test_the_replace_guard_reads_the_committed_releases():
+    """The guard against replacing a committed release reads its commit from the descriptor as
+    the build writes it today: a change of shape must not silently disable it."""
+    from tfhub_dataset.build import RELEASES_DIR, load_pins
+    from tfhub_dataset.guards import release_kind
+
+    for pin in load_pins():
+        assert release_kind(RELEASES_DIR / pin.id) == (pin.commit, True)
+
+
+def test_every_source_with_commits_gives_a_history_and_a_lone_snapshot_none():
+    """One rule (build.has_history) decides whether a build has a history, for the build and for
+    the guard against replacing a committed release alike."""
+    from tfhub_dataset.build import has_history
+    from tfhub_dataset.sources.api.github import GitHubSource
+    from tfhub_dataset.sources.git import GitSource
+    from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
+
+    assert all(has_history(cls) for cls in (GitSource, GitHubSource, LocalMirror))
+    assert not has_history(LocalSnapshot)

@@ -65,8 +65,10 @@ def test_resolve_as_of_on_the_real_mirror(real_mirror, make_source, day, sha):
     ref = source.resolve_as_of(day)
     assert ref.sha == sha
     assert ref.date <= f"{day}T23:59:59Z"
-    (request,) = real_mirror.requests
-    assert request.query == {"until": f"{day}T23:59:59Z", "per_page": "100"}
+    # the default branch, every page (its first-parent line picks the commit in force)
+    pages = [r.query for r in real_mirror.requests]
+    assert pages == [{"per_page": "100", "page": str(i)} for i in range(1, len(pages) + 1)]
+    assert len(pages) == 7
 
 
 def test_resolve_as_of_matches_a_scan_of_every_day(real_mirror, real_mirror_dir, make_source):

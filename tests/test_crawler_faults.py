@@ -197,7 +197,7 @@ def test_a_corrupt_archive_is_never_returned_nor_kept(
     with pytest.raises(RetriesExhausted, match="corrupt download"):
         source.snapshot(synthetic.head)
     source.close()
-    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite").cache
+    cache = requests_cache.CachedSession(str(cache_path), backend="sqlite", serializer="json").cache
     urls = [r.url for r in cache.responses.values()]
     cache.close()
     assert not any("legacy.tar.gz" in u for u in urls)

@@ -27,9 +27,27 @@ def test_another_code_version_never_hits_and_is_pruned(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["f" * 16]
 
 
-def test_fingerprint_covers_code_and_schemas():
-    fp = derived.code_fingerprint()
-    assert len(fp) == 64 and fp == derived.code_fingerprint()
+def test_fingerprint_moves_with_code_and_schemas(tmp_path):
+    code = tmp_path / "tfhub_dataset" / "hubs" / "parse.py"
+    schema = tmp_path / "schemas" / "models.json"
+    code.parent.mkdir(parents=True)
+    schema.parent.mkdir()
+    code.write_text("X = 1\n")
+    schema.write_text('{"fields": []}\n')
+    seen = []
+    for change in (
+        lambda: None,
+        lambda: code.write_text("X = 2\n"),  # the code changes
+        lambda: schema.write_text('{"fields": [{"name": "a"}]}\n'),  # a schema changes
+        lambda: (code.parent / "new.py").write_text(""),  # a module is added
+    ):
+        change()
+        derived.code_fingerprint.cache_clear()
+        seen.append(derived.code_fingerprint(tmp_path))
+    derived.code_fingerprint.cache_clear()
+    assert len(set(seen)) == 4
+    (tmp_path / "tfhub_dataset" / "notes.txt").write_text("not code")
+    assert derived.code_fingerprint(tmp_path) == seen[-1]
 
 
 def test_damaged_entries_are_misses(tmp_path):

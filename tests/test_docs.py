@@ -57,8 +57,9 @@ def test_release_table_figures_match_the_data(pin):
         f"{len(rows(pin.id, 'snapshots')):,}",
     ]
     cells = [c.strip() for c in line.strip("|").split("|")]
-    assert cells[2:] == expected
-    assert pin.commit[:12] in line
+    assert cells[1] == pin.version
+    assert cells[3:] == expected
+    assert pin.commit[:12] in cells[2]
 
 
 def test_benchmark_figures_name_their_command_machine_and_settings():

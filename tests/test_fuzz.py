@@ -1,10 +1,12 @@
 """Property-based tests: no input crashes the parser, and every problem lands in `anomalies`."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.synthetic import MODULE, PUBLISHER, snapshot
 from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.hubs.tfhub import markdown
 from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.docs import KINDS, parse_doc
 from tfhub_dataset.hubs.tfhub.tables import build_tables
@@ -154,3 +156,22 @@ def test_known_bad_inputs_are_each_recorded():
         ("assets/docs/acme/image.png", "stray-file"),
     ]:
         assert expected in got, expected
+
+
+@FUZZ
+@given(st.text(alphabet="ab19 .:;,()|#>+-=\n\t~\xa0*_<&", max_size=60))
+def test_plain_text_shortcut_agrees_with_commonmark(source):
+    # markdown.text skips the CommonMark parser when MARKUP finds nothing: it must not matter.
+    if not markdown.MARKUP.search(source):
+        tokens: list = []
+        markdown._collect(markdown._commonmark().parse(source), tokens)
+        assert markdown.text(source) == " ".join("".join(tokens).split())
+
+
+@pytest.mark.parametrize(
+    "source", ["1. a", "2) b", "# h", "> q", "- l", "+ l", "a\n===", "a\n---", "a *b*", "x &amp; y"]
+)
+def test_markup_the_shortcut_must_not_skip(source):
+    # Each renders otherwise than its plain words, so MARKUP must see it.
+    assert markdown.MARKUP.search(source)
+    assert markdown.text(source) != " ".join(source.split())

@@ -13,10 +13,13 @@ from tests.synthetic import LICENSE_YAML, doc
 from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.build import release_tables
+from tfhub_dataset.history import series
+from tfhub_dataset.history.replay import data_changes
 from tfhub_dataset.history.series import HISTORY_TABLES, History, add_history, build_history
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.write import ReleaseInfo, render_release
 from tfhub_dataset.report.readme import render_report
+from tfhub_dataset.sources.commits import Change
 from tfhub_dataset.sources.snapshot import Snapshot
 
 TASKS = """\
@@ -135,8 +138,11 @@ class FakeRepo:
                 stack.extend(self.refs[s].parents)
         return sorted((self.refs[s] for s in seen), key=lambda r: r.date, reverse=True)
 
+    def commit_changes(self, sha: str) -> list[Change]:
+        self.calls["commit_changes"] += 1
+        return data_changes(self.commit_files(sha), sha)
+
     def commit_files(self, sha: str) -> list[dict]:
-        self.calls["commit_files"] += 1
         ref = self.refs[sha]
         old = self.trees[ref.parents[0]] if ref.parents else {}
         new = self.trees[sha]
@@ -146,8 +152,9 @@ class FakeRepo:
             if path in self.drop.get(sha, ()):
                 continue
             if path in renames:
+                edited = int(self.trees[ref.parents[0]][renames[path]] != new[path])
                 out.append({"filename": path, "status": "renamed",
-                            "previous_filename": renames[path]})  # fmt: skip
+                            "previous_filename": renames[path], "changes": edited})  # fmt: skip
             elif path in renames.values():
                 continue
             elif path not in old:
@@ -203,7 +210,7 @@ def make_repo() -> FakeRepo:
     r.commit("c12", at("03-16"), {tmp: None})
     r.commit("c13", at("03-20"), {x1: module("zed/x/1")})
     r.commit("c14", at("05-02"), {"README.md": b"# tfhub.dev, May\n"})
-    r.tarballs = {r.names[n] for n in ("c3", "s1", "c13", "c14")}  # the month ends only
+    r.tarballs = {r.names[n] for n in ("c3", "c8", "c13", "c14")}  # the month ends only
     return r
 
 
@@ -224,7 +231,7 @@ def row(table: list[dict], **where: object) -> dict:
 
 def test_fetches_only_the_month_end_snapshots(built: tuple[FakeRepo, History]) -> None:
     repo, h = built
-    assert repo.calls == Counter(list_commits=1, commit_files=16, snapshot=4)
+    assert repo.calls == Counter(list_commits=1, commit_changes=16, snapshot=4)
     assert h.calls == repo.calls
     assert h.requests is None  # the fake sends no network requests
     assert h.tables["history_anomalies"] == []
@@ -233,18 +240,19 @@ def test_fetches_only_the_month_end_snapshots(built: tuple[FakeRepo, History]) -
 def test_monthly_rows(built: tuple[FakeRepo, History]) -> None:
     repo, h = built
     snaps = h.tables["snapshots"]
-    assert [(s["month"], s["commit"], s["repeated"], s["first_parent"]) for s in snaps] == [
-        ("2021-01", n(repo, "c3"), False, True),
-        ("2021-02", n(repo, "s1"), False, False),  # the side branch's commit is the last one
-        ("2021-03", n(repo, "c13"), False, True),
-        ("2021-04", n(repo, "c13"), True, True),
-        ("2021-05", n(repo, "c14"), False, True),
+    assert [(s["month"], s["commit"], s["repeated"], s["partial_month"]) for s in snaps] == [
+        ("2021-01", n(repo, "c3"), False, False),
+        # the first-parent line's last February commit, not s1 (a side branch merged in March)
+        ("2021-02", n(repo, "c8"), False, False),
+        ("2021-03", n(repo, "c13"), False, False),
+        ("2021-04", n(repo, "c13"), True, False),
+        ("2021-05", n(repo, "c14"), False, True),  # ends at the as-of day, 2021-05-03
     ]
     assert [s["commits"] for s in snaps] == [3, 6, 6, 0, 1]
     jan, feb, mar = snaps[:3]
     assert (jan["publishers"], jan["models"], jan["versions"]) == (1, 2, 2)
     assert (jan["models_image"], jan["models_text"]) == (1, 1)
-    assert (feb["publishers"], feb["models"], feb["lite"], feb["modules"]) == (2, 4, 1, 4)
+    assert (feb["publishers"], feb["models"], feb["lite"], feb["modules"]) == (2, 3, 1, 3)
     assert (mar["publishers_individual"], mar["publishers_organization"]) == (1, 1)
     assert mar["models"] == 4  # a, b, c (merged), x (back again); tmp came and went
 
@@ -281,7 +289,8 @@ def test_events(built: tuple[FakeRepo, History]) -> None:
     assert row(ev, commit=n(repo, "c9"))["effect"] == "removed"
     side = row(ev, commit=n(repo, "s1"))
     assert side["first_parent"] is False and side["effect"] is None
-    assert side["handle"] == "acme/c/1" and side["handle_source"] == "snapshot"
+    # no snapshot holds the side branch's own commit: its file is known by its path's later doc
+    assert side["handle"] == "acme/c/1" and side["handle_source"] == "snapshot-path"
     readme = row(ev, commit=n(repo, "c14"))
     assert (readme["kind"], readme["handle"], readme["effect"]) == (None, None, None)
     assert [c["sha"] for c in h.tables["commits"] if not c["first_parent"]] == [n(repo, "s1")]
@@ -321,6 +330,23 @@ def test_release_with_history_validates(built: tuple[FakeRepo, History], tmp_pat
     assert (tmp_path / "release" / "data" / "snapshots.parquet").is_file()
 
 
+def test_imported_first_seen_flagged_in_models_versions_publishers(monkeypatch) -> None:
+    # Beside first_seen, so that "new models per month" can leave the imports out without a join.
+    repo = make_repo()
+    monkeypatch.setattr(series, "IMPORT_COMMITS", {n(repo, "c1")})
+    head = n(repo, "c14")
+    tables = release_tables(repo.snapshot(head), TYPES)
+    add_history(tables, build_history(repo, head, "2021-05-03", TYPES))
+    models = {r["handle"]: r["first_seen_imported"] for r in tables["models"]}
+    assert models == {"acme/a": True, "acme/b": False, "acme/c": False, "zed/x": False}
+    versions = {r["handle"]: r["first_seen_imported"] for r in tables["versions"]}
+    assert versions["acme/a/1"] is True and versions["acme/b/1"] is False
+    publishers = {r["handle"]: r["first_seen_imported"] for r in tables["publishers"]}
+    assert publishers == {"acme": True, "zed": False}
+    history = {r["handle"]: r["first_seen_imported"] for r in tables["model_history"]}
+    assert all(history[h] == imported for h, imported in models.items())
+
+
 def test_release_without_history_still_validates(tmp_path: Path) -> None:
     repo = make_repo()
     head = n(repo, "c14")
@@ -344,7 +370,8 @@ def test_readme_section(built: tuple[FakeRepo, History]) -> None:
     assert text.startswith("## History\n")
     assert "Months without commits repeat the previous commit: 2021-04." in text
     assert "Import dates are not publication dates**: 0 docs" in text
-    assert f"(`first_parent` false): 2021-02 ({h.tables['snapshots'][1]['commit'][:8]})" in text
+    assert "so a side branch counts from the month of its merge" in text
+    assert "The last month (2021-05) ends at the as-of day" in text
 
 
 def test_replay_mismatch_is_reported_not_fatal() -> None:

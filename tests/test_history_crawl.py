@@ -60,7 +60,7 @@ def test_cold_build_is_bounded_and_warm_build_sends_nothing(
         warm_source.close()
     # months 2021-01..04 (March repeats February): three distinct snapshots, not five
     assert [s["repeated"] for s in cold.tables["snapshots"]] == [False, False, True, False]
-    assert cold.calls["snapshot"] == 3 and cold.calls["commit_files"] == 5
+    assert cold.calls["snapshot"] == 3 and cold.calls["commit_changes"] == 5
     assert sent["codeload-tarball"] == 3 and sent["tarball-redirect"] == 3
     assert sent["commit"] == 5 and sent["commits-list"] == 1
     assert cold.requests == sum(sent.values())

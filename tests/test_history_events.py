@@ -9,6 +9,7 @@ import pytest
 
 from tfhub_dataset.history.replay import (
     Change,
+    UnknownRenameContent,
     data_changes,
     first_parent_line,
     handle_from_path,
@@ -46,15 +47,50 @@ def test_data_changes_keeps_data_paths_and_renames_across_the_boundary() -> None
         {"filename": "README.md", "status": "modified"},
         {"filename": "CONTRIBUTING.md", "status": "added"},
         {"filename": "tags/task.yaml", "status": "modified"},
-        {"filename": "examples/a.md", "status": "renamed", "previous_filename": f"{D}/b/1.md"},
+        {"filename": "examples/a.md", "status": "renamed", "previous_filename": f"{D}/b/1.md",
+         "changes": 0},
         {"filename": "examples/c.md", "status": "renamed", "previous_filename": "examples/d.md"},
-    ]
+        {"filename": f"{D}/e/1.md", "status": "renamed", "previous_filename": f"{D}/f/1.md",
+         "changes": 6},
+    ]  # fmt: skip
     assert data_changes(files) == [
         Change(f"{D}/a/1.md", "added"),
         Change("README.md", "modified"),
         Change("tags/task.yaml", "modified"),
-        Change("examples/a.md", "renamed", f"{D}/b/1.md"),
+        Change("examples/a.md", "renamed", f"{D}/b/1.md", content_changed=False),
+        Change(f"{D}/e/1.md", "renamed", f"{D}/f/1.md", content_changed=True),
     ]
+
+
+def test_a_rename_listed_without_its_changes_is_refused() -> None:
+    """A listing that cannot tell a move from an edit (the local REST mirror's) is no guess."""
+    files = [{"filename": f"{D}/e/1.md", "status": "renamed", "previous_filename": f"{D}/f/1.md"}]
+    with pytest.raises(UnknownRenameContent, match="cannot tell a move from an edit"):
+        data_changes(files, "bad00e44" * 5)
+
+
+def test_a_rename_that_edits_the_doc_is_a_modification() -> None:
+    """Item 2 of issue 11 (bad00e44): renamed and edited is modified, not only moved."""
+    refs = [
+        ref("add", "2021-01-01T00:00:00Z"),
+        ref("move", "2021-02-01T00:00:00Z", "add"),
+        ref("edit", "2021-03-01T00:00:00Z", "move"),
+    ]
+    old, new, newer = f"{D}/a/1.md", f"{D}/b/1.md", f"{D}/c/1.md"
+    changes = {
+        sha("add"): [Change(old, "added")],
+        sha("move"): [Change(new, "renamed", old, content_changed=False)],
+        sha("edit"): [Change(newer, "renamed", new, content_changed=True)],
+    }
+    doc = ("Module", "p/a/1")
+    held = {"add": old, "move": new, "edit": newer}  # each commit's snapshot: the doc's file
+    snaps = {sha(c): {path: doc} for c, path in held.items()}
+    rep = replay(refs, changes, snaps, {sha(c): frozenset({p}) for c, p in held.items()})
+    docs, events = timelines(rep, [sha("add"), sha("move"), sha("edit")])
+    assert [e.effect for e in events[sha("move")]] == ["moved"]
+    assert [e.effect for e in events[sha("edit")]] == ["modified"]
+    tl = docs[doc]
+    assert (tl.first_seen, tl.last_changed, tl.modifications) == (0, 2, 1)
 
 
 def test_topo_order_and_first_parent_line_with_a_merge() -> None:
@@ -228,13 +264,27 @@ def test_month_ends_repeat_empty_months_and_end_at_the_release_commit() -> None:
         ref("apr1", "2021-04-01T10:00:00Z", "feb"),
         ref("apr9", "2021-04-09T10:00:00Z", "apr1"),
     ]
-    order = {s: i for i, s in enumerate(topo_order(refs))}
-    months = month_ends(refs, order, sha("apr1"), "2021-04-05")
-    assert [(m, r.message, rep) for m, r, rep in months] == [
-        ("2021-01", "jan", False),
-        ("2021-02", "feb", False),
-        ("2021-03", "feb", True),
-        ("2021-04", "apr1", False),
+    months = month_ends(refs, sha("apr1"), "2021-04-05")
+    assert [(m.month, m.ref.message, m.repeated, m.partial) for m in months] == [
+        ("2021-01", "jan", False, False),
+        ("2021-02", "feb", False, False),
+        ("2021-03", "feb", True, False),
+        ("2021-04", "apr1", False, True),
+    ]
+
+
+def test_month_ends_follow_the_first_parent_line() -> None:
+    """Item 4 of issue 11: a side-branch commit made last in a month counts only from its merge
+    (2020-10 is 470786c3, not 08639d86)."""
+    refs = [
+        ref("line", "2020-10-30T15:35:13Z"),
+        ref("side", "2020-10-30T15:46:24Z", "line"),
+        ref("merge", "2020-11-03T07:37:26Z", "line", "side"),
+    ]
+    months = month_ends(refs, sha("merge"), "2020-11-30")
+    assert [(m.month, m.ref.message, m.partial) for m in months] == [
+        ("2020-10", "line", False),
+        ("2020-11", "merge", False),  # as of the month's last day: a whole month
     ]
 
 
@@ -267,10 +317,10 @@ def test_commit_list_with_a_missing_parent_is_recorded_not_a_crash():
         def list_commits(self, sha):
             return refs
 
-        def commit_files(self, sha):
+        def commit_changes(self, sha):
             return {
-                b: [{"filename": "assets/docs/p/models/m/1.md", "status": "modified"}],
-                c: [{"filename": "assets/docs/p/p.md", "status": "added"}],
+                b: [Change("assets/docs/p/models/m/1.md", "modified")],
+                c: [Change("assets/docs/p/p.md", "added")],
             }[sha]
 
         def snapshot(self, sha):

@@ -1,8 +1,7 @@
-"""History of the real tensorflow/tfhub.dev, from the local mirror (skipped without it)."""
+"""History of the real tensorflow/tfhub.dev, from its git clone (skipped without it)."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -11,22 +10,14 @@ import pytest
 from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import Pin, load_pins, release_tables
-from tfhub_dataset.history.series import History, add_history, build_history
+from tfhub_dataset.history.series import History, add_history
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.write import ReleaseInfo, render_release
 from tfhub_dataset.report.readme import render_report
-from tfhub_dataset.sources.local import LocalMirror
-
-MIRROR = Path(
-    os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
-)
-pytestmark = pytest.mark.skipif(
-    not (MIRROR / "commits.json").is_file(),
-    reason=f"no tfhub.dev mirror at {MIRROR} (set TFHUB_MIRROR to a GitHub-shaped mirror folder)",
-)
 
 FIRST_IMPORT = "e6bdf7372c74fee3c15882f98c36dfaa9ea31acb"
-SIDE_BRANCH_OCTOBER = "08639d86c0a97b54769d8156720c1ec2d2b515ba"
+LINE_OCTOBER = "470786c37d41499674a1f3e14c2b56580715a665"  # not the side branch's 08639d86
+RENAMED_AND_EDITED = "bad00e44c27ddbc6fdd5ba550031839d8f63cf2f"
 # Replaying every commit's changed files gives exactly the data paths of all fetched snapshots.
 REPLAY_MISMATCHES = 0
 
@@ -36,24 +27,13 @@ def pin(release_id: str) -> Pin:
 
 
 @pytest.fixture(scope="module")
-def mirror() -> LocalMirror:
-    return LocalMirror(MIRROR)
+def final(real_histories) -> tuple[Pin, History]:
+    return pin("2024-03-18"), real_histories["2024-03-18"]
 
 
 @pytest.fixture(scope="module")
-def final(mirror: LocalMirror) -> tuple[Pin, History]:
-    p = pin("2024-03-18")
-    h = build_history(mirror, p.commit, p.as_of, load_publisher_types())
-    print(f"\n[{p.id}] {h.summary()}")
-    return p, h
-
-
-@pytest.fixture(scope="module")
-def study(mirror: LocalMirror) -> tuple[Pin, History]:
-    p = pin("2022-04-05")
-    h = build_history(mirror, p.commit, p.as_of, load_publisher_types())
-    print(f"\n[{p.id}] {h.summary()}")
-    return p, h
+def study(real_histories) -> tuple[Pin, History]:
+    return pin("2022-04-05"), real_histories["2022-04-05"]
 
 
 def test_final_release_series(final: tuple[Pin, History]) -> None:
@@ -63,12 +43,14 @@ def test_final_release_series(final: tuple[Pin, History]) -> None:
     assert (snaps[0]["month"], snaps[0]["commit"]) == ("2020-08", FIRST_IMPORT)
     assert (snaps[-1]["month"], snaps[-1]["commit"]) == ("2024-03", p.commit)
     assert [s["month"] for s in snaps if s["repeated"]] == ["2023-05", "2023-12", "2024-02"]
-    assert [s["commit"] for s in snaps if not s["first_parent"]] == [SIDE_BRANCH_OCTOBER]
+    assert snaps[2]["month"] == "2020-10" and snaps[2]["commit"] == LINE_OCTOBER
+    assert [s["month"] for s in snaps if s["partial_month"]] == ["2024-03"]
     assert len(h.tables["commits"]) == 623
     assert sum(not c["first_parent"] for c in h.tables["commits"]) == 4
     assert sum(c["parent_count"] == 2 for c in h.tables["commits"]) == 4
-    # politeness: one commit list, one details call per commit, the distinct month ends only
-    assert h.calls == Counter(list_commits=1, commit_files=623, snapshot=41)
+    # one commit list, one change list per commit, the distinct month ends only (the release
+    # commit's snapshot is asked for too: the session's source is not the release build's)
+    assert h.calls == Counter(list_commits=1, commit_changes=623, snapshot=41)
     assert len(h.tables["history_anomalies"]) == REPLAY_MISMATCHES
 
 
@@ -78,16 +60,17 @@ def test_study_release_series_ends_at_its_commit(study: tuple[Pin, History]) -> 
     assert [s["month"] for s in snaps][0::20] == ["2020-08", "2022-04"]
     assert len(snaps) == 21 and snaps[-1]["commit"] == p.commit
     assert max(c["date"] for c in h.tables["commits"]) == p.commit_date
-    assert h.calls == Counter(list_commits=1, commit_files=len(h.tables["commits"]), snapshot=21)
+    assert h.calls["commit_changes"] == len(h.tables["commits"]) and h.calls["snapshot"] == 21
+    assert [s["month"] for s in snaps if s["partial_month"]] == ["2022-04"]
     assert len(h.tables["history_anomalies"]) == REPLAY_MISMATCHES
 
 
 def test_every_model_doc_and_publisher_is_dated(
-    mirror: LocalMirror, final: tuple[Pin, History], study: tuple[Pin, History], tmp_path: Path
+    real_git, final: tuple[Pin, History], study: tuple[Pin, History], tmp_path: Path
 ) -> None:
     types = load_publisher_types()
     for p, h in (final, study):
-        tables = release_tables(mirror.snapshot(p.commit), types)
+        tables = release_tables(real_git.snapshot(p.commit), types)
         add_history(tables, h)
         for name in ("models", "versions", "publishers"):
             assert all(r["first_seen"] for r in tables[name]), name
@@ -125,7 +108,7 @@ def test_import_dates_are_flagged(final: tuple[Pin, History]) -> None:
 def test_kaggle_move(final: tuple[Pin, History]) -> None:
     _, h = final
     status = Counter(r["kaggle_status"] for r in h.tables["model_history"])
-    assert status["deleted"] > 0 and status["migrated"] > status["deleted"]
+    assert status["unmigrated"] > 0 and status["not-listed"] > status["unmigrated"]
 
 
 def test_readme_section(final: tuple[Pin, History]) -> None:
@@ -134,3 +117,17 @@ def test_readme_section(final: tuple[Pin, History]) -> None:
     assert "Months without commits repeat the previous commit: 2023-05, 2023-12, 2024-02." in text
     assert "e6bdf737, 2020-08-26: initial import" in text and "ef73bcb4, 2020-10-07" in text
     assert "TF Hub moved to Kaggle Models" in text
+
+
+def test_renamed_and_edited_docs_are_modified(final: tuple[Pin, History]) -> None:
+    """Issue 11, item 2: bad00e44 renamed and edited four sayakpaul docs."""
+    _, h = final
+    edited = [
+        e
+        for e in h.tables["events"]
+        if e["commit"] == RENAMED_AND_EDITED and e["status"] == "renamed"
+    ]
+    assert len(edited) == 4 and {e["effect"] for e in edited} == {"modified"}
+    for e in edited:
+        doc = next(r for r in h.tables["doc_history"] if r["handle"] == e["handle"])
+        assert doc["last_changed_commit"] == RENAMED_AND_EDITED and doc["modifications"] == 1

@@ -1,5 +1,7 @@
 """One doc in, one record out: every first-line and metadata quirk of the source."""
 
+import pytest
+
 from tests.synthetic import MODULE, PUBLISHER, doc
 from tfhub_dataset.hubs.tfhub.docs import parse_doc
 
@@ -192,3 +194,47 @@ def test_metadata_line_numbers_count_fenced_code():
         ("format", 6),
         ("license", 7),
     ]
+
+
+def test_text_columns_keep_what_a_commonmark_reader_saw():
+    # Underscores inside a word are no emphasis; an autolink shows its address; escapes and
+    # entities are their character; comments, tags and emphasis markers show nothing.
+    d = parse_doc(
+        "assets/docs/p/p.md",
+        (
+            b"# Publisher p\nP.\n\n## Details\n"
+            b"Me (<me@example.org>) on **Twitter:** [@my__name](https://twitter.com/my__name)\\\n"
+            b"C:\\\\tmp \\_x\\_ &amp; <b>bold</b><!-- hidden --> *em* `a_b`\n"
+        ),
+    )
+    assert d.description == ("Me (me@example.org) on Twitter: @my__name C:\\tmp _x_ & bold em a_b")
+    texts = {ln.url: ln.text for ln in d.links}
+    assert texts["mailto:me@example.org"] == "me@example.org"
+    assert texts["https://twitter.com/my__name"] == "@my__name"
+
+
+def test_summary_rendered_as_commonmark_blocks():
+    # A line opening with '>' is a block quote in CommonMark: the reader saw no '>'.
+    d = parse_doc("a.md", b"# Module acme/m/1\n\nRuns fast:\n>50 FPS on <i>most</i> laptops.\n")
+    assert d.summary == "Runs fast: 50 FPS on most laptops."
+
+
+@pytest.mark.parametrize(
+    ("prose", "found"),
+    [
+        (
+            "## TF1\n\nFor TensorFlow 2, the *quantops* modules are discontinued.\nUse others.",
+            "For TensorFlow 2, the quantops modules are discontinued.",
+        ),
+        (
+            "This model is no longer maintained; see v2.",
+            "This model is no longer maintained; see v2.",
+        ),
+        ("This version still provides the now-obsolete `.vocab_file`.", None),
+        ("Also offered in the older, now deprecated Hub module format for TF1.", None),
+        ("<!-- This module is deprecated. -->\n```\n# this model is deprecated\n```", None),
+    ],
+)
+def test_deprecation_statement_read_from_the_prose(prose, found):
+    d = parse_doc("a.md", f"# Module acme/m/1\nA model.\n\n{prose}\n".encode())
+    assert d.deprecation == found

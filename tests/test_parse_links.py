@@ -77,7 +77,8 @@ def test_tfhub_targets_in_order_without_duplicates_or_publisher_pages():
         "[a](https://tfhub.dev/acme/m1) [b](https://tfhub.dev/acme/m2/1?tf-hub-format=compressed)\n"
         "again https://tfhub.dev/acme/m1/ and https://tfhub.dev/acme and https://tfhub.dev/...\n"
     )
-    assert tfhub_targets(text) == [("acme/m1", 1), ("acme/m2/1", 1)]
+    got = [(t.target, t.line, t.listed_in) for t in tfhub_targets(text)]
+    assert got == [("acme/m1", 1, "text"), ("acme/m2/1", 1, "text")]
 
 
 def test_html_anchor_is_one_link_with_its_text():
@@ -85,4 +86,38 @@ def test_html_anchor_is_one_link_with_its_text():
     assert [(ln.kind, ln.url, ln.text) for ln in extract_links(text)] == [
         ("html", "https://u.example/a", "https://u.example/a"),
         ("html", "https://z.example", "Zed"),
+    ]
+
+
+def test_tfhub_targets_on_every_line_say_where_they_are_listed():
+    # As upstream's validator: members are the model URLs on any line, comments and code included.
+    text = (
+        "# Collection acme/c/1\n"
+        "<!-- A list of models in the collection -->\n"
+        "<!-- (https://tfhub.dev/acme/hidden/1) -->\n"
+        "<!-- (https://tfhub.dev/acme/both/1) -->\n"
+        "```\n"
+        'hub.load("https://tfhub.dev/acme/in-code/2")\n'
+        "```\n"
+        "Shown: [both](https://tfhub.dev/acme/both/1) and https://tfhub.dev/acme/shown\n"
+    )
+    got = [(t.target, t.line, t.listed_in) for t in tfhub_targets(text)]
+    assert got == [
+        ("acme/hidden/1", 3, "comment"),
+        ("acme/in-code/2", 6, "code"),
+        ("acme/both/1", 8, "text"),  # shown on the page: listed in text, at its shown line
+        ("acme/shown", 8, "text"),
+    ]
+
+
+def test_link_text_keeps_autolinks_and_underscores():
+    text = (
+        "# Publisher x\n"
+        "Mail [<a@b.example>](mailto:a@b.example); [@x__y](https://twitter.com/x__y)\n"
+        '<a href="https://z.example">Z &amp; <b>Co</b></a>\n'
+    )
+    assert [(ln.url, ln.text) for ln in extract_links(text)] == [
+        ("mailto:a@b.example", "a@b.example"),
+        ("https://twitter.com/x__y", "@x__y"),
+        ("https://z.example", "Z & Co"),
     ]

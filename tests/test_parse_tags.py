@@ -1,5 +1,9 @@
 """Vocabularies from tags/*.yaml and resolution of doc values (ids and pre-2021 free text)."""
 
+import tracemalloc
+
+import pytest
+
 from tests.synthetic import ARCH_YAML, DATASET_YAML, TASK_YAML
 from tfhub_dataset.hubs.tfhub.tags import parse_vocabularies, resolve, slug, split_list
 
@@ -76,3 +80,43 @@ def test_split_list_and_slug():
 def test_undeclared_format_keeps_its_spelling():
     got, kinds = resolve(vocab(), "formats", "saved_model")
     assert (got[0].id, got[0].declared, kinds) == ("saved_model", False, ["undeclared-tag"])
+
+
+# An alias bomb of my own: 7 levels of 10 aliases, 10**7 strings once expanded (382 bytes).
+ALIAS_BOMB = (
+    "".join(
+        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10) if i else ', '.join(['lol'] * 10)}]\n"
+        for i in range(7)
+    )
+    + "values:\n  - id: wiki\n    display_name: *l6\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        (ALIAS_BOMB, "aliases expand it past 100,000 nodes"),
+        ("values: " + "[" * 50_000 + "]" * 50_000, "nesting deeper than 32 levels"),
+        ("values:\n" + "  " * 40 + "- " * 40 + "x\n", "nesting deeper than 32 levels"),
+        ("x: &x [*x]\nvalues: *x\n", "an alias refers to itself"),
+        ("values:\n  - id: 2020-13-45\n", "month must be in 1..12"),
+    ],
+)
+def test_hostile_yaml_is_refused_quickly_with_an_anomaly(text, detail):
+    tracemalloc.start()
+    v = vocab(**{"tags/dataset.yaml": text.encode()})
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 32 << 20
+    assert [(a.source_path, a.kind, a.detail) for a in v.anomalies] == [
+        ("tags/dataset.yaml", "tag-file-invalid", detail)
+    ]
+    assert v.terms["datasets"] == {} and list(v.terms["tasks"])  # the other files still read
+
+
+def test_a_tag_file_over_the_size_bound_is_not_read():
+    big = b"values:\n" + b"  - id: x\n" * 200_000
+    v = vocab(**{"tags/dataset.yaml": big})
+    assert [(a.kind, a.detail) for a in v.anomalies] == [
+        ("file-too-large", f"{len(big):,} bytes; not read")
+    ]

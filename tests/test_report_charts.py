@@ -5,6 +5,8 @@ from __future__ import annotations
 import struct
 import zlib
 
+import matplotlib
+
 from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
 
 PUBLISHERS = [
@@ -75,3 +77,33 @@ def test_publisher_chart_skips_publishers_without_models():
     with_zero = models_per_publisher_png(PUBLISHERS, "t")
     without = models_per_publisher_png([p for p in PUBLISHERS if p[2] > 0], "t")
     assert with_zero == without
+
+
+def test_a_publisher_with_one_model_gets_a_visible_bar():
+    import math
+
+    from tfhub_dataset.report.charts import STYLE, models_per_publisher_figure
+
+    with matplotlib.rc_context(STYLE):
+        fig = models_per_publisher_figure(PUBLISHERS, "Models per publisher")
+    ax = fig.axes[0]
+    bars = {
+        label.get_text(): patch
+        for label, patch in zip(ax.get_yticklabels(), ax.patches, strict=True)
+    }
+    assert set(bars) == {"Google", "Sayak Paul.", "Someone"}  # publishers without models left out
+    one = bars["Someone"]
+    left, right = ax.get_xlim()
+    x0, x1 = one.get_x(), one.get_x() + one.get_width()
+    assert (x0, x1) == (left, 1)
+    # On the log axis the one-model bar spans a visible share of the width (over 5 %).
+    assert (math.log10(x1) - math.log10(x0)) / (math.log10(right) - math.log10(left)) > 0.05
+
+
+def test_growth_chart_has_its_title_and_an_x_axis_label():
+    from tfhub_dataset.report.charts import STYLE, growth_figure
+
+    with matplotlib.rc_context(STYLE):
+        fig = growth_figure(*GROWTH, "Growth, release 2024-03-18", xlabel="month")
+    assert fig.axes[0].get_title(loc="left") == "Growth, release 2024-03-18"
+    assert fig.axes[-1].get_xlabel() == "month"

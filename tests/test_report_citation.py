@@ -15,14 +15,14 @@ import jsonschema
 import yaml
 
 from tfhub_dataset import __version__
-from tfhub_dataset.build import ROOT
+from tfhub_dataset.build import ROOT, load_pins
+from tfhub_dataset.report.citation import study_cff
 from tfhub_dataset.report.published import STUDY_TITLE
-from tfhub_dataset.report.readme import DATASET_RELEASED
 
 SCHEMA = json.loads((Path(__file__).parent / "cff-schema-1.2.0.json").read_text(encoding="utf-8"))
 
 
-def _cff() -> dict:
+def _load(text: str) -> dict:
     # CFF is YAML; dates must stay strings for the JSON Schema, so load without timestamp magic.
     class Loader(yaml.SafeLoader):
         pass
@@ -31,7 +31,11 @@ def _cff() -> dict:
         k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return yaml.load((ROOT / "CITATION.cff").read_text(encoding="utf-8"), Loader=Loader)
+    return yaml.load(text, Loader=Loader)
+
+
+def _cff() -> dict:
+    return _load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 
 
 def test_citation_cff_is_valid_cff_1_2_0():
@@ -46,7 +50,8 @@ def test_citation_cff_content():
     assert cff["cff-version"] == "1.2.0"
     assert cff["type"] == "dataset"
     assert cff["version"] == __version__
-    assert cff["date-released"] == DATASET_RELEASED == "2026-11-26"
+    latest = max(load_pins(), key=lambda p: p.as_of)
+    assert cff["date-released"] == latest.released == "2026-11-26"
     assert cff["license"] == "Apache-2.0"
     assert cff["repository-code"].startswith("https://github.com/")
     assert "tensorflow/tfhub.dev" in cff["abstract"]
@@ -55,6 +60,10 @@ def test_citation_cff_content():
     assert study["type"] == "conference-paper"
     assert study["year"] == 2022
     assert "CSCW'22 Companion" in study["conference"]["name"]
+    assert study["doi"] == "10.1145/3500868.3559477"
+    assert [a["family-names"] for a in study["authors"]] == ["Yoo", "Chun", "Bae", "Kwon", "Jung"]
+    # The root file and every release's CITATION.cff cite the study the same way.
+    assert study == study_cff()
     assert refs["tensorflow/tfhub.dev"]["repository"] == "https://github.com/tensorflow/tfhub.dev"
 
 
@@ -66,3 +75,45 @@ def test_license_covers_code_and_data():
     assert "tensorflow/tfhub.dev (https://github.com/tensorflow/tfhub.dev)" in text
     assert "Copyright The TensorFlow Hub Authors." in text
     assert "tests/cff-schema-1.2.0.json" in text
+
+
+def test_release_citation_cff_is_valid_and_names_the_release():
+    from tfhub_dataset.package.write import ReleaseInfo
+    from tfhub_dataset.report.citation import citation_cff
+
+    sha = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"
+    info = ReleaseInfo(
+        "2024-03-18",
+        "2024-03-18",
+        sha,
+        "2024-03-18T19:10:19Z",
+        version="1.1.0",
+        released="2026-11-26",
+    )
+    cff = _load(citation_cff(info).decode("utf-8"))
+    validator = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(cff), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    assert (cff["version"], cff["date-released"]) == ("1.1.0", "2026-11-26")
+    assert "release 2024-03-18" in cff["title"]
+    assert sha in cff["identifiers"][0]["value"] and sha in cff["abstract"]
+    refs = {r["type"]: r for r in cff["references"]}
+    assert refs["data"]["commit"] == sha
+    assert refs["conference-paper"] == study_cff()
+    assert citation_cff(info) == citation_cff(info)
+
+
+def test_release_license_is_apache_with_the_release_attribution():
+    from tfhub_dataset.package.write import ReleaseInfo
+    from tfhub_dataset.report.citation import license_text
+
+    sha = "18822130e009e5efccd02bdeeeafcd0338cc50b3"
+    text = license_text(ReleaseInfo("2022-04-05", "2022-04-05", sha, "2022-04-04T14:10:29Z"))
+    text = text.decode("utf-8")
+    root = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith(root.split("-" * 80)[0].rstrip())  # the Apache License 2.0 text
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert "release 2022-04-05" in text and sha in text
+    assert "Copyright The TensorFlow Hub Authors." in text
+    assert "tests/cff-schema" not in text  # the repository's own third-party notes stay there
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -1,7 +1,7 @@
 """The README's History section: read from the written history tables, counts checked here.
 
-Builds the latest pinned release with its history in memory from the local mirror of
-tensorflow/tfhub.dev (env TFHUB_MIRROR, else ../shared/tfhub.dev beside the checkout) and skips
+Builds the latest pinned release with its history in memory from the git clone of
+tensorflow/tfhub.dev (env TFHUB_GIT, else ../shared/tfhub.dev.git beside the checkout) and skips
 when it is absent. Every figure checked is computed here from the CSV files with the csv module,
 not with the report's code.
 """
@@ -10,48 +10,34 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import load_pins, release_tables
-from tfhub_dataset.history.series import History, add_history, build_history
+from tfhub_dataset.history.series import History, add_history
 from tfhub_dataset.package.write import ReleaseInfo, render_release
 from tfhub_dataset.report.facts import Facts
 from tfhub_dataset.report.readme import _snapshot_series, render_report
 from tfhub_dataset.report.release import read_release
 
-MIRROR = Path(
-    os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
-)
 RELEASE = "2024-03-18"
 FIRST_IMPORT, SECOND_IMPORT = "e6bdf737", "ef73bcb4"
 
 Files = dict[str, bytes]
 
 
-def _mirror():
-    if not (MIRROR / "commits.json").is_file():
-        pytest.skip(f"no tfhub.dev mirror at {MIRROR} (set TFHUB_MIRROR to a GitHub-shaped mirror)")
-    from tfhub_dataset.sources.local import LocalMirror
-
-    return LocalMirror(MIRROR)
-
-
 @pytest.fixture(scope="module")
-def built() -> tuple[Files, ReleaseInfo, Files, History]:
+def built(real_git, real_histories) -> tuple[Files, ReleaseInfo, Files, History]:
     """The release with its history: (files, info, report files, the history in memory)."""
-    mirror = _mirror()
     pin = {p.id: p for p in load_pins()}[RELEASE]
     types = load_publisher_types()
-    snapshot = mirror.snapshot(pin.commit)
+    snapshot = real_git.snapshot(pin.commit)
     tables = release_tables(snapshot, types)
-    history = build_history(mirror, pin.commit, pin.as_of, types)
+    history = real_histories[RELEASE]
     add_history(tables, history)
     info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
     files = render_release(tables, info)
@@ -205,11 +191,13 @@ def test_import_date_caveat(built, section):
     assert (
         "Months without commits repeat the previous commit: 2023-05, 2023-12, 2024-02." in section
     )
-    assert "(`first_parent` false): 2020-10 (08639d86)" in section
+    assert "so a side branch counts from the month of its merge" in section
+    assert "The last month (2024-03) ends at the as-of day" in section
+    assert "first_parent` false" not in section
     kaggle = Counter(m["kaggle_status"] for m in models)
     assert (
-        f"TF Hub moved to Kaggle Models: {kaggle['migrated']:,} models migrated, "
-        f"{kaggle['deleted']:,} deleted" in section
+        f"the final README lists {kaggle['unmigrated']:,} models among the unmigrated assets "
+        f"it deleted and does not list {kaggle['not-listed']:,}" in section
     )
 
 
@@ -241,10 +229,9 @@ def test_growth_chart_x_axis_is_the_month(built):
     assert b"tIME" not in report["figures/growth.png"]
 
 
-def test_section_absent_for_a_single_snapshot_release():
-    mirror = _mirror()
+def test_section_absent_for_a_single_snapshot_release(real_git):
     pin = {p.id: p for p in load_pins()}[RELEASE]
-    snapshot = mirror.snapshot(pin.commit)
+    snapshot = real_git.snapshot(pin.commit)
     tables = release_tables(snapshot, load_publisher_types())
     info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
     files = render_release(tables, info)

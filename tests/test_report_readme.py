@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tfhub_dataset.annotations import load_publisher_types
-from tfhub_dataset.build import ROOT, load_pins, release_tables
+from tfhub_dataset.build import ROOT, load_pins, release_info, release_tables
 from tfhub_dataset.package.write import ReleaseInfo, iter_files, render_release
 from tfhub_dataset.report.readme import info_from_files, is_report_file, render_report
 
@@ -37,7 +37,7 @@ def _build(release_id: str) -> tuple[dict[str, bytes], ReleaseInfo]:
     pin = {p.id: p for p in load_pins()}[release_id]
     snapshot = LocalMirror(MIRROR).snapshot(pin.commit)
     tables = release_tables(snapshot, load_publisher_types())
-    info = ReleaseInfo(pin.id, pin.as_of, snapshot.commit, snapshot.commit_date)
+    info = release_info(pin, snapshot)
     return render_release(tables, info), info
 
 
@@ -64,7 +64,10 @@ def _readme(report: dict[str, bytes]) -> str:
 def test_report_files_and_determinism(study):
     files, info, report = study
     expected = {
+        "CHANGES.md",
+        "CITATION.cff",
         "DATA_DICTIONARY.md",
+        "LICENSE",
         "README.md",
         "figures/models_per_domain.png",
         "figures/models_per_publisher.png",
@@ -78,14 +81,30 @@ def test_report_files_and_determinism(study):
     assert render_report({**files, **report}, info) == report
 
 
-def test_readme_lists_sha256_of_every_file_and_not_its_own(study):
+def test_readme_points_to_sha256sums_instead_of_a_checksum_table(study):
     files, _, report = study
     readme = _readme(report)
     for path, data in files.items():
-        digest = hashlib.sha256(data).hexdigest()
-        assert f"| `{path}` | {len(data):,} | `{digest}` |" in readme, path
-    assert hashlib.sha256(report["README.md"]).hexdigest() not in readme
-    assert "README.md` |" not in readme
+        assert hashlib.sha256(data).hexdigest() not in readme, path
+    assert "`sha256sum -c SHA256SUMS`" in readme
+    # Statistics come first: the totals are the first section after the contents.
+    sections = re.findall(r"^## (.+)$", readme, flags=re.M)
+    assert sections[:2] == ["Contents", "Totals"]
+
+
+def test_readme_front_matter_names_one_config_per_table(study):
+    import yaml
+
+    files, info, report = study
+    readme = _readme(report)
+    assert readme.startswith("---\n")
+    meta = yaml.safe_load(readme.split("---\n", 2)[1])
+    tables = sorted(p[5:-8] for p in files if p.startswith("data/") and p.endswith(".parquet"))
+    assert [c["config_name"] for c in meta["configs"]] == tables
+    for config in meta["configs"]:
+        assert config["data_files"] in files  # every path exists in the release
+    assert meta["license"] == "apache-2.0"
+    assert info.as_of in meta["pretty_name"]
 
 
 def test_readme_provenance(study):
@@ -94,7 +113,8 @@ def test_readme_provenance(study):
     assert info.commit in readme
     assert info.commit_date in readme
     assert f"python -m tfhub_dataset build --release {info.release_id}" in readme
-    assert "| Dataset version | 1.0.0 (released 2026-11-26) |" in readme
+    assert "| Version | 1.0.0 (released 2026-11-26) |" in readme
+    assert "Data Package Version recipe" in readme
     assert info_from_files(files) == info
 
 
@@ -139,6 +159,11 @@ def test_readme_figures_match_independent_counts(study):
     assert re.search(rf"\| `github` \| {len(github)} \|", readme)
 
 
+def test_chart_captions_say_which_publishers_have_bars(study, latest):
+    assert "the 32 of 36 publishers with at least one model" in _readme(study[2])
+    assert "the 35 of 39 publishers with at least one model" in _readme(latest[2])
+
+
 def test_reproduction_section_only_for_the_study_release(study, latest):
     assert "## Reproduction of the published figures" in _readme(study[2])
     assert "## Reproduction of the published figures" not in _readme(latest[2])
@@ -173,19 +198,70 @@ def test_reproduction_findings(study):
     )
     assert "| Datasets in audio and text | Thorsten | Thorsten |" in section
     assert "not settled by the data" in section.lower()
+    # Google's gap is named by the docs' own prose: the models that call themselves discontinued.
+    said = [m for m in models if m["deprecation_statement"]]
+    assert {m["publisher"] for m in said} == {"google"} and len(said) == gap_google
+    assert f"selects exactly {gap_google} `google` models and no other" in section
+    assert all(f"`{m['handle']}`" in section for m in said)
+    # Website 26 agrees by host only because two differences cancel: the section says which.
+    assert (
+        "| Publishers with a website link | 26 | 26 | 26 (host) | 0 | reproduced, and by written, "
+        "five types with other publishers |" in section
+    )
+    assert (
+        "By written, five types 26: +`edrone`, +`emilutz`, −`digitalepidemiologylab`, −`silero`."
+        in section
+    )
+    # What stays unexplained is said, with its publisher and domains.
+    assert f"the remaining +{gap_tf} models lie with `tensorflow` (+{gap_tf})" in section
 
 
 def test_loading_snippets_run(study, tmp_path, monkeypatch):
-    files, _, report = study
-    for path, data in {**files, **report}.items():
-        target = tmp_path / path
+    import shutil
+    import subprocess
+    import sys
+
+    from tfhub_dataset.build import derived_files
+    from tfhub_dataset.report.readme import DATASETTE_GET, SQLITE_QUERY, SQLITE_SHELL
+
+    files, info, _ = study
+    folder = tmp_path / info.release_id  # datasets names a dataset after its folder
+    everything = {**files, **derived_files(files, info, None)}
+    for path, data in everything.items():
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    snippets = re.findall(r"```python\n(.*?)```", _readme(report), flags=re.S)
-    assert len(snippets) == 3
-    monkeypatch.chdir(tmp_path)
+    readme = everything["README.md"].decode("utf-8")
+    snippets = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(snippets) == 4
+    monkeypatch.chdir(folder)
     for code in snippets:
+        if "from datasets import" in code:
+            # In a child process, with the datasets cache in tmp_path and no network.
+            env = {
+                **os.environ,
+                "HF_HUB_OFFLINE": "1",
+                "HF_DATASETS_OFFLINE": "1",
+                "HF_HOME": str(tmp_path / "hf"),
+            }
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            models = _rows(files, "models")
+            assert out.stdout.split() == [str(len(models)), models[0]["handle"]]
+            continue
         exec(compile(code, "<README snippet>", "exec"), {})
+    # The sqlite3 shell line, with the shell where it exists, else the same query with apsw.
+    assert f"```sh\n{SQLITE_SHELL}\n```" in readme and DATASETTE_GET in readme
+    per_publisher = Counter(m["publisher"] for m in _rows(files, "models"))
+    top = [f"{p}|{c}" for p, c in sorted(per_publisher.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if shutil.which("sqlite3"):
+        out = subprocess.run(SQLITE_SHELL, shell=True, capture_output=True, text=True, check=True)
+        assert out.stdout.split() == top[:3]
+    import apsw
+
+    rows = apsw.Connection("tfhub-dataset.sqlite").execute(SQLITE_QUERY).fetchall()
+    assert [f"{p}|{c}" for p, c in rows] == top[:3]
 
 
 def test_growth_chart_when_a_snapshots_table_exists(study):
@@ -212,14 +288,40 @@ def _committed_releases() -> list[str]:
 
 
 @pytest.mark.parametrize("release_id", _committed_releases())
-def test_committed_report_equals_generated(release_id):
+def test_committed_derived_files_equal_generated(release_id):
+    """Every file made from the committed tables (report, CHANGES.md against the committed
+    release before it, CITATION.cff, LICENSE, SQLite, SHA256SUMS) is what the build makes."""
+    from tfhub_dataset.build import derived_files, previous_release
+
     folder = ROOT / "releases" / release_id
     if not (folder / "datapackage.json").is_file():
         pytest.skip(f"releases/{release_id}/ is not committed yet")
     committed = dict(iter_files(folder))
     inputs = {p: b for p, b in committed.items() if not is_report_file(p)}
-    generated = render_report(inputs, info_from_files(inputs))
+    pin = {p.id: p for p in load_pins()}[release_id]
+    previous = previous_release(pin, ROOT / "releases")
+    generated = derived_files(inputs, info_from_files(inputs), previous and previous[1])
     for path, data in generated.items():
         assert committed.get(path) == data, f"releases/{release_id}/{path} differs from the build"
     stale = sorted(p for p in committed if is_report_file(p) and p not in generated)
     assert not stale, f"files no longer generated: {stale}"
+
+
+def test_since_the_study_summarises_changes_against_the_study_release(study, latest):
+    files, info, _ = latest
+    report = render_report(files, info, previous=study[0])
+    readme = _readme(report)
+    section = readme.split("\n## Since the study\n", 1)[1].split("\n## ", 1)[0]
+    models_before, models_after = len(_rows(study[0], "models")), len(_rows(files, "models"))
+    assert f"- **models**: {models_before:,} → {models_after:,}: " in section
+    assert "[CHANGES.md](CHANGES.md)" in section
+    changes = report["CHANGES.md"].decode("utf-8")
+    assert "Compared with release `2022-04-05` (version 1.0.0" in changes
+    assert "1.0.0 → 1.1.0 (minor step)" in changes and "needs a larger step" not in changes
+    added = {m["handle"] for m in _rows(files, "models")} - {
+        m["handle"] for m in _rows(study[0], "models")
+    }
+    assert all(f"`{h}`" in changes for h in added)
+    # The study release is the first: no such section, and CHANGES.md says so.
+    assert "## Since the study" not in _readme(study[2])
+    assert "This is the first pinned release" in study[2]["CHANGES.md"].decode("utf-8")

@@ -41,7 +41,10 @@ def test_era_quirks(kinds_by_date):
     assert kinds_by_date["2020-09-29"][0]["unreadable-first-line"] == 1  # 'Publisher test.'
     late, t = kinds_by_date["2024-03-18"]
     assert late["legacy-key"] == 0 and late["unresolved-parent"] > 0
-    assert Counter(r["kaggle_status"] for r in t["models"]) == {"migrated": 1316, "deleted": 16}
+    assert Counter(r["kaggle_status"] for r in t["models"]) == {
+        "not-listed": 1316,
+        "unmigrated": 16,
+    }
     assert all(r["kaggle_status"] is None for r in kinds_by_date["2022-04-04"][1]["models"])
 
 

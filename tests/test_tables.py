@@ -173,17 +173,19 @@ def test_every_foreign_key_holds(t):
     assert {r["model"] for r in t["collection_members"]} - {None} <= models
 
 
-def test_collection_members_resolved_and_comments_ignored(t):
-    members = [(r["target"], r["model"]) for r in t["collection_members"]]
+def test_collection_members_resolved_comments_counted_and_flagged(t):
+    # Upstream's validator reads model URLs on every line, so one in a comment is a member too.
+    members = [(r["target"], r["model"], r["listed_in"]) for r in t["collection_members"]]
     assert members == [
-        ("acme/vision/classifier", "acme/vision/classifier"),
-        ("acme/text/embed/1", "acme/text/embed"),
-        ("acme/lite-model/vision/classifier/2", "acme/vision/classifier"),
-        ("acme/gone", None),
+        ("acme/vision/classifier", "acme/vision/classifier", "text"),
+        ("acme/text/embed/1", "acme/text/embed", "text"),
+        ("acme/lite-model/vision/classifier/2", "acme/vision/classifier", "text"),
+        ("acme/gone", None, "text"),
+        ("acme/hidden", None, "comment"),
     ]
     (c,) = t["collections"]
     assert (c["member_count"], c["resolved_member_count"], c["task"]) == (
-        4,
+        5,
         3,
         "image-classification",
     )
@@ -243,7 +245,7 @@ def test_kaggle_status_from_final_readme():
     )
     t = tables(files)
     status = {r["handle"]: r["kaggle_status"] for r in t["models"]}
-    assert status == {"acme/vision/classifier": "migrated", "acme/text/embed": "deleted"}
+    assert status == {"acme/vision/classifier": "not-listed", "acme/text/embed": "unmigrated"}
     assert "unresolved-deleted-model" in {a["kind"] for a in t["anomalies"]}
 
 
@@ -273,3 +275,32 @@ def test_annotation_file_rules():
     ):
         with pytest.raises(ValueError):
             parse_publisher_types(bad)
+
+
+def test_demo_comes_from_the_tfjs_variants():
+    # Upstream allows `demo` in Tfjs docs only; the model's column takes the variant of its highest
+    # version.
+    files = {
+        "assets/docs/acme/acme.md": PUBLISHER,
+        "assets/docs/acme/models/m/1.md": MODULE.format(version=1).replace(
+            "/vision/classifier", "/m"
+        ),
+        "assets/docs/acme/models/m/2.md": MODULE.format(version=2).replace(
+            "/vision/classifier", "/m"
+        ),
+        "assets/docs/acme/models/m/tfjs/1.md": """
+            # Tfjs acme/m/2/default/1
+            <!-- asset-path: legacy -->
+            <!-- parent-model: acme/m/2 -->
+            <!-- demo: https://demo.example/new -->
+            """,
+        "assets/docs/acme/models/m/tfjs/2.md": """
+            # Tfjs acme/m/1/default/1
+            <!-- asset-path: legacy -->
+            <!-- parent-model: acme/m/1 -->
+            <!-- demo: https://demo.example/old -->
+            """,
+    }
+    t = tables(files)
+    assert by(t["models"], "handle")["acme/m"]["demo"] == "https://demo.example/new"
+    assert by(tables(BASE)["models"], "handle")["acme/vision/classifier"]["demo"] is None

@@ -41,3 +41,40 @@ def parse_publisher_types(
             raise ValueError(f"{origin}:{n}: {handle!r} annotated twice")
         out[handle] = PublisherType(handle, kind, evidence.strip())
     return out
+
+
+HUBS = ("tfhub", "pytorch-hub")
+HUB_ORGANIZATIONS_PATH = DEFAULT_PATH.parent / "hub_organizations.csv"
+
+
+@dataclass(frozen=True)
+class HubOrganization:
+    """A publisher of one hub, matched to the organization it belongs to."""
+
+    organization: str
+    hub: str
+    publisher: str
+    evidence: str
+
+
+def parse_hub_organizations(
+    text: str, origin: str = "hub_organizations.csv"
+) -> dict[tuple[str, str], HubOrganization]:
+    """The curated mapping (organization,hub,publisher,evidence), keyed by (hub, publisher).
+    Raises ValueError on a malformed line."""
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != ["organization", "hub", "publisher", "evidence"]:
+        raise ValueError(f"{origin}: header must be organization,hub,publisher,evidence")
+    out: dict[tuple[str, str], HubOrganization] = {}
+    for n, row in enumerate(reader, start=2):
+        org, hub, publisher, evidence = (
+            (row.get(k) or "").strip() for k in ("organization", "hub", "publisher", "evidence")
+        )
+        if hub not in HUBS:
+            raise ValueError(f"{origin}:{n}: hub {hub!r} is not one of {HUBS}")
+        if not org or not publisher or not evidence:
+            raise ValueError(f"{origin}:{n}: organization, publisher and evidence required")
+        if (hub, publisher) in out:
+            raise ValueError(f"{origin}:{n}: {hub} publisher {publisher!r} mapped twice")
+        out[(hub, publisher)] = HubOrganization(org, hub, publisher, evidence)
+    return out

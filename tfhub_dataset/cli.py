@@ -16,19 +16,29 @@ from tfhub_dataset.build import (
     ROOT,
     Pin,
     build_release,
+    has_history,
     load_pins,
     root_descriptor,
     stderr_progress,
 )
 from tfhub_dataset.derived import DerivedCache
+from tfhub_dataset.guards import (
+    UsageError,
+    as_of_within_history,
+    existing_folder,
+    not_replacing_another_kind,
+    writable_folder,
+)
+from tfhub_dataset.package.stage import LOCK_TIMEOUT, LockTimeout, ReleaseInvalid, safe_release_id
 from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
 
 DESCRIPTION = """\
 Build releases of the tfhub-dataset from tensorflow/tfhub.dev.
 
-Without options, rebuilds every pinned release (build/releases.toml) from GitHub, using the HTTP
-cache under build/cache/. Where GitHub cannot be reached: --offline (warm cache), --snapshot PATH
-(a local tarball or folder) or --mirror DIR (a GitHub-shaped mirror served on 127.0.0.1)."""
+Without options, rebuilds every pinned release (build/releases.toml) from the git repository of
+tensorflow/tfhub.dev: a bare partial clone kept under build/cache/git/, fetched only when a pinned
+commit is missing. Where GitHub cannot be reached: --git PATH (a clone on disk), --offline (the
+cached clone only), or --snapshot PATH (a local tarball, folder or GitHub-shaped mirror)."""
 
 
 def _date(text: str) -> dt.date:
@@ -44,8 +54,31 @@ def _sha(text: str) -> str:
     return text.lower()
 
 
+def _release_id(text: str) -> str:
+    try:
+        return safe_release_id(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds (0 or more): {text!r}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """One line on stderr and exit status 2 (argparse would print the usage too)."""
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m tfhub_dataset",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -58,7 +91,9 @@ def parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    what = b.add_argument_group("what to build (default: every pinned release)")
+    what = b.add_argument_group(
+        "what to build (default: every pinned release)"
+    ).add_mutually_exclusive_group()
     what.add_argument(
         "--release",
         action="append",
@@ -78,14 +113,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="SHA",
         help="build this commit; the release id is its commit date unless --release-id is given",
     )
-    what.add_argument(
+    ids = b.add_argument_group("with --as-of or --commit")
+    ids.add_argument(
         "--commit-date",
         metavar="ISO",
         help="commit date (YYYY-MM-DDTHH:MM:SSZ) of a --snapshot folder, which "
         "cannot tell it by itself",
     )
-    what.add_argument("--release-id", metavar="ID", help="id (folder name) of the release built")
-    _source_options(b)
+    ids.add_argument(
+        "--release-id",
+        type=_release_id,
+        metavar="ID",
+        help="id (folder name) of the release built: letters, digits, '.', '_', '-'",
+    )
+    _source_options(b, build=True)
     out = b.add_argument_group("output")
     out.add_argument(
         "--out",
@@ -105,6 +146,20 @@ def parser() -> argparse.ArgumentParser:
         help="re-read and re-parse every month-end snapshot instead of reusing what earlier runs "
         "derived from them (kept beside the HTTP cache, keyed by commit and code version)",
     )
+    out.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a build into the default releases/ replace a committed release with one of "
+        "another kind (another commit, or a lone snapshot without the history)",
+    )
+    out.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        default=LOCK_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for another build of the same release to finish "
+        f"(default {LOCK_TIMEOUT:g})",
+    )
     out.add_argument("--quiet", action="store_true", help="no progress messages")
 
     v = sub.add_parser(
@@ -114,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
         "folder and compare every file byte for byte; any difference is listed and "
         "the exit status is 1.",
     )
-    _source_options(v)
+    _source_options(v, build=False)
     v.add_argument(
         "--releases",
         type=Path,
@@ -126,16 +181,39 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _source_options(p: argparse.ArgumentParser) -> None:
+def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where = p.add_argument_group("where the source comes from")
+    where.add_argument(
+        "--source",
+        choices=("git", "api"),
+        default="git",
+        help="git: the repository over git smart HTTP, or on disk with --git (default); "
+        "api: GitHub's REST API and codeload tarballs, through an HTTP cache",
+    )
+    where.add_argument(
+        "--git",
+        type=Path,
+        metavar="PATH",
+        help="a git repository on disk (bare or not) holding the source's history; no network",
+    )
+    where.add_argument(
+        "--git-url",
+        metavar="URL",
+        help="the repository fetched into build/cache/git/ (default "
+        "https://github.com/tensorflow/tfhub.dev.git; env TFHUB_DATASET_GIT_URL)",
+    )
     where.add_argument(
         "--snapshot",
         type=Path,
         metavar="PATH",
         help="a local source read from disk: a GitHub-shaped mirror folder "
-        "(commits.json, commits/, tarballs/: history included), a GitHub "
-        "tarball (.tar.gz, self-describing) or a checked-out folder (needs "
-        "--commit and --commit-date); a single snapshot has no history",
+        "(commits.json, commits/, tarballs/: history included)"
+        + (
+            ", a GitHub tarball (.tar.gz, self-describing) or a checked-out folder (needs "
+            "--commit and --commit-date); a single snapshot has no history"
+            if build
+            else ""
+        ),
     )
     where.add_argument(
         "--mirror",
@@ -161,18 +239,20 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--offline",
         action="store_true",
-        help="serve every request from the HTTP cache; a miss is an error",
+        help="no network: git reads the cached clone only, the API source serves every request "
+        "from the HTTP cache; anything missing is an error",
     )
     where.add_argument(
         "--cache",
         type=Path,
         default=ROOT / "build" / "cache" / "http.sqlite",
         metavar="FILE",
-        help="HTTP cache (SQLite; default build/cache/http.sqlite)",
+        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite); the git "
+        "source keeps its clone in git/ beside it",
     )
     where.add_argument(
         "--min-interval",
-        type=float,
+        type=_seconds,
         default=None,
         metavar="SECONDS",
         help="minimum time between two network requests (default 1 to a remote host, 0 to a "
@@ -180,8 +260,39 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_source_options(args: argparse.Namespace) -> None:
+    chosen = [
+        name
+        for name, value in (("--snapshot", args.snapshot), ("--mirror", args.mirror))
+        if value is not None
+    ]
+    if args.git is not None:
+        chosen.append("--git")
+    if len(chosen) > 1:
+        raise SystemExit(f"error: give one of {', '.join(chosen)}, not several")
+    if args.mirror is not None:
+        args.source = "api"  # a GitHub-shaped mirror is crawled through the REST API
+    if args.source == "api" and (args.git is not None or args.git_url):
+        raise SystemExit("error: --git and --git-url choose the git source, not --source api")
+
+
 @contextlib.contextmanager
 def _source(args: argparse.Namespace) -> Iterator[object]:
+    _check_source_options(args)
+    if args.snapshot is None and args.source == "git":
+        from tfhub_dataset.sources.git import GitConfig, GitSource
+
+        config = GitConfig(
+            **({"url": args.git_url} if args.git_url else {}),
+            path=args.git,
+            cache=args.cache.parent / "git" / "tfhub.dev.git",
+            offline=args.offline,
+        )
+        with GitSource(config, progress=None if args.quiet else stderr_progress) as source:
+            yield source
+        if not args.quiet and source.managed:
+            print(source.fetcher.report.format(), file=sys.stderr)
+        return
     if args.snapshot is not None:
         if (args.snapshot / "commits.json").is_file():
             yield LocalMirror(args.snapshot)
@@ -194,12 +305,13 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
         return
     from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 
-    def make(api_url: str | None) -> GitHubSource:
+    def make(api_url: str | None, **more: object) -> GitHubSource:
         config = GitHubConfig(
             cache_path=args.cache,
             offline=args.offline,
             min_interval=args.min_interval,
             **({"api_url": api_url} if api_url else {}),
+            **more,  # type: ignore[arg-type]
         )
         return GitHubSource(config, progress=None if args.quiet else stderr_progress)
 
@@ -208,7 +320,7 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
 
         port = args.mirror_port
         with MirrorServer(args.mirror, port=port, codeload_port=port + 1) as server:
-            source = make(server.api_url)
+            source = make(server.api_url, token=None)  # a local mirror is not GitHub
             yield source
     else:
         source = make(args.api_url)
@@ -222,11 +334,12 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
     if args.as_of or args.commit:
         if args.as_of:
             if not hasattr(source, "resolve_as_of"):
-                raise SystemExit(
-                    "error: a single snapshot cannot resolve --as-of; give --commit, or a source "
+                raise UsageError(
+                    "a single snapshot cannot resolve --as-of; give --commit, or a source "
                     "with commits (GitHub, --mirror, or --snapshot with a mirror folder)"
                 )
             ref = source.resolve_as_of(args.as_of)
+            as_of_within_history(source, args.as_of, ref)
             sha, date, as_of = ref.sha, ref.date, args.as_of.isoformat()
         else:
             snap = source.snapshot(args.commit)  # type: ignore[attr-defined]
@@ -234,8 +347,8 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
         pin = Pin(args.release_id or as_of, as_of, sha, date)
         pinned = {p.id: p for p in pins}.get(pin.id)
         if pinned is not None and pinned.commit != pin.commit:
-            raise SystemExit(
-                f"error: release id {pin.id} is pinned to commit {pinned.commit[:12]} in "
+            raise UsageError(
+                f"release id {pin.id} is pinned to commit {pinned.commit[:12]} in "
                 f"build/releases.toml, not {pin.commit[:12]}; give another --release-id"
             )
         return [pin]
@@ -243,20 +356,30 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
         known = {p.id: p for p in pins}
         missing = [r for r in args.release if r not in known]
         if missing:
-            raise SystemExit(
-                f"error: no pinned release {', '.join(missing)} in build/releases.toml"
+            raise UsageError(
+                f"no pinned release {', '.join(missing)} in build/releases.toml; the pinned "
+                f"releases are {', '.join(known)}"
             )
         return [known[r] for r in args.release]
     if isinstance(source, LocalSnapshot):
         snap = source.snapshot(None)
         chosen = [p for p in pins if p.commit == snap.commit]
         if not chosen:
-            raise SystemExit(
-                f"error: {args.snapshot} holds commit {snap.commit}, which no pinned release uses; "
+            raise UsageError(
+                f"{args.snapshot} holds commit {snap.commit}, which no pinned release uses; "
                 "give --commit (and --release-id) to build it anyway"
             )
         return chosen
     return pins
+
+
+def _check_targets(args: argparse.Namespace, source: object, pins: list[Pin]) -> None:
+    """Before anything is built: a build into the committed releases/ must not replace a
+    committed release with one of another kind, unless --replace asks for it."""
+    if args.replace or args.out.resolve() != RELEASES_DIR.resolve():
+        return
+    for pin in pins:
+        not_replacing_another_kind(args.out / pin.id, pin.commit, has_history(source))
 
 
 def _verify(args: argparse.Namespace, source: object, progress) -> int:
@@ -274,18 +397,25 @@ def _verify(args: argparse.Namespace, source: object, progress) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a wrong argument (one line, status 2)
+        return exc.code if isinstance(exc.code, int) else 2
     progress = (lambda _m: None) if args.quiet else stderr_progress
     from tfhub_dataset.sources.errors import FetchError
 
     try:
         if args.command == "verify":
+            existing_folder(args.releases, "--releases")
             with _source(args) as source:
                 return _verify(args, source, progress)
+        writable_folder(args.out, "--out")
         with _source(args) as source:
             built = []
             derived_dir = args.cache.parent / "derived"
-            for pin in _targets(args, source):
+            pins = _targets(args, source)
+            _check_targets(args, source, pins)
+            for pin in pins:
                 built.append(
                     build_release(
                         pin,
@@ -294,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
                         validate=not args.no_validate,
                         progress=progress,
                         derived=None if args.no_derived_cache else DerivedCache(derived_dir),
+                        lock_timeout=args.lock_timeout,
                     )
                 )
         latest = max(load_pins(), key=lambda p: p.as_of)
@@ -305,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     except FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError, LockTimeout, ReleaseInvalid) as exc:
+        # UsageError is a ValueError; OSError: a folder that cannot be written, a full disk.
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -30,14 +30,17 @@ LIBRARIES = ("PyYAML",)
 
 
 @cache
-def code_fingerprint() -> str:
-    """SHA-256 over the package's source, the schemas and the parsing libraries' versions."""
+def code_fingerprint(root: Path = ROOT) -> str:
+    """SHA-256 over the package's source, the schemas and the parsing libraries' versions
+    (``root`` is the project folder holding ``tfhub_dataset/`` and ``schemas/``)."""
     from importlib import metadata
 
     h = hashlib.sha256()
-    files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted((ROOT / "schemas").glob("*.json"))
+    files = sorted((root / PACKAGE_DIR.name).rglob("*.py")) + sorted(
+        (root / "schemas").glob("*.json")
+    )
     for path in files:
-        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for lib in LIBRARIES:
         h.update(f"{lib}=={metadata.version(lib)}\0".encode())
     # str.casefold and the regex classes follow the interpreter's Unicode tables.

@@ -78,19 +78,22 @@ def verify(
     pins: list[Pin] | None = None,
     progress: Progress = lambda _m: None,
 ) -> VerifyResult:
-    """Rebuild each pinned release that is committed under ``releases_dir`` and compare."""
+    """Rebuild each pinned release that is committed under ``releases_dir`` and compare.
+
+    The releases are rebuilt in as-of order into one temporary folder, so each one's CHANGES.md
+    compares it with the rebuilt release before it, as the build does."""
     result = VerifyResult()
-    for pin in pins if pins is not None else load_pins():
-        committed = releases_dir / pin.id
-        if not committed.is_dir():
-            result.differences.append(
-                Difference(pin.id, "", "missing", f"{committed} does not exist")
-            )
-            continue
-        with tempfile.TemporaryDirectory(prefix="tfhub-verify-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tfhub-verify-") as tmp:
+        for pin in sorted(pins if pins is not None else load_pins(), key=lambda p: p.as_of):
+            committed = releases_dir / pin.id
+            if not committed.is_dir():
+                result.differences.append(
+                    Difference(pin.id, "", "missing", f"{committed} does not exist")
+                )
+                continue
             rebuilt = build_release(pin, source, Path(tmp), progress=progress)
             count, diffs = compare_folders(pin.id, committed, rebuilt)
-        result.checked.append(pin.id)
-        result.files += count
-        result.differences.extend(diffs)
+            result.checked.append(pin.id)
+            result.files += count
+            result.differences.extend(diffs)
     return result

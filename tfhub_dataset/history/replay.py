@@ -23,7 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tfhub_dataset.sources.commits import Change, first_parent_refs
 from tfhub_dataset.sources.snapshot import is_data_path
+
+__all__ = ["Change", "data_changes", "first_parent_line", "replay", "timelines", "topo_order"]
 
 DocKey = tuple[str, str]  # (kind, handle)
 Observed = tuple[str | None, str | None]  # (kind, handle) as parsed; (None, None): unreadable
@@ -44,23 +47,32 @@ class CommitLike(Protocol):
     parents: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One entry of a commit's changed files that touches a data path (before or after)."""
-
-    path: str
-    status: str
-    previous_path: str | None = None
+class UnknownRenameContent(ValueError):
+    """A renamed data file whose listing says nothing of its bytes (no ``changes``)."""
 
 
-def data_changes(files: Iterable[Mapping[str, Any]]) -> list[Change]:
+def data_changes(files: Iterable[Mapping[str, Any]], commit: str = "") -> list[Change]:
     """The entries of GitHub's ``files`` list that touch a data path (assets/, tags/, README.md,
-    LICENSE), in the listed order."""
+    LICENSE), in the listed order, normalised.
+
+    A rename's ``changes`` (lines added plus deleted; GitHub lists it on every file of a commit)
+    says whether the file was also edited; a listing without it cannot tell a move from an edit,
+    and is refused rather than guessed."""
     out = []
     for f in files:
         path, prev = f["filename"], f.get("previous_filename") or None
-        if is_data_path(path) or (prev is not None and is_data_path(prev)):
-            out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None))
+        if not (is_data_path(path) or (prev is not None and is_data_path(prev))):
+            continue
+        edited = None
+        if f["status"] == "renamed":
+            if not isinstance(f.get("changes"), int):
+                raise UnknownRenameContent(
+                    f"commit {commit[:12] or '?'} lists the rename of {prev} to {path} without "
+                    "`changes`: it cannot tell a move from an edit (GitHub lists it; build from "
+                    "git with --git PATH)"
+                )
+            edited = f["changes"] > 0
+        out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None, edited))
     return out
 
 
@@ -91,13 +103,7 @@ def topo_order(refs: Sequence[CommitLike]) -> list[str]:
 
 def first_parent_line(refs: Sequence[CommitLike], head: str) -> list[str]:
     """The first-parent line from ``head`` back to the root, oldest first."""
-    by_sha = {r.sha: r for r in refs}
-    line, sha = [], head
-    while sha in by_sha and sha not in line:
-        line.append(sha)
-        parents = by_sha[sha].parents
-        sha = parents[0] if parents else ""
-    return line[::-1]
+    return [r.sha for r in reversed(first_parent_refs(refs, head))]
 
 
 @dataclass
@@ -379,9 +385,9 @@ def timelines(
     On the line, each commit's changes are exactly the line's changes (first-parent diffs), so a
     doc is present after a commit when some file of the line's state holds it. Effects: *added*
     (the doc became present), *removed* (it stopped being present), *modified* (a file of a doc
-    that stays present was modified), *moved* (a file of a doc that stays present was added,
-    renamed or removed: the doc also sits elsewhere; file lists carry no content, so a move that
-    also edited the doc counts as a move).
+    that stays present was modified, or renamed with its bytes changed: a move that also edits
+    the doc is a modification), *moved* (a file of a doc that stays present was added, renamed
+    with the same bytes, or removed: the doc also sits elsewhere).
     """
     on_line = set(line)
     docs: dict[DocKey, DocTimeline] = {}
@@ -406,6 +412,8 @@ def timelines(
                 key = _doc_key(rep, op.started, at)
                 holder[op.change.path] = key
                 _take(count, before, key, +1)
+                if op.change.content_changed and key is not None:
+                    modified.add(key)  # renamed and edited
             if op.touched is not None:
                 key = _doc_key(rep, op.touched, at)
                 old = holder.get(op.change.path)
@@ -444,7 +452,8 @@ def timelines(
                 info.kind, info.handle = key
                 if info.handle_source:
                     docs.setdefault(key, DocTimeline(key)).sources.add(info.handle_source)
-                info.effect = status.get(key) or ("modified" if op.touched is not None else "moved")
+                edited = op.touched is not None or bool(op.change.content_changed)
+                info.effect = status.get(key) or ("modified" if edited else "moved")
             infos.append(info)
         events[sha] = infos
     return {k: v for k, v in docs.items() if v.first_seen >= 0}, events

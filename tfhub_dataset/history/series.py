@@ -1,16 +1,18 @@
 """History of tensorflow/tfhub.dev up to a release's as-of commit: a monthly series of snapshots,
 the dates of every doc, model and publisher, and the file events behind them.
 
-Pure over what the source returns (``list_commits``, ``commit_files``, ``snapshot``): it works the
-same over GitHub (through the HTTP cache) and over a local mirror. Politeness: one commit list,
-one commit-details call per commit (its changed files), and a snapshot (tarball) only for the
-distinct month-end commits and the release commit, never one per commit.
+Pure over what the source returns (``list_commits``, ``commit_changes``, ``snapshot``): it works
+the same over git, over GitHub's REST API (through the HTTP cache) and over a local mirror. A
+snapshot is asked for only for the distinct month-end commits and the release commit, never one
+per commit, and each distinct file version (path, blob id) is parsed once for the whole history.
 
 Conventions (also in the schemas' descriptions):
 
-- a *month-end commit* is the last commit, by committer date (UTC), reachable from the release
-  commit and dated at or before the end of the month (the end of the as-of day for the last
-  month); a month without commits repeats the previous month's commit (``repeated``);
+- a *month-end commit* is the commit in force at the end of the month (UTC): walking the release
+  commit's first-parent line (the published branch) back, the first commit dated at or before
+  the month's end, the very rule that picks a release's commit (:func:`commit_in_force`); for the
+  as-of month, the release commit itself (the end of the as-of day: ``partial_month``); a month
+  without commits on the line repeats the previous month's commit (``repeated``);
 - dates are exact to the commit: a doc is *first seen* at the first commit of the release commit's
   first-parent line (the published branch) where a file holds it; *removed* where the last file
   holding it went; *last changed* at its last appearance or modification (moves excluded);
@@ -25,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,7 +40,6 @@ from tfhub_dataset.history.replay import (
     DocTimeline,
     Observed,
     Replay,
-    data_changes,
     first_parent_line,
     replay,
     timelines,
@@ -48,6 +49,7 @@ from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.hubs.tfhub.tags import DOMAINS
+from tfhub_dataset.sources.commits import commit_at, first_parent_refs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 Row = dict[str, Any]
@@ -73,12 +75,12 @@ HISTORY_TABLES = (
     "publisher_history",
     "history_anomalies",
 )
-SOURCE_METHODS = ("list_commits", "commit_files", "snapshot")
+SOURCE_METHODS = ("list_commits", "commit_changes", "snapshot")
 
 
 class HistorySource(Protocol):
     def list_commits(self, sha: str) -> list[Any]: ...
-    def commit_files(self, sha: str) -> list[dict[str, Any]]: ...
+    def commit_changes(self, sha: str) -> list[Change]: ...
     def snapshot(self, sha: str) -> Snapshot: ...
 
 
@@ -148,26 +150,32 @@ def _network_requests(source: Any) -> int | None:
     return total if isinstance(total, int) else None
 
 
-def month_ends(
-    refs: list[Any], order: Mapping[str, int], head: str, as_of: str
-) -> list[tuple[str, Any, bool]]:
-    """(month 'YYYY-MM', month-end commit, repeated) from the first commit's month to as_of's.
+@dataclass(frozen=True)
+class MonthEnd:
+    month: str  # YYYY-MM
+    ref: Any  # the commit counted
+    repeated: bool  # no commit of the line in this month: the previous month's commit
+    partial: bool  # the as-of month, cut at the as-of day before the month's end
 
-    The as-of month's commit is ``head``, the release commit (the commit in force on as_of)."""
+
+def month_ends(refs: list[Any], head: str, as_of: str) -> list[MonthEnd]:
+    """Each month from the first commit's month to as_of's, with the commit in force at its end:
+    on the first-parent line of ``head`` (the release commit), the last commit dated at or
+    before the month's end (UTC). The as-of month's commit is ``head`` (in force on as_of)."""
     day = dt.date.fromisoformat(as_of)
-    oldest = min(r.date for r in refs)
+    line = first_parent_refs(refs, head)  # newest first
+    oldest = min(r.date for r in line)
     year, month = int(oldest[:4]), int(oldest[5:7])
     out = []
     while (year, month) <= (day.year, day.month):
         label = f"{year:04d}-{month:02d}"
         nxt = (year + month // 12, month % 12 + 1)
         end = dt.date(*nxt, 1) - dt.timedelta(days=1)
-        cutoff = f"{min(end, day).isoformat()}T23:59:59Z"
         if (year, month) == (day.year, day.month):
-            ref = next(r for r in refs if r.sha == head)
+            ref, partial = line[0], day < end
         else:
-            ref = max((r for r in refs if r.date <= cutoff), key=lambda r: (r.date, order[r.sha]))
-        out.append((label, ref, not ref.date.startswith(label)))
+            ref, partial = commit_at(line, f"{end.isoformat()}T23:59:59Z"), False
+        out.append(MonthEnd(label, ref, not ref.date.startswith(label), partial))
         year, month = nxt
     return out
 
@@ -264,14 +272,14 @@ def build_history(
     say(f"[history] {len(refs)} commits ({len(line)} on the first-parent line); changed files")
     changes: dict[str, list[Change]] = {}
     for n, ref in enumerate(sorted(refs, key=lambda r: (r.date, r.sha)), start=1):
-        changes[ref.sha] = data_changes(src.commit_files(ref.sha))
+        changes[ref.sha] = src.commit_changes(ref.sha)
         if n % 100 == 0:
             say(f"[history] changed files of {n}/{len(refs)} commits")
     timings["commits"] = time.perf_counter() - start
 
     order = {s: i for i, s in enumerate(topo_order(refs))}
-    months = month_ends(refs, order, commit, as_of)
-    wanted = sorted({ref.sha for _, ref, _ in months} | {commit}, key=lambda s: order[s])
+    months = month_ends(refs, commit, as_of)
+    wanted = sorted({m.ref.sha for m in months} | {commit}, key=lambda s: order[s])
     say(f"[history] {len(months)} months, {len(wanted)} distinct snapshots to parse")
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
@@ -334,7 +342,7 @@ def _history_from_json(commit: str, as_of: str, v: dict[str, Any]) -> History:
 def _assemble(
     refs: list[Any],
     line: list[str],
-    months: list[tuple[str, Any, bool]],
+    months: list[MonthEnd],
     parsed: dict[str, Parsed],
     rep: Replay,
     docs: dict[tuple[str, str], DocTimeline],
@@ -379,15 +387,15 @@ def _assemble(
     per_month = Counter(r.date[:7] for r in refs)
     snapshots = [
         {
-            "month": month,
-            "commit": ref.sha,
-            "commit_date": ref.date,
-            "repeated": repeated,
-            "first_parent": ref.sha in on_line,
-            "commits": per_month[month],
-            **parsed[ref.sha].counts,
+            "month": m.month,
+            "commit": m.ref.sha,
+            "commit_date": m.ref.date,
+            "repeated": m.repeated,
+            "partial_month": m.partial,
+            "commits": per_month[m.month],
+            **parsed[m.ref.sha].counts,
         }
-        for month, ref, repeated in months
+        for m in months
     ]
 
     def when(pos: int | None) -> tuple[str | None, str | None]:
@@ -519,7 +527,8 @@ def _publisher_row(row: Row) -> Row:
 
 def add_history(tables: Tables, history: History) -> None:
     """Add the history tables to a release's tables and fill the date columns of ``models``,
-    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty)."""
+    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty), with the flag that
+    says a first_seen is an import's date."""
     clash = set(HISTORY_TABLES) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")
@@ -528,6 +537,7 @@ def add_history(tables: Tables, history: History) -> None:
         m = history.models.get(row["handle"])
         row["first_seen"] = m["first_seen"] if m else None
         row["first_seen_commit"] = m["first_seen_commit"] if m else None
+        row["first_seen_imported"] = m["first_seen_imported"] if m else None
         row["last_changed"] = m["last_changed"] if m else None
         if m is None:
             anomalies.append(_undated(history, row["source_path"], f"model {row['handle']}"))
@@ -535,6 +545,7 @@ def add_history(tables: Tables, history: History) -> None:
         d = history.docs.get((row["kind"], row["handle"]))
         row["first_seen"] = d["first_seen"] if d else None
         row["first_seen_commit"] = d["first_seen_commit"] if d else None
+        row["first_seen_imported"] = d["first_seen_imported"] if d else None
         row["last_changed"] = d["last_changed"] if d else None
         if d is None:
             anomalies.append(
@@ -543,6 +554,7 @@ def add_history(tables: Tables, history: History) -> None:
     for row in tables.get("publishers", []):
         p = history.publishers.get(row["handle"])
         row["first_seen"] = p["first_seen"] if p else None
+        row["first_seen_imported"] = p["first_seen_imported"] if p else None
         row["first_model_date"] = p["first_model_date"] if p else None
         if p is None:
             anomalies.append(

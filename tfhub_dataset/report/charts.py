@@ -26,6 +26,7 @@ DPI = 100
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 COLORS = {"individual": "#e07b39", "organization": "#3b75af", "unannotated": "#9a9a9a"}
 BAR = "#3b75af"
+BAR_BASE = 0.5  # where the log-scale bars start
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -39,7 +40,10 @@ STYLE = {
     "path.simplify": False,
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
+    # Labels come from the data: drawn as plain text, never parsed as mathtext ($...$).
+    "text.parse_math": False,
 }
+LABEL_CHARS = 60  # a longer label (a display name) is cut with an ellipsis
 
 
 def _font(size: float = 9, weight: str = "normal") -> FontProperties:
@@ -59,35 +63,45 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
 def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: str) -> bytes:
     """Horizontal bars, one per publisher with at least one model: (label, type, models)."""
+    with matplotlib.rc_context(STYLE):
+        return _png(models_per_publisher_figure(publishers, title))
+
+
+def models_per_publisher_figure(publishers: Sequence[tuple[str, str, int]], title: str) -> Figure:
+    """The figure of models_per_publisher_png (drawn under STYLE by it)."""
     rows = [p for p in publishers if p[2] > 0]
     rows.sort(key=lambda p: (-p[2], p[0]))
     height = 1.2 + 0.22 * max(len(rows), 1)
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(8, height), dpi=DPI)
-        ax = fig.add_subplot()
-        labels = [p[0] for p in rows][::-1]
-        values = [p[2] for p in rows][::-1]
-        colors = [COLORS.get(p[1], COLORS["unannotated"]) for p in rows][::-1]
-        ax.barh(range(len(rows)), values, color=colors, height=0.7)
-        ax.set_yticks(range(len(rows)), labels)
-        ax.set_xscale("log")
-        ax.set_xlim(0.8, max([*values, 1]) * 3)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.grid(axis="y", visible=False)
-        for i, v in enumerate(values):
-            ax.text(v * 1.08, i, f"{v:,}", va="center", fontsize=8)
-        ax.set_xlabel("models (log scale)")
-        ax.set_title(title, loc="left", fontsize=11)
-        types = sorted({p[1] for p in rows})
-        handles = [
-            matplotlib.patches.Patch(color=COLORS.get(t, COLORS["unannotated"])) for t in types
-        ]
-        ax.legend(handles, types, loc="lower right", frameon=False)
-        fig.tight_layout()
-        return _png(fig)
+    fig = Figure(figsize=(8, height), dpi=DPI)
+    ax = fig.add_subplot()
+    labels = [_label(p[0]) for p in rows][::-1]
+    values = [p[2] for p in rows][::-1]
+    colors = [COLORS.get(p[1], COLORS["unannotated"]) for p in rows][::-1]
+    # On a log axis a bar drawn from 0 has no start: every bar starts at BAR_BASE, so a
+    # publisher with one model still gets a bar (0.5 to 1, a third of a decade).
+    widths = [v - BAR_BASE for v in values]
+    ax.barh(range(len(rows)), widths, left=BAR_BASE, color=colors, height=0.7)
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_xscale("log")
+    ax.set_xlim(BAR_BASE, max([*values, 1]) * 3)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.grid(axis="y", visible=False)
+    for i, v in enumerate(values):
+        ax.text(v * 1.08, i, f"{v:,}", va="center", fontsize=8)
+    ax.set_xlabel("models (log scale)")
+    ax.set_title(title, loc="left", fontsize=11)
+    types = sorted({p[1] for p in rows})
+    handles = [matplotlib.patches.Patch(color=COLORS.get(t, COLORS["unannotated"])) for t in types]
+    ax.legend(handles, [_label(t) for t in types], loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
 
 
 def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -> bytes:
@@ -103,7 +117,7 @@ def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -
         for x, p, a in zip(xs, primary, anywhere, strict=True):
             ax.text(x - 0.2, p, f"{p:,}", ha="center", va="bottom", fontsize=8)
             ax.text(x + 0.2, a, f"{a:,}", ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(list(xs), [d[0] for d in domains])
+        ax.set_xticks(list(xs), [_label(d[0]) for d in domains])
         ax.grid(axis="x", visible=False)
         ax.set_ylabel("models")
         ax.set_ylim(0, max(anywhere + primary + [1]) * 1.15)
@@ -141,13 +155,22 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def growth_png(
+    dates: Sequence[Any], series: Sequence[tuple[str, Sequence[int | None]]], title: str, **options
+) -> bytes:
+    """One small panel per series over time, shared x axis (see growth_figure)."""
+    with matplotlib.rc_context(STYLE):
+        return _png(growth_figure(dates, series, title, **options))
+
+
+def growth_figure(
     dates: Sequence[Any],
     series: Sequence[tuple[str, Sequence[int | None]]],
     title: str,
     *,
     shade: Sequence[str] = (),
     shade_label: str = "",
-) -> bytes:
+    xlabel: str = "",
+) -> Figure:
     """One small panel per series over time, shared x axis.
 
     ``dates`` are months (YYYY-MM, drawn at mid-month) or days (YYYY-MM-DD). Each month of
@@ -158,37 +181,38 @@ def growth_png(
     spans = sorted(
         {(_month_start(d), _next_month(d)) for d in (_as_date(m) for m in shade) if d is not None}
     )
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(8, 1.2 + 1.6 * len(series)), dpi=DPI)
-        axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
-        for ax, (label, values) in zip(axes, series, strict=True):
-            for start, end in spans:
-                ax.axvspan(start, end, color=SHADE, alpha=0.45, linewidth=0, zorder=0)
-            pts = [(xs[i], values[i]) for i in keep if values[i] is not None]
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], color=BAR, linewidth=1.6)
-            ax.set_ylabel(label)
-            ax.set_ylim(bottom=0)
-            if pts:
-                last = pts[-1]
-                ax.annotate(
-                    f"{last[1]:,}",
-                    last,
-                    textcoords="offset points",
-                    xytext=(4, 0),
-                    va="center",
-                    fontsize=8,
-                )
-        points = [xs[i] for i in keep]
-        if points:  # whole months in view: the first month's start to the last month's end
-            starts = [_month_start(x) for x in points] + [a for a, _ in spans]
-            ends = [_next_month(x) for x in points] + [b for _, b in spans]
-            axes[-1].set_xlim(min(starts), max(ends))
-        if spans and shade_label:
-            patch = matplotlib.patches.Patch(color=SHADE, alpha=0.45, linewidth=0)
-            axes[0].legend([patch], [shade_label], loc="lower right", frameon=False, fontsize=8)
-        axes[0].set_title(title, loc="left", fontsize=11)
-        locator = matplotlib.dates.AutoDateLocator()
-        axes[-1].xaxis.set_major_locator(locator)
-        axes[-1].xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
-        fig.tight_layout()
-        return _png(fig)
+    fig = Figure(figsize=(8, 1.2 + 1.6 * len(series)), dpi=DPI)
+    axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (label, values) in zip(axes, series, strict=True):
+        for start, end in spans:
+            ax.axvspan(start, end, color=SHADE, alpha=0.45, linewidth=0, zorder=0)
+        pts = [(xs[i], values[i]) for i in keep if values[i] is not None]
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], color=BAR, linewidth=1.6)
+        ax.set_ylabel(label)
+        ax.set_ylim(bottom=0)
+        if pts:
+            last = pts[-1]
+            ax.annotate(
+                f"{last[1]:,}",
+                last,
+                textcoords="offset points",
+                xytext=(4, 0),
+                va="center",
+                fontsize=8,
+            )
+    points = [xs[i] for i in keep]
+    if points:  # whole months in view: the first month's start to the last month's end
+        starts = [_month_start(x) for x in points] + [a for a, _ in spans]
+        ends = [_next_month(x) for x in points] + [b for _, b in spans]
+        axes[-1].set_xlim(min(starts), max(ends))
+    if spans and shade_label:
+        patch = matplotlib.patches.Patch(color=SHADE, alpha=0.45, linewidth=0)
+        axes[0].legend([patch], [shade_label], loc="lower right", frameon=False, fontsize=8)
+    axes[0].set_title(title, loc="left", fontsize=11)
+    locator = matplotlib.dates.AutoDateLocator()
+    axes[-1].xaxis.set_major_locator(locator)
+    axes[-1].xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+    if xlabel:
+        axes[-1].set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig

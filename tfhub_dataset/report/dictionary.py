@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset.report.markdown import md_escape, table
+from tfhub_dataset.report.erdiagram import er_diagram
+from tfhub_dataset.report.markdown import code, md_escape, table
 
 TYPE_NOTES = {
     "string": "text",
@@ -16,6 +17,8 @@ TYPE_NOTES = {
     "boolean": "`true` or `false`",
     "date": "YYYY-MM-DD",
     "datetime": "YYYY-MM-DDThh:mm:ssZ (UTC)",
+    "yearmonth": "YYYY-MM",
+    "list": "items joined by the field's delimiter (text in Parquet and SQLite)",
 }
 
 
@@ -28,7 +31,7 @@ def load_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
 
 def _code(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return f"`{md_escape(text)}`"
+    return code(text, in_table=True)  # constraints are written in the fields table
 
 
 def constraints_text(field: Mapping[str, Any]) -> str:
@@ -110,6 +113,14 @@ def render_dictionary(
     lines += table(headers, rows, "llr" + ("r" if row_counts is not None else ""))
     lines.append("")
     lines.append("Types: " + "; ".join(f"`{t}` {d}" for t, d in TYPE_NOTES.items()) + ".")
+    lines += ["", "## Tables and keys", ""]
+    lines.append(
+        "Each line joins a table to a table that one of its foreign keys refers to (`||` exactly "
+        "one, `|o` zero or one when the key may be empty, `o{` zero or more); each box lists its "
+        "table's primary key (PK) and foreign key (FK) fields, or all its fields when it has none."
+    )
+    lines.append("")
+    lines += er_diagram(schemas)
     for name in sorted(schemas):
         s = schemas[name]
         lines += ["", f"## {name}", ""]

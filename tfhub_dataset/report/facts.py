@@ -260,8 +260,9 @@ class HistoryFacts:
         return [s["month"] for s in self.snapshots if s["repeated"]]
 
     @cached_property
-    def side_branch_months(self) -> list[Row]:
-        return [s for s in self.snapshots if s.get("first_parent") is False]
+    def partial_months(self) -> list[str]:
+        """Months whose row ends before the month's end (the as-of month)."""
+        return [s["month"] for s in self.snapshots if s.get("partial_month")]
 
     @cached_property
     def year_ends(self) -> list[tuple[str, Row]]:

@@ -1,7 +1,9 @@
-"""Formatting for the generated Markdown: fixed, locale-free numbers, tables and lists."""
+"""Formatting for the generated Markdown: fixed, locale-free numbers, tables and lists, and the
+escaping of every source-derived string (``md_escape`` for text, ``code`` for code spans)."""
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -34,9 +36,43 @@ def ranked(counts: Mapping[Any, int]) -> list[tuple[Any, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
 
-def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+# Characters that mean something in GitHub-flavoured Markdown wherever they stand in a line:
+# escapes, code spans, emphasis, links and images, raw HTML and entities, table cells,
+# strikethrough, math and headings. CommonMark lets any ASCII punctuation be backslash-escaped.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~$#])")
+# What may start a block when it opens a line (list items, block quotes, setext underlines).
+_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def md_escape(text: object) -> str:
+    """Source-derived text, rendered literally by GitHub-flavoured Markdown in a table cell or
+    anywhere in a line: line breaks become spaces and every character with a meaning is
+    backslash-escaped, so no HTML, link, emphasis or extra table cell can come from the data."""
+    flat = _LINE_BREAKS.sub(" ", str(text))
+    escaped = _INLINE.sub(r"\\\1", flat)
+    return _BLOCK_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
+        escaped,
+        count=1,
+    )
+
+
+def code(text: object, *, in_table: bool = False) -> str:
+    """Source-derived text as a code span (its content is never parsed). In a table cell a '|' is
+    written '\\|' (GFM removes the backslash before it parses the cell); elsewhere, and for what a
+    single code span cannot hold literally (a backtick, a line break, surrounding spaces), the
+    value is written as escaped text instead."""
+    value = str(text)
+    if (
+        not value
+        or "`" in value
+        or ("|" in value and not in_table)
+        or _LINE_BREAKS.search(value)
+        or value.strip() != value
+    ):
+        return md_escape(value)
+    return "`" + value.replace("|", "\\|") + "`"
 
 
 def table(headers: list[str], rows: list[list[Any]], align: str | None = None) -> list[str]:
@@ -53,7 +89,7 @@ def names(items: Iterable[str], limit: int | None = None) -> str:
     """``a``, ``b`` and ``c`` (code-formatted), shortened with a count past ``limit``."""
     items = list(items)
     shown = items if limit is None or len(items) <= limit else items[:limit]
-    parts = [f"`{i}`" for i in shown]
+    parts = [code(i) for i in shown]
     if len(shown) < len(items):
         parts.append(f"{len(items) - len(shown)} more")
     if not parts:

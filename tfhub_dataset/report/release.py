@@ -8,11 +8,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 Row = dict[str, Any]
+
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read fields as long as the file itself (its default stops at 131,072
+    characters, which a long description passes), then restore the process-wide limit."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _value(text: str, type_: str) -> Any:
@@ -56,9 +69,11 @@ def read_release(files: Mapping[str, bytes]) -> Release:
         name = path[len("data/") : -len(".csv")]
         schema = json.loads(files[f"schemas/{name}.json"].decode("utf-8"))
         types = {f["name"]: f["type"] for f in schema["fields"]}
-        reader = csv.DictReader(io.StringIO(files[path].decode("utf-8"), newline=""))
-        if reader.fieldnames != list(types):
-            raise ValueError(f"{path}: header {reader.fieldnames} differs from its schema")
-        tables[name] = [{k: _value(v, types[k]) for k, v in row.items()} for row in reader]
+        text = files[path].decode("utf-8")
+        with _field_limit(len(text)):
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            if reader.fieldnames != list(types):
+                raise ValueError(f"{path}: header {reader.fieldnames} differs from its schema")
+            tables[name] = [{k: _value(v, types[k]) for k, v in row.items()} for row in reader]
         schemas[name] = schema
     return Release(tables, schemas)

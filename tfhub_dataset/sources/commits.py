@@ -1,4 +1,5 @@
-"""Commits as every source lists them, and the one rule that picks the commit in force on a day."""
+"""Commits and their changes as every source gives them, and the one rule that picks the commit
+in force at a moment: the last commit of the first-parent line at or before it."""
 
 from __future__ import annotations
 
@@ -38,15 +39,48 @@ class CommitRef:
         )
 
 
+@dataclass(frozen=True)
+class Change:
+    """One changed file of a commit (against its first parent), as every source normalises it:
+    GitHub's status words (added, removed, modified, renamed, ...), the path before a rename, and
+    for a rename whether the bytes changed too (a rename that also edits the file is an edit;
+    None where the status says it already)."""
+
+    path: str
+    status: str
+    previous_path: str | None = None
+    content_changed: bool | None = None
+
+
 def end_of_day(day: dt.date) -> str:
     """The last second of ``day`` in UTC, as commit dates are written."""
     return f"{day.isoformat()}T23:59:59Z"
 
 
-def commit_in_force(refs: Iterable[CommitRef], day: dt.date) -> CommitRef | None:
-    """The newest commit dated at or before the end of ``day`` (UTC); the first listed wins a tie.
+def first_parent_refs(refs: Iterable[CommitRef], head: str) -> list[CommitRef]:
+    """The first-parent line from ``head`` back to the root, newest first (as far as listed)."""
+    by_sha = {r.sha: r for r in refs}
+    line: list[CommitRef] = []
+    seen: set[str] = set()
+    sha: str | None = head
+    while sha is not None and sha in by_sha and sha not in seen:
+        seen.add(sha)
+        line.append(by_sha[sha])
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else None
+    return line
 
-    ``refs`` are commits listed newest first, as GitHub lists them."""
-    cutoff = end_of_day(day)
-    # max() keeps the first of equals: the list's own order breaks ties.
-    return max((r for r in refs if r.date <= cutoff), key=lambda r: r.date, default=None)
+
+def commit_at(line: Iterable[CommitRef], cutoff: str) -> CommitRef | None:
+    """The last commit of a first-parent ``line`` (newest first) dated at or before ``cutoff``."""
+    return next((r for r in line if r.date <= cutoff), None)
+
+
+def commit_in_force(refs: Iterable[CommitRef], day: dt.date, head: str) -> CommitRef | None:
+    """The commit in force on ``day``: walking the first-parent line back from ``head`` (the
+    branch's tip), the first commit dated at or before the end of ``day`` (committer date, UTC).
+
+    A side-branch commit is never in force before the merge that brings it onto the line: on
+    2020-10-31 the commit in force is 470786c3, not 08639d86 (made on a side branch that day and
+    merged on 2020-11-03)."""
+    return commit_at(first_parent_refs(refs, head), end_of_day(day))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tfhub_dataset.sources.commits import CommitRef, commit_in_force, end_of_day
-from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
-from tfhub_dataset.sources.tarball import read_tarball
+from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
+from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
 
 def load_local(
@@ -19,7 +20,8 @@ def load_local(
     """
     p = Path(path)
     if p.is_file():
-        snap = read_tarball(p.read_bytes())
+        with p.open("rb") as fh:  # read as a stream, never whole
+            snap = read_tarball(fh)
         if commit and snap.commit != commit:
             raise ValueError(f"{p} holds commit {snap.commit}, not {commit}")
         return snap
@@ -33,15 +35,22 @@ def load_local(
         if len(subdirs) != 1:
             raise ValueError(f"{p} holds no assets/ folder")
         root = subdirs[0]
-    files = {}
-    for f in sorted(root.rglob("*")):
+    files, oversized = {}, {}
+    for count, f in enumerate(sorted(root.rglob("*")), start=1):
+        if count > MAX_MEMBERS:
+            raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p}")
         if f.is_symlink():
             raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
         if f.is_file():
             rel = f.relative_to(root).as_posix()
-            if is_data_path(rel):
+            if not is_data_path(rel):
+                continue
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                oversized[rel] = size
+            else:
                 files[rel] = f.read_bytes()
-    return Snapshot(commit=commit, commit_date=commit_date, files=files)
+    return Snapshot(commit=commit, commit_date=commit_date, files=files, oversized=oversized)
 
 
 class LocalSnapshot:
@@ -80,7 +89,8 @@ class LocalMirror:
         self._json = json
 
     def resolve_as_of(self, day: dt.date) -> CommitRef:
-        ref = commit_in_force(self._refs.values(), day)
+        # commits.json lists the default branch newest first: its tip comes first.
+        ref = commit_in_force(self._refs.values(), day, next(iter(self._refs), ""))
         if ref is None:
             raise ValueError(f"no commit at or before {end_of_day(day)} in {self.root}")
         return ref
@@ -101,6 +111,9 @@ class LocalMirror:
     def commit_files(self, sha: str) -> list[dict]:
         path = self.root / "commits" / f"{sha}.json"
         return self._json.loads(path.read_text(encoding="utf-8")).get("files") or []
+
+    def commit_changes(self, sha: str) -> list[Change]:
+        return data_changes(self.commit_files(sha), sha)
 
     def snapshot(self, sha: str) -> Snapshot:
         path = self.root / "tarballs" / f"{sha}.tar.gz"

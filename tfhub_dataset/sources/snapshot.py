@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # The only parts of the repository the dataset is derived from.
 DATA_PREFIXES = ("assets/", "tags/")
 DATA_FILES = ("README.md", "LICENSE")
+# One data file (a doc, a tag file) larger than this is not read: an anomaly records it. The
+# largest real one holds 15 kB; parsing a file costs a few times its size in memory.
+MAX_FILE_BYTES = 1 << 20
 
 
 def is_data_path(path: str) -> bool:
@@ -15,22 +19,39 @@ def is_data_path(path: str) -> bool:
     return path.startswith(DATA_PREFIXES) or path in DATA_FILES
 
 
+def blob_id(data: bytes) -> str:
+    """The git object id of a file's bytes (SHA-1 of ``blob <size>\\0`` and the bytes)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The files of the source repository at one commit.
 
     ``commit_date`` is the committer date in UTC, ISO 8601 with a trailing ``Z``.
-    ``files`` maps a repository-relative POSIX path to the file's bytes.
+    ``files`` maps a repository-relative POSIX path to the file's bytes (a source may read them
+    lazily, on first access); ``oversized`` maps the path of a data file left out for its size
+    (over MAX_FILE_BYTES) to that size. ``blob_ids`` maps the paths of ``files`` to their git blob
+    ids when the source knows them without reading the bytes (git); otherwise they are computed
+    from the bytes.
     """
 
     commit: str
     commit_date: str
     files: Mapping[str, bytes] = field(repr=False)
     repository: str = "tensorflow/tfhub.dev"
+    oversized: Mapping[str, int] = field(default_factory=dict)
+    blob_ids: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.commit) != 40 or any(c not in "0123456789abcdef" for c in self.commit):
             raise ValueError(f"not a full commit SHA: {self.commit!r}")
+
+    def blob_id(self, path: str) -> str:
+        """The git blob id of the file at ``path``: what keys its parse for the whole history."""
+        if self.blob_ids is not None:
+            return self.blob_ids[path]
+        return blob_id(self.files[path])
 
     @property
     def date(self) -> str:

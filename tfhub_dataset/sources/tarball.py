@@ -1,8 +1,9 @@
 """Read a GitHub-style snapshot tarball into memory, refusing anything unsafe.
 
-Members are read into memory, never extracted, so nothing can be written outside the build's own
-folders; still, an archive holding absolute paths, ``..``, links, devices or more than a bounded
-number of bytes is refused outright: such an archive is not a tfhub.dev snapshot.
+Members are read as they stream past, never extracted, so nothing can be written outside the
+build's own folders; still, an archive holding absolute paths, ``..``, links, devices, more than a
+bounded number of members or of bytes is refused outright: such an archive is not a tfhub.dev
+snapshot.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import io
 import posixpath
 import tarfile
 import zlib
+from typing import Any, BinaryIO
 
-from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; the largest real snapshot holds about 25 MB
 MAX_MEMBERS = 100_000
@@ -40,48 +42,80 @@ GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
 
 
-def _gunzip(data: bytes, limit: int) -> bytes:
-    """Inflate a gzip stream, refusing more than ``limit`` bytes and a stream cut short."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = bytearray()
-    try:
-        chunk = inflater.decompress(data, CHUNK)
-        while True:
-            out += chunk
-            if len(out) > limit:
-                raise UnsafeArchiveError(f"archive expands beyond {limit} bytes; refusing it")
-            if inflater.eof:
-                return bytes(out)
-            tail = inflater.unconsumed_tail
-            chunk = inflater.decompress(tail, CHUNK)
-            if not chunk and not tail and not inflater.eof:
+class _BoundedGunzip(io.RawIOBase):
+    """A gzip stream inflated as it is read, in bounded chunks: more than ``limit`` bytes out is
+    refused once it passes the bound (a decompression bomb is never inflated), and a stream that
+    ends without its trailer is refused as truncated."""
+
+    def __init__(self, source: BinaryIO, limit: int) -> None:
+        self._source = source
+        self._limit = limit
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = memoryview(b"")
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._inflater.eof:
+                return 0
+            data = self._inflater.unconsumed_tail or self._source.read(CHUNK)
+            if not data:
                 raise CorruptArchiveError("gzip stream is truncated (no end-of-stream marker)")
-    except zlib.error as exc:
-        raise CorruptArchiveError(f"gzip stream is damaged: {exc}") from exc
+            try:
+                chunk = self._inflater.decompress(data, CHUNK)
+            except zlib.error as exc:
+                raise CorruptArchiveError(f"gzip stream is damaged: {exc}") from exc
+            self.total += len(chunk)
+            if self.total > self._limit:
+                raise UnsafeArchiveError(f"archive expands beyond {self._limit} bytes; refusing it")
+            self._pending = memoryview(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 def read_tarball(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_members: int = MAX_MEMBERS,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> Snapshot:
-    """Parse a ``.tar.gz`` snapshot as GitHub's tarball endpoint returns it.
+    """Parse a ``.tar.gz`` snapshot as GitHub's tarball endpoint returns it (bytes, or a binary
+    file open at its start).
 
-    The gzip stream is inflated in bounded chunks (a decompression bomb is refused once it passes
-    the bound, not after) and must end with its trailer (a truncated download is refused).
-    The commit SHA comes from the pax global header (``git archive`` writes it) and the commit
-    date from the members' mtime (``git archive`` sets it to the committer date). The top folder
-    (``<owner>-<repo>-<sha7>/``) is stripped.
+    The archive is read as a stream, member by member, and never held whole: the gzip stream is
+    inflated in bounded chunks (a decompression bomb is refused once it passes the bound, not
+    after) and must end with its trailer (a truncated download is refused); members are counted
+    and their sizes added up as they pass. A data file over ``max_file_bytes`` is skipped unread
+    and listed in ``Snapshot.oversized``. The commit SHA comes from the pax global header
+    (``git archive`` writes it) and the commit date from the members' mtime (``git archive`` sets
+    it to the committer date). The top folder (``<owner>-<repo>-<sha7>/``) is stripped.
     """
-    raw = _gunzip(data, max_total_bytes + 1024 * max_members) if data[:2] == GZIP_MAGIC else data
+    source: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    head = source.read(2)
+    source.seek(0)
+    stream: BinaryIO = source
+    if head == GZIP_MAGIC:
+        raw = _BoundedGunzip(source, max_total_bytes + 1024 * max_members)
+        stream = io.BufferedReader(raw, CHUNK)  # type: ignore[assignment]
     files: dict[str, bytes] = {}
+    oversized: dict[str, int] = {}
     total = 0
+    count = 0
     mtime: int | None = None
     commit = ""
     try:
-        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
-            for count, member in enumerate(tar, start=1):
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            while (member := tar.next()) is not None:
+                # Stream mode never looks a member up again: forget each one, so that memory
+                # stays flat however many members pass.
+                tar.members.clear()
+                count += 1
                 commit = commit or tar.pax_headers.get("comment", "")
                 if count > max_members:
                     raise UnsafeArchiveError(f"more than {max_members} members in archive")
@@ -105,6 +139,9 @@ def read_tarball(
                 inner = path.split("/", 1)[1] if "/" in path else path
                 if not is_data_path(inner):
                     continue
+                if member.size > max_file_bytes:
+                    oversized[posixpath.normpath(inner)] = member.size
+                    continue
                 fh = tar.extractfile(member)
                 assert fh is not None
                 content = fh.read()
@@ -120,4 +157,4 @@ def read_tarball(
     if mtime is None:
         raise CorruptArchiveError("archive holds no files")
     date = dt.datetime.fromtimestamp(mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Snapshot(commit=commit, commit_date=date, files=files)
+    return Snapshot(commit=commit, commit_date=date, files=files, oversized=oversized)

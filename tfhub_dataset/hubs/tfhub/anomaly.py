@@ -76,4 +76,5 @@ ANOMALY_KINDS: dict[str, str] = {
         "a publisher without a curated type annotation under build/annotations"
     ),
     "stray-file": "a file under assets/ that is not a Markdown doc",
+    "file-too-large": "a doc or tag file over 1 MiB (the largest real one holds 15 kB); not parsed",
 }

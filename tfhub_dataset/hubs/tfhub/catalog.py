@@ -13,7 +13,7 @@ from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
 from tfhub_dataset.hubs.tfhub.tags import Vocabularies, parse_vocabularies
 from tfhub_dataset.hubs.tfhub.text import decode_text
-from tfhub_dataset.sources.snapshot import Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 DELETED_ITEM = re.compile(r"^\s*[-*]\s+\[([^\]]+)\]\(([^)]+)\)")
 
@@ -40,14 +40,17 @@ class Catalog:
         return out
 
 
-DocCache = dict[tuple[str, bytes], Doc]
+# Parsed docs by (path, git blob id): a doc's parse depends on its path and bytes only.
+DocCache = dict[tuple[str, str], Doc]
 
 
 def build_catalog(snapshot: Snapshot, doc_cache: DocCache | None = None) -> Catalog:
     """Parse a snapshot. Pure: the same snapshot always gives the same catalog.
 
-    ``doc_cache`` memoises parsed docs by (path, bytes) across snapshots of one run (most docs
-    do not change from one month to the next); docs are never modified after parsing.
+    ``doc_cache`` memoises parsed docs by (path, blob id) across snapshots of one run, so each
+    distinct file version of the whole history is parsed once (most docs do not change from one
+    month to the next) and its bytes are not even read again; docs are never modified after
+    parsing.
     """
     with gc_paused():
         return _build_catalog(snapshot, doc_cache)
@@ -57,17 +60,22 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     paths = sorted(p for p in snapshot.files if p.startswith("assets/"))
     docs = []
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
+    for path, size in sorted(snapshot.oversized.items()):
+        cat.anomalies.append(_too_large(path, size))
     for path in paths:
         if not path.endswith(".md"):
             cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
             continue
-        data = snapshot.files[path]
-        if doc_cache is None:
-            docs.append(parse_doc(path, data))
-            continue
-        doc = doc_cache.get((path, data))
+        key = (path, snapshot.blob_id(path)) if doc_cache is not None else None
+        doc = doc_cache.get(key) if doc_cache is not None and key is not None else None
         if doc is None:
-            doc = doc_cache[(path, data)] = parse_doc(path, data)
+            data = snapshot.files[path]
+            if len(data) > MAX_FILE_BYTES:  # a source that does not leave such files out itself
+                cat.anomalies.append(_too_large(path, len(data)))
+                continue
+            doc = parse_doc(path, data)
+            if doc_cache is not None and key is not None:
+                doc_cache[key] = doc
         docs.append(doc)
     for doc in docs:
         if doc.kind is None:
@@ -84,10 +92,14 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
             cat.anomalies.append(Anomaly(doc.path, 1, "duplicate-handle", detail, doc.handle))
             continue
         table[key] = doc
-    cat.vocab = parse_vocabularies(dict(snapshot.files))
+    cat.vocab = parse_vocabularies(snapshot.files)
     if "README.md" in snapshot.files:
         _read_readme(cat, snapshot.files["README.md"])
     return cat
+
+
+def _too_large(path: str, size: int) -> Anomaly:
+    return Anomaly(path, None, "file-too-large", f"{size:,} bytes; not parsed")
 
 
 def _read_readme(cat: Catalog, data: bytes) -> None:

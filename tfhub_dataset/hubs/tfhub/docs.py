@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from tfhub_dataset.hubs.tfhub import markdown
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
-from tfhub_dataset.hubs.tfhub.links import Link, extract_links, tfhub_targets
+from tfhub_dataset.hubs.tfhub.links import Link, Target, extract_links, tfhub_targets
 from tfhub_dataset.hubs.tfhub.text import decode_text
 
 KINDS = ("Module", "Placeholder", "Lite", "Tfjs", "Coral", "Collection", "Publisher")
@@ -61,6 +61,20 @@ HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.+-]*)*$")
 METADATA = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)", re.S)
 ICON = re.compile(r"\[!\[\s*Icon URL\s*\]\]\(\s*([^)\s]+)\s*\)", re.I)
 ZWNJ = ("&zwnj;", "\u200c")
+# A statement, in a model doc's prose, that its modules are discontinued, deprecated or the like:
+# a subject naming them, a verb, then the word ("For TensorFlow 2, the quantops modules are
+# discontinued."). An attribute called obsolete ("the now-obsolete `.vocab_file`") or a format
+# called deprecated is no such statement.
+DEPRECATION = re.compile(
+    r"\b(?:modules?|models?|versions?|this|it|they)\b[^.;:]*?"
+    r"\b(?:is|are|was|were|has been|have been|will be)\s+(?:now\s+)?"
+    r"(?:discontinued|deprecated|superseded|obsolete|retired"
+    r"|no longer (?:maintained|supported|available))\b",
+    re.I,
+)
+# Substrings any such statement holds: a quick test before the prose is rendered.
+DEPRECATION_WORDS = ("discontinu", "deprecat", "supersed", "obsolete", "retired", "no longer")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class MetaValue(NamedTuple):
@@ -84,12 +98,13 @@ class Doc:
     base: str | None = None  # handle without its version (versioned kinds)
     version: int | None = None
     summary: str = ""
+    deprecation: str | None = None  # Module/Placeholder: the sentence saying it is discontinued
     display_name: str | None = None  # publishers
     description: str = ""  # publishers: body text without markup
     icon_url: str | None = None
     metadata: dict[str, list[MetaValue]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)  # publishers: external URLs
-    targets: list[tuple[str, int]] = field(default_factory=list)  # collections: tfhub.dev handles
+    targets: list[Target] = field(default_factory=list)  # collections: tfhub.dev handles
     anomalies: list[Anomaly] = field(default_factory=list)
 
     def first(self, key: str) -> str | None:
@@ -120,8 +135,10 @@ def parse_doc(path: str, data: bytes) -> Doc:
         _read_publisher(doc, text, prose.split("\n"))
     else:
         doc.summary = _summary(prose)
+        if doc.kind in MODEL_KINDS:
+            doc.deprecation = _deprecation(prose)
         if doc.kind == "Collection":
-            doc.targets = tfhub_targets(prose)
+            doc.targets = tfhub_targets(text)
     for key in REQUIRED_KEYS[doc.kind]:
         if key not in doc.metadata:
             doc.note(None, "missing-metadata", f"no '{key}' comment")
@@ -223,7 +240,32 @@ def _summary(prose: str) -> str:
                 break
             continue
         para.append(line)
-    return markdown.plain("\n".join(para))
+    return markdown.text("\n".join(para))
+
+
+def _deprecation(prose: str) -> str | None:
+    """The first sentence of the prose (comments and fenced code left out) that says the doc's
+    modules are discontinued, deprecated, superseded or the like (DEPRECATION)."""
+    after = prose.partition("\n")[2]  # the lines after the first
+    if not _says_deprecated(after):
+        return None  # most docs: no need to render the prose
+    blocks: list[list[str]] = [[]]  # runs of lines between blank lines and headings
+    for line in after.split("\n"):
+        if not line.strip() or markdown.HEADING.match(line):
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    for block in blocks:
+        if _says_deprecated("\n".join(block)):
+            for sentence in SENTENCE_END.split(markdown.text("\n".join(block))):
+                if DEPRECATION.search(sentence):
+                    return sentence
+    return None
+
+
+def _says_deprecated(text: str) -> bool:
+    low = text.lower()
+    return any(word in low for word in DEPRECATION_WORDS)
 
 
 def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
@@ -244,5 +286,5 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
     rest = [
         line for line in body[start:] if not ICON.search(line) and not markdown.HEADING.match(line)
     ]
-    doc.description = markdown.plain("\n".join(rest))
+    doc.description = markdown.text("\n".join(rest))
     doc.links = extract_links(text)

@@ -64,7 +64,7 @@ def extract_links(text: str) -> list[Link]:
     for no, line in enumerate(body, start=1):
         h = markdown.HEADING.match(line)
         if h and no > 1:
-            section = markdown.plain(h.group(2)) or None
+            section = markdown.text(h.group(2), inline=True) or None
         sections[no] = section
         taken: list[tuple[int, int]] = []
         for m in markdown.MD_LINK.finditer(line):
@@ -74,7 +74,13 @@ def extract_links(text: str) -> list[Link]:
             if label.startswith("!["):
                 label = re.sub(r"^!\[([^\]]*)\].*$", r"\1", label)
             found.append(
-                (no, m.start(), url, markdown.plain(label), "icon" if is_icon else "markdown")
+                (
+                    no,
+                    m.start(),
+                    url,
+                    markdown.text(label, inline=True),
+                    "icon" if is_icon else "markdown",
+                )
             )
         for m in markdown.AUTOLINK.finditer(line):
             if not _inside(m.span(), taken):
@@ -83,7 +89,8 @@ def extract_links(text: str) -> list[Link]:
         for m in markdown.HTML_ANCHOR.finditer(line):
             if not _inside(m.span(), taken):
                 taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
-                found.append((no, m.start(), m.group(1), markdown.plain(m.group(2) or ""), "html"))
+                anchor = markdown.text(m.group(2) or "", inline=True)
+                found.append((no, m.start(), m.group(1), anchor, "html"))
         for m in markdown.BARE_URL.finditer(line):
             if not _inside(m.span(), taken):
                 url = m.group(1).rstrip(".,;:!?*")
@@ -116,14 +123,48 @@ def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 TFHUB_URL = re.compile(r"https?://tfhub\.dev/([A-Za-z0-9][A-Za-z0-9_./+-]*)")
+NOT_NEWLINE = re.compile(r"[^\n]")
+# Where on the page a collection listed a member; tfhub.dev showed only 'text'.
+LISTED_IN = ("text", "code", "comment")
 
 
-def tfhub_targets(text: str) -> list[tuple[str, int]]:
-    """tfhub.dev handles linked from a doc (first occurrence of each), with their line."""
-    seen: dict[str, int] = {}
+@dataclass(frozen=True)
+class Target:
+    """A tfhub.dev handle a collection links to: where it is first listed, preferring what the
+    page showed (text, then fenced code, then an HTML comment)."""
+
+    target: str
+    line: int
+    listed_in: str  # one of LISTED_IN
+
+
+def tfhub_targets(text: str) -> list[Target]:
+    """tfhub.dev handles linked anywhere in a doc, in order of the line each is listed on.
+
+    Every line counts, comments and code included, as in upstream's validator
+    (``tools/validator.py``: a collection's members are the model URLs on any of its lines).
+    """
+    code = markdown.code_spans(text)  # whole lines, from a fence's line start to a line end
+    # Comments outside code, found in a copy with code blanked to the same length (offsets hold).
+    blanked, pos = [], 0
+    for start, end in code:
+        blanked += (text[pos:start], NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    blanked.append(text[pos:])
+    comments = markdown.comment_spans("".join(blanked))
+    best: dict[str, tuple[int, Target]] = {}  # target -> (offset, where it is listed)
     for m in TFHUB_URL.finditer(text):
         target = m.group(1).rstrip("/.,;:)")
         if "/" not in target or "..." in m.group(0):
             continue  # a publisher page or an elided example
-        seen.setdefault(target, text.count("\n", 0, m.start()) + 1)
-    return sorted(seen.items(), key=lambda kv: kv[1])
+        line = text.count("\n", 0, m.start()) + 1
+        if any(a <= m.start() < b for a, b in code):
+            where = "code"
+        elif any(a <= m.start() < b for a, b, _ in comments):
+            where = "comment"
+        else:
+            where = "text"
+        seen = best.get(target)
+        if seen is None or LISTED_IN.index(where) < LISTED_IN.index(seen[1].listed_in):
+            best[target] = (m.start(), Target(target, line, where))
+    return [t for _, t in sorted(best.values(), key=lambda x: x[0])]

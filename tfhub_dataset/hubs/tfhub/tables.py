@@ -145,8 +145,10 @@ def sorted_rows(name: str, rows: list[Row]) -> list[Row]:
 
 # Dates from the repository's history (history.series.add_history fills them); a release built
 # from a single snapshot has no history and leaves them empty.
-UNDATED_MODEL = {"first_seen": None, "first_seen_commit": None, "last_changed": None}
-UNDATED_PUBLISHER = {"first_seen": None, "first_model_date": None}
+UNDATED_MODEL = {
+    "first_seen": None, "first_seen_commit": None, "first_seen_imported": None, "last_changed": None
+}  # fmt: skip
+UNDATED_PUBLISHER = {"first_seen": None, "first_seen_imported": None, "first_model_date": None}
 
 # How a format variant's parent-model was matched (versions.parent_resolution).
 PARENT_RESOLUTIONS = (
@@ -216,6 +218,7 @@ def _models(
     for (kind, _), (model, _) in variant_model.items():
         if model:
             variant_formats.setdefault(model, set()).add(VARIANT_FORMAT[kind])
+    demos = _tfjs_demos(cat, variant_model)
     deleted = set(cat.deleted_models)
     for handle in cat.deleted_models:
         if handle not in by_model:
@@ -254,10 +257,11 @@ def _models(
                 "fine_tunable": _fine_tunable(latest),
                 "license": tags.one(latest, "license"),
                 "colab": latest.first("colab"),
-                "demo": latest.first("demo"),
+                "demo": demos.get(handle),
                 "interactive_visualizer": latest.first("interactive-visualizer"),
+                "deprecation_statement": latest.deprecation,
                 "kaggle_status": (
-                    ("deleted" if handle in deleted else "migrated")
+                    ("unmigrated" if handle in deleted else "not-listed")
                     if cat.moved_to_kaggle
                     else None
                 ),
@@ -271,6 +275,22 @@ def _models(
                     {"model": handle, "position": pos, column: r.id, "raw": r.raw}
                 )
     return rows, bridges
+
+
+def _tfjs_demos(cat: Catalog, variant_model: Variants) -> dict[str, str]:
+    """Model -> the ``demo`` URL of its TF.js variants (upstream's validator allows the key in Tfjs
+    docs only): the variant whose parent-model names the highest version, ties by handle."""
+    best: dict[str, tuple[tuple[int, str], str]] = {}
+    for (kind, handle), (model, _) in variant_model.items():
+        doc = cat.versions[(kind, handle)]
+        demo = doc.first("demo")
+        if kind != "Tfjs" or model is None or demo is None:
+            continue
+        version = (doc.first("parent-model") or "").rpartition("/")[2]
+        rank = (int(version) if version.isdigit() else 0, handle)
+        if model not in best or rank > best[model][0]:
+            best[model] = (rank, demo)
+    return {model: demo for model, (_, demo) in best.items()}
 
 
 def _versions(
@@ -345,7 +365,8 @@ def _collections(
     rows, members = [], []
     for handle, doc in cat.collections.items():
         resolved = 0
-        for pos, (target, line) in enumerate(doc.targets, start=1):
+        for pos, member in enumerate(doc.targets, start=1):
+            target, line = member.target, member.line
             model = _member_model(target, cat, by_model, variant_model)
             resolved += model is not None
             if model is None:
@@ -365,6 +386,7 @@ def _collections(
                     "target": target,
                     "model": model,
                     "line": line,
+                    "listed_in": member.listed_in,
                 }
             )
         rows.append(

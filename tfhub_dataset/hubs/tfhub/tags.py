@@ -7,6 +7,7 @@ Until mid-2021 datasets and architectures were free-text display names ("MobileN
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -14,6 +15,7 @@ import yaml
 
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.text import decode_text
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES
 
 # vocabulary name -> file under tags/. Formats have no yaml: TF Hub fixed them in its validator.
 TAG_FILES = {
@@ -40,6 +42,73 @@ FORMATS = {
     "coral": "Coral Edge TPU",
 }
 DOMAINS = ("image", "text", "audio", "video")
+
+# Bounds on a tags/*.yaml file beyond MAX_FILE_BYTES (the real ones are under 8 kB, a few hundred
+# nodes, no aliases): past them the file is not read and an anomaly says why. Aliases are bounded
+# by the size of the document they expand to, which is what an alias bomb inflates.
+MAX_YAML_DEPTH = 32
+MAX_YAML_NODES = 100_000  # nodes, every alias counted as the whole node it names
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses deep nesting while composing (its composer recurses) and,
+    before anything is constructed, a document that aliases would expand past MAX_YAML_NODES or
+    that refers to itself."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nesting deeper than {MAX_YAML_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self) -> yaml.Node:
+        node = super().compose_document()
+        _expanded_size(node, {}, set())
+        return node
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """Nodes in ``node`` once every alias is expanded (shared nodes counted once per use)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        raise yaml.composer.ComposerError(None, None, "an alias refers to itself", node.start_mark)
+    open_.add(key)
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, sizes, open_) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, sizes, open_) + _expanded_size(v, sizes, open_)
+    open_.discard(key)
+    if size > MAX_YAML_NODES:
+        raise yaml.composer.ComposerError(
+            None, None, f"aliases expand it past {MAX_YAML_NODES:,} nodes", node.start_mark
+        )
+    sizes[key] = size
+    return size
+
+
+def load_yaml(text: str) -> object:
+    """``yaml.safe_load`` within the bounds above; raises yaml.YAMLError past them."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -82,7 +151,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "unnamed"
 
 
-def parse_vocabularies(files: dict[str, bytes]) -> Vocabularies:
+def parse_vocabularies(files: Mapping[str, bytes]) -> Vocabularies:
     """Read every vocabulary present in a snapshot. Never raises."""
     vocab = Vocabularies()
     vocab.terms["formats"] = {k: Term(k, v) for k, v in FORMATS.items()}
@@ -92,12 +161,21 @@ def parse_vocabularies(files: dict[str, bytes]) -> Vocabularies:
         if path not in files:
             continue
         vocab.present.add(name)
+        if len(files[path]) > MAX_FILE_BYTES:
+            vocab.anomalies.append(
+                Anomaly(path, None, "file-too-large", f"{len(files[path]):,} bytes; not read")
+            )
+            continue
         text, repairs = decode_text(path, files[path])
         vocab.anomalies.extend(repairs)
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            vocab.anomalies.append(Anomaly(path, None, "tag-file-invalid", str(exc).split("\n")[0]))
+            data = load_yaml(text)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            # ValueError: a scalar PyYAML cannot construct, such as the date 2020-13-45.
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+            vocab.anomalies.append(Anomaly(path, line, "tag-file-invalid", problem[:200]))
             continue
         values = data.get("values") if isinstance(data, dict) else None
         if not isinstance(values, list):

@@ -180,10 +180,16 @@ class _Script:
 
 
 class _Mirror:
-    """The folder's commits, loaded once; commit details and archives read on demand."""
+    """The folder's commits, loaded once; commit details and archives read on demand.
 
-    def __init__(self, root: Path) -> None:
+    Given the ``git`` repository the folder mirrors, it answers as GitHub does where the folder
+    falls short: each file of a commit gets ``sha``, ``additions``, ``deletions`` and ``changes``
+    (from ``git diff-tree --numstat``), and a commit without an archive in the folder gets one
+    made from its tree (data paths only, like the folder's)."""
+
+    def __init__(self, root: Path, git: Path | None = None) -> None:
         self.root = root
+        self.git = git
         self.commits: list[dict[str, Any]] = json.loads((root / "commits.json").read_text())
         self.by_sha = {c["sha"]: c for c in self.commits}
         self.order = {c["sha"]: i for i, c in enumerate(self.commits)}
@@ -224,11 +230,66 @@ class _Mirror:
 
     def detail(self, sha: str) -> dict[str, Any] | None:
         path = self.root / "commits" / f"{sha}.json"
-        return json.loads(path.read_text()) if path.is_file() else None
+        if not path.is_file():
+            return None
+        detail = json.loads(path.read_text())
+        if self.git is not None:
+            detail["files"] = _enrich(self.git, sha, detail.get("files") or [])
+        return detail
 
     def tarball(self, sha: str) -> bytes | None:
         path = self.root / "tarballs" / f"{sha}.tar.gz"
-        return path.read_bytes() if path.is_file() else None
+        if path.is_file():
+            return path.read_bytes()
+        if self.git is None or sha not in self.by_sha:
+            return None
+        from tfhub_dataset.sources.git.repo import GitRepo
+
+        repo = GitRepo(self.git)
+        try:
+            files = {p: repo.read(oid, "blob") for p, oid in repo.tree(sha).items()}
+        finally:
+            repo.close()
+        date = self.by_sha[sha]["commit"]["committer"]["date"]
+        return make_tarball(sha, date, files)
+
+
+def _enrich(git: Path, sha: str, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GitHub's per-file ``sha``, ``additions``, ``deletions``, ``changes`` from the repository."""
+    from tfhub_dataset.sources.git.repo import GitRepo
+
+    repo = GitRepo(git)
+    raw = repo.run(
+        "diff-tree", "-r", "-M", "--root", "--raw", "--numstat", "-z", "--no-abbrev", sha
+    )
+    tokens = raw.split(b"\0")[1:]  # the commit id first
+    blobs: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].lstrip(b"\n")
+        if not tok:
+            i += 1
+        elif tok.startswith(b":"):
+            letter, new = tok.split()[4][:1], tok.split()[3].decode()
+            step = 3 if letter in b"RC" else 2
+            blobs[tokens[i + step - 1].decode("utf-8", "surrogateescape")] = new
+            i += step
+        else:  # numstat: "added\tdeleted\tpath" or, for a rename, "added\tdeleted\t" old new
+            added, deleted, path = tok.decode("utf-8", "surrogateescape").split("\t", 2)
+            step = 1
+            if not path:
+                path, step = tokens[i + 2].decode("utf-8", "surrogateescape"), 3
+            stats[path] = (int(added) if added != "-" else 0, int(deleted) if deleted != "-" else 0)
+            i += step
+    out = []
+    for f in files:
+        added, deleted = stats.get(f["filename"], (0, 0))
+        extra = {"additions": added, "deletions": deleted, "changes": added + deleted}
+        if f["filename"] in blobs:
+            extra["sha"] = blobs[f["filename"]]
+        out.append({**f, **extra})
+    return out
 
 
 def _parse_time(value: str) -> dt.datetime | None:
@@ -300,7 +361,8 @@ class MirrorServer:
     two hosts, like the real thing). ``requests`` is the log of what was received; ``script``
     queues faults for the next requests whose ``path?query`` matches a regex; ``set_robots``
     sets a host's robots.txt (``None``: 404). API answers carry ETags (``If-None-Match`` → 304),
-    ``Link`` pagination and ``x-ratelimit-*`` headers (a count, never enforced).
+    ``Link`` pagination and ``x-ratelimit-*`` headers (a count of an authenticated quota, 5,000
+    by default, never enforced; the crawler waits for the reset once it reaches 0).
     """
 
     def __init__(
@@ -311,7 +373,8 @@ class MirrorServer:
         *,
         codeload_port: int = 0,
         repository: str = REPOSITORY,
-        rate_limit: int = 60,
+        rate_limit: int = 5000,
+        git: str | Path | None = None,
     ) -> None:
         self.mirror_dir = Path(mirror_dir)
         if not (self.mirror_dir / "commits.json").is_file():
@@ -320,7 +383,7 @@ class MirrorServer:
         self.repository = repository
         self.rate_limit = rate_limit
         self._ports = (port, codeload_port)
-        self._data = _Mirror(self.mirror_dir)
+        self._data = _Mirror(self.mirror_dir, Path(git) if git is not None else None)
         self._lock = threading.Lock()
         self._log: list[LoggedRequest] = []
         self._scripts: list[_Script] = []
@@ -625,7 +688,11 @@ class MirrorServer:
 
     def _tarball_redirect(self, handler: _Handler, ref: str) -> _Answer:
         sha = self._data.resolve(ref)
-        if sha is None or not (self.mirror_dir / "tarballs" / f"{sha}.tar.gz").is_file():
+        has_archive = sha is not None and (
+            (self.mirror_dir / "tarballs" / f"{sha}.tar.gz").is_file()
+            or (self._data.git is not None and sha in self._data.by_sha)
+        )
+        if not has_archive:
             return self._not_found(handler)
         location = f"{self.codeload_url}/{self.repository}/legacy.tar.gz/{sha}"
         headers = self._api_headers(

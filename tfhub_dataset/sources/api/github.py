@@ -27,7 +27,10 @@ import email.utils
 import ipaddress
 import logging
 import os
+import random
 import re
+import sqlite3
+import sys
 import threading
 import time
 import urllib.robotparser
@@ -41,12 +44,14 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
-from requests_cache import EXPIRE_IMMEDIATELY, NEVER_EXPIRE, CachedSession
+from requests_cache import EXPIRE_IMMEDIATELY, NEVER_EXPIRE, CachedResponse, CachedSession
 from requests_cache.policy import DEFAULT_IGNORED_PARAMS
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
+from requests_cache.serializers import SerializerPipeline, json_serializer
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY, __version__
-from tfhub_dataset.sources.commits import CommitRef, commit_in_force
+from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.snapshot import Snapshot
 from tfhub_dataset.sources.tarball import CorruptArchiveError, UnsafeArchiveError, read_tarball
@@ -88,7 +93,8 @@ ENDPOINTS = ("commits-list", "commit", "tarball-redirect", "codeload-tarball", "
 
 #: Seconds added to a rate-limit reset time before asking again (the reset is whole seconds).
 RATE_LIMIT_MARGIN = 1.0
-#: Seconds to wait on a 403 "secondary rate limit" that names no time (GitHub: at least a minute).
+#: Seconds to wait on a first 403 "secondary rate limit" that names no time (GitHub: at least a
+#: minute, and longer each time it is met again); each retry of the same request doubles it.
 SECONDARY_RATE_LIMIT_WAIT = 60.0
 #: A ``Retry-After`` or rate-limit reset is never trusted beyond this many seconds.
 _MAX_HINT = 24 * 3600.0
@@ -165,11 +171,14 @@ class _Transient(_Retryable):
 
 
 class _RateLimit(_Retryable):
-    """403/429 with a reset time or a Retry-After."""
+    """403/429 with a reset time or a Retry-After, or GitHub's secondary limit without either."""
 
-    def __init__(self, reason: str, retry_after: float | None, reset: float | None) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None, reset: float | None, secondary: bool = False
+    ) -> None:
         super().__init__(reason, retry_after)
         self.reset = reset
+        self.secondary = secondary
 
 
 class _Unreachable(_Retryable):
@@ -418,8 +427,8 @@ def _is_connect_failure(exc: BaseException) -> str | None:
 
 def is_loopback(url: str) -> bool:
     """True when the URL's host is a loopback address or ``localhost`` (never resolved)."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -437,20 +446,70 @@ def min_interval_for(url: str, configured: float | None) -> tuple[float, str]:
 
 
 class _Throttle:
-    """At least ``interval`` seconds between the end of one network request and the next."""
+    """At least the given interval between the end of one network request and the next, and no
+    request before a time set by ``hold_until`` (a rate limit's reset)."""
 
     def __init__(self) -> None:
         self._last: float | None = None
+        self._not_before = 0.0  # time.monotonic()
 
     def wait(self, interval: float) -> None:
-        if self._last is None or interval <= 0:
-            return
-        delay = self._last + interval - time.monotonic()
+        start = self._not_before
+        if self._last is not None and interval > 0:
+            start = max(start, self._last + interval)
+        delay = start - time.monotonic()
         if delay > 0:
             time.sleep(delay)
 
     def mark(self) -> None:
         self._last = time.monotonic()
+
+    def hold_until(self, when: float) -> None:
+        self._not_before = max(self._not_before, when)
+
+    def held_for(self) -> float:
+        """Seconds until the hold ends (0 without one)."""
+        return max(0.0, self._not_before - time.monotonic())
+
+
+def _backoff(attempt: int, initial: float, cap: float) -> float:
+    """Exponential backoff capped at ``cap``, plus up to ``initial`` of jitter also at the cap
+    (so that clients that failed together do not retry in step)."""
+    return min(cap, initial * 2 ** (attempt - 1)) + random.uniform(0, initial)
+
+
+# Errors SQLite reports while a database is busy elsewhere; any other is a damaged cache file.
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF not in _SQLITE_BUSY
+    return "locked" not in str(exc).lower() and "busy" not in str(exc).lower()
+
+
+class _UntrustedJSON(SerializerPipeline):
+    """requests-cache's JSON serializer (a cache file cannot make this process run code, as a
+    pickle could), reading every entry as untrusted: one it cannot read back whole, as a response,
+    is a cache miss (None), whatever is wrong with it."""
+
+    def __init__(self) -> None:
+        stages = [stage.copy() for stage in json_serializer.stages]
+        super().__init__(stages, name="json", is_binary=False)
+
+    def copy(self) -> _UntrustedJSON:
+        return _UntrustedJSON()
+
+    def loads(self, value: Any) -> CachedResponse | None:  # type: ignore[override]
+        try:
+            response = super().loads(value)
+        except Exception:  # tampered or damaged: bad JSON, wrong shapes, too deep...
+            logger.debug("unreadable HTTP cache entry", exc_info=True)
+            return None
+        if not isinstance(response, CachedResponse) or not isinstance(response.content, bytes):
+            return None
+        return response
 
 
 class _PoliteAdapter(HTTPAdapter):
@@ -495,7 +554,14 @@ class GitHubSource:
         api = self.config.api_url.rstrip("/")
         self._api_origin = _origin(api)
         self._repo_url = f"{api}/repos/{self.config.repository}"
-        self._session = self._make_session()
+        # The token goes to the API host only, and only where it cannot be read on the way.
+        secure = urlsplit(api).scheme == "https" or is_loopback(api)
+        self._send_token = bool(self.config.token) and secure
+        if self.config.token and not secure:
+            logger.warning(
+                "%s is not sent to %s: only over HTTPS or to a loopback host", TOKEN_ENV, api
+            )
+        self._session = self._open_session()
 
     # -- public ---------------------------------------------------------------------------
 
@@ -505,19 +571,16 @@ class GitHubSource:
         return self._report
 
     def resolve_as_of(self, day: dt.date) -> CommitRef:
-        """The last commit of the default branch at or before the end of ``day`` (committer date,
-        UTC): ``GET /commits?until=<day>T23:59:59Z`` and the newest commit on its first page.
-
-        That list moves (the branch moves), so it is revalidated on every use (ETag → 304).
-        """
+        """The commit in force at the end of ``day`` (UTC): on the default branch's first-parent
+        line, the last commit dated at or before it (:func:`commit_in_force`). Lists the default
+        branch's commits (``GET /commits``, every page): that list moves with the branch, so it
+        is revalidated on every use (ETag → 304)."""
         if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
             raise TypeError(f"resolve_as_of takes a datetime.date, not {type(day).__name__}")
         cutoff = f"{day.isoformat()}T23:59:59Z"
-        query = urlencode({"until": cutoff, "per_page": self.config.per_page})
-        url = f"{self._repo_url}/commits?{query}"
-        with self._lock:
-            items = self._fetch(url, f"commits until {day.isoformat()}", parse=_json_list)
-        ref = commit_in_force(list(map(CommitRef.from_api, items)), day)
+        refs = list(self._iter_pages({}, "default branch commits"))
+        # GitHub lists the branch newest first: its tip comes first.
+        ref = commit_in_force(refs, day, refs[0].sha) if refs else None
         if ref is None:
             raise NotFound(f"{self.config.repository} has no commit at or before {cutoff}")
         return ref
@@ -534,16 +597,17 @@ class GitHubSource:
             params["since"] = since
         if until:
             params["until"] = until
-        params.update(per_page=self.config.per_page, page=1)
+        yield from self._iter_pages(params, f"commits from {sha[:12]}")
+
+    def _iter_pages(self, params: dict[str, str | int], what: str) -> Iterator[CommitRef]:
+        params = {**params, "per_page": self.config.per_page, "page": 1}
         url: str | None = f"{self._repo_url}/commits?{urlencode(params)}"
         seen: set[str] = set()
         page = 1
         while url and url not in seen:
             seen.add(url)
             with self._lock:
-                items, url = self._fetch(
-                    url, f"commits from {sha[:12]} page {page}", parse=_json_list_and_next
-                )
+                items, url = self._fetch(url, f"{what} page {page}", parse=_json_list_and_next)
             yield from map(CommitRef.from_api, items)
             page += 1
 
@@ -583,6 +647,10 @@ class GitHubSource:
         """The files a commit touched (``filename``, ``status``, ``previous_filename``...)."""
         return self.commit(sha)["files"]
 
+    def commit_changes(self, sha: str) -> list[Change]:
+        """The data files a commit changed, normalised (:func:`data_changes`)."""
+        return data_changes(self.commit_files(sha), sha)
+
     def tarball(self, sha: str) -> bytes:
         """The snapshot archive of ``sha`` as GitHub serves it, proven whole (it parses)."""
         return self._download(sha)[0]
@@ -602,6 +670,38 @@ class GitHubSource:
 
     # -- fetching ---------------------------------------------------------------------------
 
+    def _open_session(self) -> CachedSession:
+        """The cached session; a damaged cache file is moved aside (online) or refused (offline)."""
+        try:
+            return self._make_session()
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            self._set_cache_aside(exc)
+            return self._make_session()
+
+    def _set_cache_aside(self, exc: sqlite3.DatabaseError) -> None:
+        path = Path(self.config.cache_path or "")
+        if self.config.offline:
+            raise FetchError(
+                f"the HTTP cache {path} is damaged ({exc}); offline there is nothing else to read "
+                "from: run online to start a new cache, or use --snapshot PATH or --mirror DIR"
+            ) from None
+        session = getattr(self, "_session", None)
+        if session is not None:
+            session.close()
+        aside = path.with_name(path.name + ".damaged")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = path.with_name(path.name + suffix)
+            if part.exists():
+                part.replace(aside.with_name(aside.name + suffix))
+        print(
+            f"notice: the HTTP cache {path} is damaged ({exc}); moved it to {aside} and "
+            "starting an empty one",
+            file=sys.stderr,
+            flush=True,
+        )
+
     def _make_session(self) -> CachedSession:
         cfg = self.config
         expire: dict[Any, Any] = {pattern: NEVER_EXPIRE for pattern in IMMUTABLE_URLS}
@@ -617,6 +717,7 @@ class GitHubSource:
         session = CachedSession(
             cache_name,
             **backend_kwargs,
+            serializer=_UntrustedJSON(),
             expire_after=EXPIRE_IMMEDIATELY,  # moving resources: keep, but revalidate each use
             urls_expire_after=expire,
             cache_control=False,  # our policy, not the server's max-age=60
@@ -660,9 +761,18 @@ class GitHubSource:
         if endpoint != "robots" and _origin(url) != self._api_origin:
             self._check_robots(url)
         original = request
-        if self.config.token and _origin(url) == self._api_origin:
+        if self._send_token and _origin(url) == self._api_origin:
             request = request.copy()
             request.headers["Authorization"] = f"Bearer {self.config.token}"
+        held = self._throttle.held_for()
+        if held > self.config.max_wait:
+            when = _utc_text(time.time() + held)
+            raise RateLimited(
+                f"GitHub rate limit spent by the last answer; it lifts at {when}, beyond the "
+                f"{self.config.max_wait:g} s this crawl may wait: run again after {when}"
+                + ("" if self.config.token else f" or set {TOKEN_ENV}"),
+                reset=dt.datetime.fromtimestamp(time.time() + held, tz=dt.UTC),
+            )
         interval = self._report.min_intervals.setdefault(
             _origin(url), min_interval_for(url, self.config.min_interval)
         )
@@ -673,11 +783,23 @@ class GitHubSource:
             response = send(request)
         finally:
             self._throttle.mark()
+        if _origin(url) == self._api_origin:
+            self._note_rate_limit(response)
         # The cache stores the response's request: give it the one without the token, so the
         # token is not stored (not even as "REDACTED") and GitHub's "Vary: Authorization"
         # compares like with like whether or not a token is set.
         response.request = original
         return response
+
+    def _note_rate_limit(self, response: requests.Response) -> None:
+        """After an answer that spent the last request of the rate limit, the next request waits
+        for its reset (GitHub would refuse it); one beyond ``max_wait`` is not made at all."""
+        headers = response.headers
+        reset = headers.get("x-ratelimit-reset") or ""
+        if headers.get("x-ratelimit-remaining") != "0" or not reset.isdigit():
+            return
+        wait = min(max(0.0, int(reset) - _server_now(headers)) + RATE_LIMIT_MARGIN, _MAX_HINT)
+        self._throttle.hold_until(time.monotonic() + wait)
 
     def _check_robots(self, url: str) -> None:
         origin = _origin(url)
@@ -744,14 +866,15 @@ class GitHubSource:
         """
         endpoint = self._endpoint(url)
         cfg = self.config
-        backoff = wait_exponential_jitter(
-            multiplier=cfg.backoff_initial, max=cfg.backoff_max, jitter=cfg.backoff_initial
-        )
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _RateLimit) and exc.secondary:
+                return SECONDARY_RATE_LIMIT_WAIT * 2 ** (state.attempt_number - 1)
             hint = getattr(exc, "retry_after", None)
-            return float(hint) if hint is not None else backoff(state)
+            if hint is not None:
+                return float(hint)
+            return _backoff(state.attempt_number, cfg.backoff_initial, cfg.backoff_max)
 
         def stop(state: RetryCallState) -> bool:
             exc = state.outcome.exception() if state.outcome else None
@@ -796,6 +919,12 @@ class GitHubSource:
                 url, headers=headers, timeout=self.config.timeout, allow_redirects=allow_redirects
             )
             network = not getattr(resp, "from_cache", False)
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            self._set_cache_aside(exc)
+            self._session = self._make_session()
+            raise _Transient("the HTTP cache was damaged; asking again with a new one") from exc
         except requests.exceptions.ConnectTimeout as exc:
             raise _Unreachable("connection timed out", urlsplit(url).netloc) from exc
         except requests.exceptions.Timeout as exc:
@@ -817,6 +946,10 @@ class GitHubSource:
         if self.config.offline and resp.status_code == 504:
             raise OfflineCacheMiss(url)
         self._account(resp, endpoint, what, url)
+        if not network and resp.status_code not in ok:
+            # Only answers in ``ok`` are ever kept: this entry was altered. Ask again.
+            self._evict(resp, url)
+            raise _Transient(f"the HTTP cache held an unexpected {resp.status_code} answer")
         if resp.status_code not in ok:
             self._raise_for_status(resp, url)
         if network and resp.status_code == 200:
@@ -832,9 +965,14 @@ class GitHubSource:
             raise _Transient(f"corrupt download ({exc})") from exc
         except UnsafeArchiveError as exc:
             self._evict(resp, url)
+            if not network:
+                raise _Transient(f"the HTTP cache held an unsafe archive ({exc})") from exc
             raise FetchError(f"refusing the archive from {_redact(url)}: {exc}") from exc
-        except (FetchError, _Retryable):
+        except (FetchError, _Retryable) as exc:
             self._evict(resp, url)
+            if not network and not isinstance(exc, _Retryable):
+                # What the network gave was checked before it was kept: the entry was altered.
+                raise _Transient(f"the HTTP cache held an unreadable answer ({exc})") from exc
             raise
 
     def _evict(self, resp: requests.Response, url: str) -> None:
@@ -869,8 +1007,9 @@ class GitHubSource:
         except ValueError:
             pass
         if status == 403 and "rate limit" in message.lower():
-            # GitHub's secondary limit without a hint: "wait at least one minute".
-            raise _RateLimit(f"{label}, {message}", SECONDARY_RATE_LIMIT_WAIT, None)
+            # GitHub's secondary limit without a hint: "wait at least one minute", and
+            # increasingly longer if it goes on (the wait doubles with each attempt).
+            raise _RateLimit(f"{label}, {message}", SECONDARY_RATE_LIMIT_WAIT, None, secondary=True)
         text = f"GitHub answered {label} for {_redact(url)}" + (f": {message}" if message else "")
         if status == 404:
             raise NotFound(text)

@@ -1,0 +1,558 @@
+"""Hostile inputs against whole processes (issue 12): exit code, time, peak memory and outcome.
+
+    python benchmarks/hostile.py [--code DIR] [--only CASE ...] [--timeout 90] [--payloads DIR]
+
+Each case makes its own payload (archives, tag files, caches, lock holders), runs the build as a
+separate process under ``/usr/bin/time`` and reports its exit code, wall time, peak RSS, the
+last line it printed on stderr, whether it printed a traceback, and what the case checks (nothing
+deleted or written outside ``--out``, no code run from the cache...). ``--code DIR`` runs another
+checkout's code (e.g. a ``git archive`` of main) with this script's payloads, for a before/after
+table. A case that hangs is killed at ``--timeout`` and reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import os
+import pickle
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tfhub_dataset.sources.api.fake_server import (  # noqa: E402
+    FixtureCommit,
+    build_fixture,
+    make_tarball,
+)
+
+MIRROR = ROOT.parent / "shared" / "tfhub.dev"
+SHA = "feedfacefeedfacefeedfacefeedfacefeedface"
+DATE = "2023-05-06T07:08:09Z"
+FINAL = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"  # pinned release 2024-03-18
+MID = "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"  # a 2021 commit no release pins
+MARK = "PWNED"
+TASKS = "values:\n  - id: text-embedding\n    display_name: Text embedding\n    domains: [text]\n"
+
+
+def module(handle: str, extra: str = "") -> str:
+    return (
+        f"# Module {handle}\nA model.\n\n<!-- asset-path: https://example.org/m.tgz -->\n"
+        f"<!-- task: text-embedding -->\n<!-- fine-tunable: true -->\n"
+        f"<!-- format: saved_model_2 -->\n{extra}"
+    )
+
+
+def snapshot_files(display: str = "ACME", description: str = "We build models.", **extra: str):
+    files = {
+        "README.md": "# tfhub.dev\n",
+        "tags/task.yaml": TASKS,
+        "assets/docs/acme/acme.md": f"# Publisher acme\n{display}\n\n{description}\n",
+        "assets/docs/acme/models/m/1.md": module("acme/m/1"),
+    }
+    files.update(extra)
+    return files
+
+
+def tarball(work: Path, name: str, files: dict) -> Path:
+    path = work / f"{name}.tar.gz"
+    path.write_bytes(make_tarball(SHA, DATE, files))
+    return path
+
+
+def streamed_tarball(path: Path, members: int, big_doc: int = 0) -> Path:
+    """A git-archive-shaped tarball written as a stream: ``members`` empty files and/or one doc
+    of ``big_doc`` bytes (written lazily, never held in memory)."""
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".part")
+    with (
+        gzip.GzipFile(tmp, "wb", compresslevel=6, mtime=0) as gz,
+        tarfile.open(
+            fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT, pax_headers={"comment": SHA}
+        ) as tar,
+    ):
+        for name, data in snapshot_files().items():
+            info = tarfile.TarInfo(f"top/{name}")
+            info.size, info.mtime = len(data.encode()), 1683356889
+            tar.addfile(info, io.BytesIO(data.encode()))
+        for i in range(members):
+            info = tarfile.TarInfo(f"top/assets/docs/acme/e/{i}.md")
+            info.mtime = 1683356889
+            tar.addfile(info)
+        if big_doc:
+
+            class Zeros(io.RawIOBase):
+                def __init__(self, n: int) -> None:
+                    self.left = n
+
+                def readable(self) -> bool:
+                    return True
+
+                def readinto(self, b) -> int:  # type: ignore[override]
+                    k = min(len(b), self.left)
+                    b[:k] = b"a" * k
+                    self.left -= k
+                    return k
+
+            info = tarfile.TarInfo("top/assets/docs/acme/models/big/1.md")
+            info.size, info.mtime = big_doc, 1683356889
+            tar.addfile(info, io.BufferedReader(Zeros(big_doc), 1 << 20))
+    tmp.rename(path)
+    return path
+
+
+def synthetic_mirror(work: Path) -> Path:
+    root = work / "mirror"
+    tree = snapshot_files()
+    build_fixture(
+        root,
+        [
+            FixtureCommit("2021-01-01T10:00:00Z", "Import", tree),
+            FixtureCommit("2021-02-01T10:00:00Z", "More", {**tree, "LICENSE": "x\n"}),
+        ],
+    )
+    return root
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    code: Path
+    work: Path
+    payloads: Path
+    timeout: float
+    started: list[subprocess.Popen] = field(default_factory=list)
+    extra_pids: list[int] = field(default_factory=list)
+
+    def cmd(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "tfhub_dataset", *args]
+
+    def env(self, **more: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN",)}
+        env.update(PYTHONPATH=str(self.code), **more)
+        return env
+
+    def spawn(self, argv: list[str], **kw) -> subprocess.Popen:
+        p = subprocess.Popen(
+            argv, cwd=self.code, env=kw.pop("env", self.env()), stderr=subprocess.PIPE
+        )
+        self.started.append(p)
+        return p
+
+    def snap(self, tar: Path, rid: str = "x", out: Path | None = None, *more: str) -> list[str]:
+        out = out or self.work / "out"
+        return self.cmd("build", "--snapshot", str(tar), "--commit", SHA, "--release-id", rid,
+                        "--out", str(out), "--quiet", *more)  # fmt: skip
+
+
+def wait_for_line(p: subprocess.Popen, needle: str, timeout: float = 120) -> bool:
+    """Read ``p``'s stderr (a binary pipe) until ``needle`` shows or ``p`` ends."""
+    deadline = time.monotonic() + timeout
+    assert p.stderr is not None
+    fd = p.stderr.fileno()
+    os.set_blocking(fd, False)
+    buf = b""
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            chunk = None
+        if chunk:
+            buf += chunk
+            if needle.encode() in buf:
+                return True
+        elif p.poll() is not None:
+            return False
+        else:
+            time.sleep(0.02)
+    return False
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            out += [int(x) for x in (task / "children").read_text().split()]
+    return out
+
+
+Result = tuple[list[str], dict, Callable[[], str]]  # argv, run options, check after the run
+
+
+def case_release_id(rid: str) -> Callable[[Ctx], Result]:
+    def setup(c: Ctx) -> Result:
+        tar = tarball(c.work, "small", snapshot_files())
+        (c.work / "keep").mkdir()
+        (c.work / "keep" / "sentinel").write_text("keep")
+        out = c.work / "keep" / "out"
+        out.mkdir()
+        (out / "sentinel").write_text("keep")
+        before = sorted(str(p.relative_to(c.work)) for p in c.work.rglob("*"))
+
+        def check() -> str:
+            after = sorted(str(p.relative_to(c.work)) for p in c.work.rglob("*"))
+            lost = [p for p in before if p not in after]
+            new = [
+                p
+                for p in after
+                if p not in before and not p.startswith("keep/out/") and p != "time.txt"
+            ]
+            return f"lost {lost[:3]} new outside --out {new[:3]}" if lost or new else "intact"
+
+        return c.snap(tar, rid, out), {}, check
+
+    return setup
+
+
+def case_orphan_validator(c: Ctx) -> Result:
+    tar = tarball(c.work, "small", snapshot_files())
+    first = c.spawn(c.snap(tar, "r")[:-1])  # not quiet: wait for "validating"
+    wait_for_line(first, "validating")
+    time.sleep(0.3)
+    c.extra_pids += children(first.pid)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    time.sleep(1.0)
+
+    def check() -> str:
+        alive = [p for p in c.extra_pids if Path(f"/proc/{p}").exists()]
+        return (
+            f"validator children of the killed build still alive: {alive}"
+            if alive
+            else ("no orphan left")
+        )
+
+    return c.snap(tar, "r"), {}, check
+
+
+def case_lock_wait(c: Ctx) -> Result:
+    tar = tarball(c.work, "small", snapshot_files())
+    out = c.work / "out"
+    out.mkdir()
+    holder = c.spawn([sys.executable, "-c", (
+        "import fcntl,os,sys,time\n"
+        f"fd=os.open({str(out / '.r.lock')!r}, os.O_RDWR|os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, str(os.getpid()).encode())\n"
+        "print('held', file=sys.stderr, flush=True); time.sleep(600)")])  # fmt: skip
+    wait_for_line(holder, "held")
+    return c.snap(tar, "r", out)[:-1], {}, lambda: f"holder PID {holder.pid}"
+
+
+def case_concurrent(c: Ctx) -> Result:
+    tar = tarball(c.work, "small", snapshot_files())
+    a = c.spawn(c.snap(tar, "r")[:-1])
+    wait_for_line(a, "validating")
+    b = c.spawn(c.snap(tar, "r")[:-1])
+    a.wait()
+    got = wait_for_line(b, "validating", 60)
+
+    def check() -> str:
+        try:
+            b.wait(timeout=c.timeout)
+        except subprocess.TimeoutExpired:
+            return "second build hangs"
+        os.set_blocking(b.stderr.fileno(), True)  # type: ignore[union-attr]
+        err = b.stderr.read().decode(errors="replace").strip().splitlines()  # type: ignore[union-attr]
+        return f"second build (was validating: {got}) exit {b.returncode}" + (
+            f": {err[-1][:120]}" if err and b.returncode else ""
+        )
+
+    return c.snap(tar, "r"), {}, check
+
+
+def case_default_out(c: Ctx) -> Result:
+    code = c.work / "code"
+    shutil.copytree(c.code / "tfhub_dataset", code / "tfhub_dataset")
+    shutil.copytree(c.code / "schemas", code / "schemas")
+    shutil.copytree(c.code / "build" / "annotations", code / "build" / "annotations")
+    shutil.copy(c.code / "build" / "releases.toml", code / "build" / "releases.toml")
+    shutil.copytree(c.code / "releases", code / "releases")
+    shutil.copy(c.code / "datapackage.json", code / "datapackage.json")
+    c.code = code
+    held = code / "releases" / "2024-03-18" / "data" / "snapshots.csv"
+
+    def check() -> str:
+        return "history kept" if held.exists() else "committed release replaced, history deleted"
+
+    argv = c.cmd("build", "--snapshot", str(MIRROR / "tarballs" / f"{FINAL}.tar.gz"), "--quiet")
+    return argv, {}, check
+
+
+def warm_cache(c: Ctx, port: int) -> tuple[Path, str]:
+    mirror = synthetic_mirror(c.work)
+    cache = c.work / "cache" / "http.sqlite"
+    subprocess.run(
+        c.cmd("build", "--mirror", str(mirror), "--mirror-port", str(port), "--as-of",
+              "2021-02-01", "--min-interval", "0", "--cache", str(cache), "--quiet", "--out",
+              str(c.work / "warm"), "--no-validate"),
+        cwd=c.code, env=c.env(), check=True, capture_output=True, timeout=c.timeout,
+    )  # fmt: skip
+    return cache, f"http://127.0.0.1:{port}"
+
+
+class Pwn:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARK}",))
+
+
+def case_pickle_cache(c: Ctx) -> Result:
+    cache, api = warm_cache(c, 47581)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE responses SET value = ?", (pickle.dumps(Pwn()),))
+    mark = c.code / MARK
+
+    def check() -> str:
+        ran = mark.exists()
+        mark.unlink(missing_ok=True)
+        return "code from the cache RAN" if ran else "nothing ran"
+
+    argv = c.cmd("build", "--offline", "--api-url", api, "--as-of", "2021-02-01", "--cache",
+                 str(cache), "--quiet", "--out", str(c.work / "out"))  # fmt: skip
+    return argv, {}, check
+
+
+def case_corrupt_cache(kind: str, offline: bool) -> Callable[[Ctx], Result]:
+    def setup(c: Ctx) -> Result:
+        port = 47583 if offline else 47585
+        if kind == "random":
+            mirror = synthetic_mirror(c.work)
+            cache = c.work / "cache" / "http.sqlite"
+            cache.parent.mkdir(parents=True)
+            cache.write_bytes(os.urandom(64 * 1024))
+        else:
+            cache, _ = warm_cache(c, port)
+            mirror = c.work / "mirror"
+            data = cache.read_bytes()
+            cache.write_bytes(data[: len(data) // 2])
+        source = (
+            ["--offline", "--api-url", f"http://127.0.0.1:{port}"]
+            if offline
+            else ["--mirror", str(mirror), "--mirror-port", str(port)]
+        )
+        argv = c.cmd("build", *source, "--as-of", "2021-02-01", "--min-interval", "0",
+                     "--cache", str(cache), "--quiet", "--out", str(c.work / "out"))  # fmt: skip
+        return (
+            argv,
+            {},
+            lambda: (
+                "aside: "
+                + ", ".join(sorted(p.name for p in cache.parent.iterdir() if p.name != "derived"))
+            ),
+        )
+
+    return setup
+
+
+def case_snapshot(
+    make: Callable[[Ctx], Path], check: Callable[[Path], str] | None = None
+) -> Callable[[Ctx], Result]:
+    def setup(c: Ctx) -> Result:
+        tar = make(c)
+        out = c.work / "out"
+        return c.snap(tar, "x", out), {}, (lambda: check(out / "x")) if check else (lambda: "")
+
+    return setup
+
+
+ALIAS_BOMB = (
+    "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol','lol']\n"
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+    "values:\n  - id: wiki\n    display_name: *f\n  - id: books\n    url: *f\n"
+)
+HOSTILE_NAME = "<script>alert(1)</script> [x](javascript:alert(1)) a|b `c` $\\frac{1}{2}$"
+
+
+def readme_check(folder: Path) -> str:
+    readme = folder / "README.md"
+    if not readme.exists():
+        return "no README"
+    text = readme.read_text()
+    raw = (r"<script>", r"\]\(javascript:", r"`a\|b")  # not preceded by a backslash
+    bad = [s for s in raw if re.search(r"(?<!\\)" + s, text)]
+    return f"raw in README: {bad}" if bad else "escaped"
+
+
+def tar_with(name: str, files: dict | None = None, **publisher: str) -> Callable[[Ctx], Path]:
+    """A payload: the small snapshot with ``files`` replaced (``display``/``description`` set the
+    publisher doc's), as a git-archive-shaped tarball."""
+    return lambda c: tarball(c.work, name, snapshot_files(**publisher, **(files or {})))
+
+
+def command(*args: str, check: Callable[[Ctx], str] | None = None) -> Callable[[Ctx], Result]:
+    """A case that runs ``build``/``verify`` with ``args``; {work} in an argument is the case's
+    own folder."""
+
+    def setup(c: Ctx) -> Result:
+        argv = c.cmd(*(a.format(work=c.work, mirror=MIRROR) for a in args))
+        return argv, {}, (lambda: check(c)) if check else (lambda: "")
+
+    return setup
+
+
+def case_out_file(c: Ctx) -> Result:
+    (c.work / "file").write_text("x")
+    return c.snap(tarball(c.work, "s", snapshot_files()), "x", c.work / "file"), {}, lambda: ""
+
+
+def case_mode(c: Ctx) -> Result:
+    argv = c.snap(tarball(c.work, "s", snapshot_files()), "x")
+    return argv, {}, lambda: oct((c.work / "out" / "x").stat().st_mode & 0o777)
+
+
+DEEP = "values: " + "[" * 100_000 + "]" * 100_000
+INJECT_FILES = {
+    "tags/dataset.yaml": "values:\n  - id: 'a|b'\n    display_name: '<b>x</b>'\n",
+    "assets/docs/acme/models/m/1.md": module("acme/m/1", "<!-- dataset: a|b -->\n"),
+}
+CASES: dict[str, tuple[str, Callable[[Ctx], Result]]] = {
+    "1a": ("--release-id .", case_release_id(".")),
+    "1b": ("--release-id ..", case_release_id("..")),
+    "1c": ("--release-id ../../x", case_release_id("../../x")),
+    "2a": ("build after one killed while validating", case_orphan_validator),
+    "2b": ("build waiting on a lock held by another process", case_lock_wait),
+    "3": ("third build while a second one validates", case_concurrent),
+    "4": ("--snapshot TARBALL with the default --out", case_default_out),
+    "5": ("--offline with a tampered (pickle) cache", case_pickle_cache),
+    "6a": ("random-bytes cache, online", case_corrupt_cache("random", False)),
+    "6b": ("random-bytes cache, --offline", case_corrupt_cache("random", True)),
+    "6c": ("truncated cache, online", case_corrupt_cache("truncated", False)),
+    "7a": ("tags/dataset.yaml alias bomb",
+           case_snapshot(tar_with("alias", {"tags/dataset.yaml": ALIAS_BOMB}))),
+    "7b": ("tags/task.yaml nested 100,000 deep",
+           case_snapshot(tar_with("deep", {"tags/task.yaml": DEEP}))),
+    "8": (
+        "display name and tag id with HTML, a javascript: link, | and `",
+        case_snapshot(
+            tar_with("inject", INJECT_FILES, display=HOSTILE_NAME),
+            readme_check,
+        ),
+    ),
+    "9a": ("description of 140,000 characters",
+           case_snapshot(tar_with("long", description="d" * 140_000))),
+    "9b": ("display name with $...$ (TeX)",
+           case_snapshot(tar_with("tex", display="cost $\\foo{ $5"))),
+    "10a": (
+        "archive of 1,000,000 empty members",
+        case_snapshot(lambda c: streamed_tarball(c.payloads / "members.tar.gz", 1_000_000)),
+    ),
+    "10b": (
+        "one doc of 480 MB",
+        case_snapshot(lambda c: streamed_tarball(c.payloads / "bigdoc.tar.gz", 0, 480 << 20)),
+    ),
+    "13a": ("--out is a file", case_out_file),
+    "13b": ("--out that cannot be created (under /proc)",
+            command("build", "--snapshot", "{mirror}", "--out", "/proc/tfhub-out")),
+    "13c": ("--release nosuch", command("build", "--release", "nosuch")),
+    "13d": (
+        "--as-of 2030-01-01 (after the last commit)",
+        command("build", "--snapshot", "{mirror}", "--as-of", "2030-01-01", "--quiet",
+                "--no-validate", "--out", "{work}/out", "--cache", "{work}/c/http.sqlite",
+                check=lambda c: ", ".join(p.name for p in (c.work / "out").glob("*"))),
+    ),
+    "13e": ("--as-of with --commit",
+            command("build", "--as-of", "2021-01-01", "--commit", MID, "--snapshot", "{mirror}",
+                    "--out", "{work}/out")),
+    "13f": ("--min-interval -1",
+            command("build", "--min-interval", "-1", "--offline", "--out", "{work}")),
+    "13g": ("verify --releases /nonexistent",
+            command("verify", "--releases", "/nonexistent", "--snapshot", "{mirror}")),
+    "13h": ("rebuilt release folder's mode (umask 022)", case_mode),
+}  # fmt: skip
+
+
+def run_case(key: str, c: Ctx) -> dict:
+    argv, _opts, check = CASES[key][1](c)
+    timed = ["/usr/bin/time", "-f", "%e %M", "-o", str(c.work / "time.txt"), *argv]
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        timed, cwd=c.code, env=c.env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _, err = proc.communicate(timeout=c.timeout)
+        code = str(proc.returncode)
+        seconds, kb = (c.work / "time.txt").read_text().split()[-2:]
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and whatever it started
+        _, err = proc.communicate()
+        code, seconds, kb = "hang", f"{time.monotonic() - start:.1f}", "0"
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Command exited")]
+    verdict = check()
+    return {
+        "case": key,
+        "what": CASES[key][0],
+        "exit": code,
+        "seconds": float(seconds),
+        "peak_mb": int(kb) // 1024,
+        "stderr_lines": len(lines),
+        "traceback": any("Traceback" in ln for ln in lines),
+        "last": lines[-1][:160] if lines else "",
+        "check": verdict,
+    }
+
+
+def cleanup(c: Ctx) -> None:
+    for p in c.started:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    for pid in c.extra_pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--code", type=Path, default=ROOT)
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--timeout", type=float, default=90.0)
+    ap.add_argument("--payloads", type=Path, default=Path(tempfile.gettempdir()) / "tfhub-hostile")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+    args.payloads.mkdir(parents=True, exist_ok=True)
+    results = []
+    print(
+        "| Case | What | Exit | Time (s) | Peak RSS (MB) | Traceback | Last stderr line | Check |"
+    )
+    print("| --- | --- | --- | ---: | ---: | --- | --- | --- |")
+    for key in args.only or list(CASES):
+        with tempfile.TemporaryDirectory(
+            prefix=f"hostile-{key}-", ignore_cleanup_errors=True
+        ) as tmp:
+            old = os.umask(0o022)
+            c = Ctx(args.code.resolve(), Path(tmp), args.payloads, args.timeout)
+            try:
+                r = run_case(key, c)
+            finally:
+                cleanup(c)
+                os.umask(old)
+        results.append(r)
+        cells = [key, r["what"], r["exit"], f"{r['seconds']:.2f}", str(r["peak_mb"]),
+                 "yes" if r["traceback"] else "no", r["last"], r["check"]]  # fmt: skip
+        print("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

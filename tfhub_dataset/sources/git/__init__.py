@@ -1,0 +1,217 @@
+"""The git source (the default): tensorflow/tfhub.dev read as the git repository it is.
+
+Either a repository on disk (``--git PATH``, bare or not, never touched by the network), or a bare
+partial clone kept under ``build/cache/git/`` and fetched from ``--git-url`` (default: GitHub)
+only when a wanted commit is missing: a warm rebuild of pinned releases sends no request.
+
+Everything the build needs comes from git objects, each checked against its id when read
+(repo.py). A damaged object in the cached clone is detected when read; the clone is then fetched
+again from scratch and the object read from the new one (objects are addressed by content, so
+the same id gives the right bytes). Offline, or in a repository given with ``--git``, the build
+stops with one line saying what to delete or repair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from tfhub_dataset import ROOT
+from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.sources.errors import FetchError
+from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
+from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
+
+__all__ = ["DEFAULT_CACHE", "DEFAULT_GIT_URL", "GIT_URL_ENV", "GitConfig", "GitSource"]
+
+DEFAULT_GIT_URL = "https://github.com/tensorflow/tfhub.dev.git"
+GIT_URL_ENV = "TFHUB_DATASET_GIT_URL"
+DEFAULT_CACHE = ROOT / "build" / "cache" / "git" / "tfhub.dev.git"
+# A clone of the source kept beside the project in this workplace (named in offline hints).
+SHARED_CLONE = ROOT.parent / "shared" / "tfhub.dev.git"
+T = TypeVar("T")
+
+
+def _env_url() -> str:
+    return os.environ.get(GIT_URL_ENV) or DEFAULT_GIT_URL
+
+
+@dataclass(frozen=True)
+class GitConfig:
+    """Where the repository comes from: ``path`` (on disk, no network) or ``url`` fetched into
+    ``cache``; ``offline`` uses the cached clone only."""
+
+    url: str = field(default_factory=_env_url)
+    path: Path | None = None
+    cache: Path = DEFAULT_CACHE
+    offline: bool = False
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+
+
+def offline_hint() -> str:
+    """How to build without the network, naming a clone on disk when this machine has one."""
+    here = ""
+    if SHARED_CLONE.is_dir():
+        here = f" (here: --git {os.path.relpath(SHARED_CLONE, Path.cwd())})"
+    return f"build from a clone on disk with --git PATH{here}"
+
+
+class GitSource:
+    """Commits, changes and snapshots of the source repository, from git."""
+
+    def __init__(
+        self, config: GitConfig | None = None, progress: Callable[[str], None] | None = None
+    ) -> None:
+        self.config = config or GitConfig()
+        self._say = progress or (lambda _m: None)
+        self.managed = self.config.path is None
+        self.where = self.config.path if self.config.path is not None else self.config.cache
+        self.fetcher = Fetcher(self.config.url, self.config.fetch, self._say)
+        if (
+            not self.managed
+            and not (self.where / "HEAD").exists()
+            and not (self.where / ".git").exists()
+        ):
+            raise FetchError(f"{self.where} is not a git repository (--git PATH)")
+        self.repo = GitRepo(self.where)
+        self._changes: dict[str, list[Change]] = {}
+        self._refs: dict[str, CommitRef] = {}
+        self._fresh = False  # fetched during this run
+
+    @property
+    def report(self) -> object:
+        return self.fetcher.report
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> GitSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what the build asks ------------------------------------------------------------------
+
+    def resolve_as_of(self, day: dt.date) -> CommitRef:
+        """The commit in force at the end of ``day`` on the default branch's first-parent line;
+        online, the cached clone is brought up to date first (one fetch)."""
+        if self.managed and not self.config.offline and not self._fresh:
+            self._update(())
+        tip = self._guard(lambda: self.repo.resolve("refs/heads/tip") or self.repo.resolve("HEAD"))
+        if tip is None:
+            raise FetchError(f"{self.where} has no default branch to resolve --as-of on")
+        ref = commit_in_force(self.list_commits(tip), day, tip)
+        if ref is None:
+            raise FetchError(f"no commit at or before {end_of_day(day)} in {self.where}")
+        return ref
+
+    def list_commits(self, sha: str) -> list[CommitRef]:
+        """Every commit reachable from ``sha``, newest first, verified."""
+        self.ensure(sha)
+        refs = self._guard(lambda: self.repo.commits(sha))
+        self._refs.update((r.sha, r) for r in refs)
+        if sha not in self._changes:  # one git log gives the changes of every listed commit
+            self._changes.update(self._guard(lambda: self.repo.changes(sha)))
+        return refs
+
+    def commit_changes(self, sha: str) -> list[Change]:
+        """The data files ``sha`` changed against its first parent; one ``git log`` call gives
+        those of every commit reachable from the first commit asked about."""
+        if sha not in self._changes:
+            self.ensure(sha)
+            self._changes.update(self._guard(lambda: self.repo.changes(sha)))
+        return self._changes.get(sha, [])
+
+    def snapshot(self, sha: str) -> Snapshot:
+        self.ensure(sha)
+        ref = self._refs.get(sha) or self._guard(lambda: self.repo.commit(sha))
+        tree = self._guard(lambda: self.repo.sized_tree(sha))
+        # A data file over the bound is never read: its size alone makes it an anomaly.
+        oversized = {p: size for p, (_, size) in tree.items() if size > MAX_FILE_BYTES}
+        ids = {p: oid for p, (oid, _) in tree.items() if p not in oversized}
+        return Snapshot(sha, ref.date, _Blobs(self, ids), blob_ids=ids, oversized=oversized)
+
+    def read_blob(self, oid: str) -> bytes:
+        return self._guard(lambda: self.repo.read(oid, "blob"))
+
+    # -- the clone ------------------------------------------------------------------------------
+
+    def ensure(self, *shas: str) -> None:
+        """Make sure the commits are in the repository, fetching them into the cached clone when
+        it lacks them (never for a repository given with --git, nor offline)."""
+        missing = [s for s in shas if s not in self._refs and not self.repo.has_commit(s)]
+        if not missing:
+            return
+        what = ", ".join(s[:12] for s in missing)
+        if not self.managed:
+            raise FetchError(f"commit {what} is not in {self.where} (--git PATH)")
+        if self.config.offline:
+            raise FetchError(
+                f"offline and commit {what} is not in the cached clone {self.where} "
+                f"(run once online, or {offline_hint()})"
+            )
+        self._update(tuple(missing))
+        still = [s for s in missing if not self.repo.has_commit(s)]
+        if still:
+            raise FetchError(f"{self.config.url} has no commit {', '.join(s[:12] for s in still)}")
+
+    def _update(self, wanted: tuple[str, ...]) -> None:
+        try:
+            if (self.where / "HEAD").exists():
+                self.fetcher.fetch(self.where, wanted)
+            else:
+                self.fetcher.clone(self.where, wanted)
+        except GitUnreachable as exc:
+            raise FetchError(f"{exc}: {offline_hint()}") from None
+        self._fresh = True
+
+    def _guard(self, read: Callable[[], T]) -> T:
+        """Run a read; if the cached clone proves damaged, fetch it again and read once more."""
+        try:
+            return read()
+        except (CorruptObject, RepoReadError) as exc:
+            if not self.managed:
+                raise FetchError(f"{exc}: repair it or clone it again (--git PATH)") from None
+            if self.config.offline:
+                raise FetchError(
+                    f"{exc}: delete {self.where} and build online to fetch it again"
+                ) from None
+            self._say(f"[git] {exc}: fetching the clone again")
+            self.repo.close()
+            damaged = self.where.with_name(self.where.name + ".damaged")
+            shutil.rmtree(damaged, ignore_errors=True)
+            os.replace(self.where, damaged)
+            shutil.rmtree(damaged, ignore_errors=True)
+            wanted = tuple(self._refs)
+            self._update(())
+            self.ensure(*wanted)
+        try:
+            return read()
+        except (CorruptObject, RepoReadError) as exc:
+            raise FetchError(f"{exc} again after a fresh fetch: delete {self.where}") from None
+
+
+class _Blobs(Mapping[str, bytes]):
+    """Path -> bytes of a snapshot's files, each blob read (and verified) on access."""
+
+    def __init__(self, source: GitSource, ids: Mapping[str, str]) -> None:
+        self._source, self._ids = source, ids
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._source.read_blob(self._ids[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._ids

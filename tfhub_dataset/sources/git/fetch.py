@@ -1,0 +1,261 @@
+"""Fetch the source repository over git smart HTTP into a bare partial clone, politely.
+
+- Only the default branch, without blobs over ``filter`` (model binaries under ``assets/``): the
+  whole history of tensorflow/tfhub.dev is about 5 MB in three requests (refs, ls-refs, fetch).
+- A first fetch goes into a temporary repository moved into place only once it succeeded, so a
+  half-fetched clone is never trusted; a later fetch into the clone moves no ref unless git has
+  received and indexed (hashed) every object of the pack.
+- Each attempt runs with ``GIT_TRACE_CURL`` (headers only) into a temporary file: the requests,
+  their statuses and ``Retry-After`` are read from it. Connection errors, 5xx, 429 and packs cut
+  short or stalled (``http.lowSpeedTime``) are retried with jittered exponential backoff
+  (tenacity), honouring ``Retry-After`` within a bounded wait; other 4xx are not retried.
+- The User-Agent names the project; no credential helper runs and no token is sent or asked for
+  (the repository is public): ``GIT_TERMINAL_PROMPT=0``, an empty ``credential.helper``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
+
+from tfhub_dataset import PROJECT_URL, __version__
+from tfhub_dataset.sources.errors import FetchError
+from tfhub_dataset.sources.git.repo import git_binary, git_env
+
+USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
+STATUS = re.compile(r"<= Recv header: HTTP/[0-9.]+ (\d{3})")
+RETRY_AFTER = re.compile(r"<= Recv header: retry-after: *(\d+)", re.I)
+REQUEST = re.compile(r"=> Send header: (GET|POST) ")
+CONNECT_FAILURE = re.compile(
+    r"Could not resolve host|Failed to connect|Connection refused|Couldn't connect|"
+    r"Network is unreachable|Connection timed out|Resolving timed out",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How to fetch. ``max_wait`` bounds the seconds spent waiting between attempts (backoff and
+    ``Retry-After``); ``low_speed_time``: a transfer below 1 KB/s for that long is cut (and
+    retried); ``connect_attempts`` attempts at a host that cannot be reached at all."""
+
+    filter: str = "blob:limit=1m"
+    attempts: int = 5
+    connect_attempts: int = 2
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    max_wait: float = 120.0
+    low_speed_time: int = 30
+    timeout: float = 900.0
+
+
+@dataclass
+class FetchReport:
+    """What the git transport did: HTTP requests by status, retries, pack bytes received."""
+
+    requests: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    retries: int = 0
+    pack_bytes: int = 0
+    fetches: int = 0
+
+    def format(self) -> str:
+        by = ", ".join(f"{n} x {s}" for s, n in sorted(self.statuses.items()))
+        return (
+            f"git transport: {self.fetches} fetch(es), {self.requests} HTTP request(s)"
+            + (f" ({by})" if by else "")
+            + f", {self.retries} retr{'y' if self.retries == 1 else 'ies'}, "
+            f"{self.pack_bytes / 1e6:.1f} MB of packs received"
+        )
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.retry_after = reason, retry_after
+
+
+class _Unreachable(_Retryable):
+    pass
+
+
+class GitUnreachable(FetchError):
+    """The remote cannot be reached at all."""
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    returncode: int
+    stderr: str
+    statuses: list[int]
+    retry_after: float | None
+    requests: int
+
+
+def _run_traced(cmd: list[str], timeout: float) -> _Attempt:
+    with tempfile.TemporaryDirectory(prefix="tfhub-git-trace-") as tmp:
+        trace = Path(tmp) / "curl.txt"
+        env = git_env(GIT_TRACE_CURL=str(trace), GIT_TRACE_CURL_NO_DATA="1")
+        try:
+            done = subprocess.run(
+                cmd, capture_output=True, env=env, timeout=timeout, check=False, text=True
+            )
+            code, stderr = done.returncode, done.stderr
+        except subprocess.TimeoutExpired:
+            code, stderr = -1, f"no answer within {timeout:.0f} s"
+        text = trace.read_text("utf-8", "replace") if trace.exists() else ""
+    hints = [float(m) for m in RETRY_AFTER.findall(text)]
+    return _Attempt(
+        code,
+        stderr,
+        [int(s) for s in STATUS.findall(text)],
+        hints[-1] if hints else None,
+        len(REQUEST.findall(text)),
+    )
+
+
+def _one_line(stderr: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
+    line = (fatal or lines or ["failed"])[0].removeprefix("fatal: ").removeprefix("error: ")
+    return re.sub(r"^unable to access '[^']*': ", "", line)
+
+
+class Fetcher:
+    """Runs ``git fetch`` for one remote URL with retries, and keeps the report."""
+
+    def __init__(
+        self,
+        url: str,
+        config: FetchConfig | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.url = url
+        self.config = config or FetchConfig()
+        self.report = FetchReport()
+        self._say = progress or (lambda _m: None)
+        self.git = git_binary()
+
+    def clone(self, dest: Path, extra: tuple[str, ...] = ()) -> None:
+        """A fresh bare partial clone of the default branch (and ``extra`` commits) at ``dest``,
+        built in a temporary folder beside it and moved into place only when complete."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
+        try:
+            self._init(tmp)
+            self.fetch(tmp, extra)
+            if dest.exists():
+                shutil.rmtree(dest)
+            os.replace(tmp, dest)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _init(self, repo: Path) -> None:
+        def git(*args: str) -> None:
+            subprocess.run(
+                [self.git, "-C", str(repo), *args], check=True, capture_output=True, env=git_env()
+            )
+
+        git("init", "--quiet", "--bare")
+        git("config", "core.repositoryformatversion", "1")
+        git("config", "extensions.partialClone", "origin")
+        git("config", "remote.origin.url", self.url)
+        git("config", "remote.origin.promisor", "true")
+        git("config", "remote.origin.partialclonefilter", self.config.filter)
+        git("config", "gc.auto", "0")
+
+    def fetch(self, repo: Path, extra: tuple[str, ...] = ()) -> None:
+        """Fetch the remote's default branch (into ``refs/heads/tip``) and ``extra`` commits."""
+        before = _pack_bytes(repo)
+        # the clone's remote is whatever URL this run fetches from (objects are content-addressed)
+        subprocess.run(
+            [self.git, "-C", str(repo), "config", "remote.origin.url", self.url],
+            check=True, capture_output=True, env=git_env(),
+        )  # fmt: skip
+        refspecs = ["+HEAD:refs/heads/tip", *extra]
+        cmd = [
+            self.git,
+            "-c", f"http.userAgent={USER_AGENT}",
+            "-c", "credential.helper=",
+            "-c", "http.lowSpeedLimit=1000",
+            "-c", f"http.lowSpeedTime={self.config.low_speed_time}",
+            "-c", "protocol.version=2",
+            "-c", "fetch.unpackLimit=1",  # keep what arrives as one pack, indexed and hashed
+            "-C", str(repo),
+            "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
+            f"--filter={self.config.filter}", "origin", *refspecs,
+        ]  # fmt: skip
+        cfg = self.config
+        waited = 0.0
+        backoff_of = wait_exponential_jitter(
+            multiplier=cfg.backoff_initial, max=cfg.backoff_max, jitter=cfg.backoff_initial
+        )
+
+        def wait(state: RetryCallState) -> float:
+            nonlocal waited
+            exc = state.outcome.exception() if state.outcome else None
+            backoff = backoff_of(state)
+            hint = getattr(exc, "retry_after", None)
+            seconds = min(max(backoff, hint or 0.0), max(0.0, cfg.max_wait - waited))
+            waited += seconds
+            return seconds
+
+        def stop(state: RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            limit = cfg.connect_attempts if isinstance(exc, _Unreachable) else cfg.attempts
+            return state.attempt_number >= limit or waited >= cfg.max_wait
+
+        def before_sleep(state: RetryCallState) -> None:
+            self.report.retries += 1
+            exc = state.outcome.exception() if state.outcome else None
+            self._say(f"[git] fetch attempt {state.attempt_number} failed ({exc}); retrying")
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            wait=wait,
+            stop=stop,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        self._say(f"[git] fetching {self.url} ({cfg.filter})")
+        self.report.fetches += 1
+        try:
+            retrying(self._attempt, cmd)
+        except _Unreachable as exc:
+            raise GitUnreachable(f"cannot reach {self.url} ({exc.reason})") from None
+        except _Retryable as exc:
+            raise FetchError(
+                f"git fetch from {self.url} kept failing ({exc.reason}); nothing was kept, try "
+                "again later"
+            ) from None
+        self.report.pack_bytes += _pack_bytes(repo) - before
+
+    def _attempt(self, cmd: list[str]) -> None:
+        a = _run_traced(cmd, self.config.timeout)
+        self.report.requests += a.requests
+        for s in a.statuses:
+            self.report.statuses[s] = self.report.statuses.get(s, 0) + 1
+        if a.returncode == 0:
+            return
+        why = _one_line(a.stderr)
+        last = a.statuses[-1] if a.statuses else None
+        if last is not None and (last == 429 or last >= 500):
+            raise _Retryable(f"HTTP {last}", a.retry_after)
+        if last is not None and 400 <= last < 500:
+            raise FetchError(f"git fetch from {self.url}: the server answered {last} ({why})")
+        if last is None and CONNECT_FAILURE.search(a.stderr):
+            raise _Unreachable(why)
+        raise _Retryable(why)  # a pack cut short, a stalled transfer, a broken connection
+
+
+def _pack_bytes(repo: Path) -> int:
+    packs = repo / "objects" / "pack"
+    return sum(p.stat().st_size for p in packs.glob("*.pack")) if packs.is_dir() else 0

@@ -1,0 +1,270 @@
+"""Read a git repository on disk with the git command line; every object read is checked.
+
+Commits and blobs are read through one persistent ``git cat-file --batch`` and their bytes hashed
+here against their object ids (SHA-1 of ``<type> <size>\\0`` and the bytes), so an object
+damaged at rest is detected, never parsed. Each commit's changes come from one
+``git log --raw -z -M`` over the whole history (diffs against the first parent, renames detected
+as GitHub detects them), with blob ids on both sides: a rename whose blob id changed is an edit.
+Snapshots are trees (``git ls-tree -r -z``) whose files are read lazily, by blob id.
+
+The repository may be partial (a clone with a blob-size filter): ``GIT_NO_LAZY_FETCH=1`` keeps git
+from ever fetching an absent object on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+from tfhub_dataset.sources.commits import Change, CommitRef
+from tfhub_dataset.sources.errors import FetchError
+from tfhub_dataset.sources.snapshot import is_data_path
+
+# Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
+STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": "copied",
+            "T": "changed"}  # fmt: skip
+ZERO = "0" * 40
+SYMLINK, GITLINK = "120000", "160000"
+
+
+class GitMissing(FetchError):
+    """No ``git`` command on this machine."""
+
+
+class RepoReadError(FetchError):
+    """A git command failed to read the repository (an object absent, unreadable or damaged)."""
+
+
+class CorruptObject(FetchError):
+    """An object of the repository does not hash to its id, or cannot be read."""
+
+    def __init__(self, repo: Path, oid: str, why: str) -> None:
+        self.repo, self.oid = repo, oid
+        super().__init__(f"object {oid} in {repo} is corrupt ({why})")
+
+
+def git_binary() -> str:
+    """The path of ``git``, or a one-line error naming the other sources."""
+    found = shutil.which("git")
+    if found is None:
+        raise GitMissing(
+            "the git source needs the git command, which is not installed (install git, or "
+            "build from GitHub's REST API with --source api, or from a local mirror folder "
+            "with --snapshot DIR)"
+        )
+    return found
+
+
+def git_env(**extra: str) -> dict[str, str]:
+    """The environment of every git command: no prompt, no lazy fetch, no user or system config
+    that could change what is read (the repository's own config still applies)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_NO_LAZY_FETCH="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        LC_ALL="C",
+    )
+    env.update(extra)
+    return env
+
+
+class GitRepo:
+    """A repository on disk (bare or not), read-only."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.git = git_binary()
+        self._batch: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self.blobs_read = 0
+
+    def run(self, *args: str, check: bool = True) -> bytes:
+        done = subprocess.run(
+            [self.git, "-C", str(self.path), *args],
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        if check and done.returncode != 0:
+            why = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
+            raise RepoReadError(f"git {args[0]} in {self.path} failed: {why}")
+        return done.stdout
+
+    def has_commit(self, sha: str) -> bool:
+        done = subprocess.run(
+            [self.git, "-C", str(self.path), "cat-file", "-e", f"{sha}^{{commit}}"],
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        return done.returncode == 0
+
+    def resolve(self, ref: str) -> str | None:
+        out = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return out.decode().strip() or None
+
+    # -- objects, verified --------------------------------------------------------------
+
+    def read(self, oid: str, kind: str) -> bytes:
+        """The bytes of object ``oid`` of type ``kind``, checked against its id."""
+        with self._lock:
+            if self._batch is None or self._batch.poll() is not None:
+                self._batch = subprocess.Popen(
+                    [self.git, "-C", str(self.path), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=git_env(),
+                )
+            proc = self._batch
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                proc.stdin.write(oid.encode("ascii") + b"\n")
+                proc.stdin.flush()
+                header = proc.stdout.readline().split()
+                if len(header) != 3:
+                    self._close_batch()
+                    raise CorruptObject(self.path, oid, "absent or unreadable")
+                size = int(header[2])
+                data = proc.stdout.read(size)
+                proc.stdout.read(1)
+            except (OSError, ValueError) as exc:
+                self._close_batch()
+                raise CorruptObject(self.path, oid, f"unreadable: {exc}") from exc
+        kind_read = header[1].decode()
+        if kind_read != kind:
+            raise CorruptObject(self.path, oid, f"a {kind_read}, not a {kind}")
+        if len(data) != size or not _hashes_to(kind, data, oid):
+            raise CorruptObject(self.path, oid, "its bytes do not hash to its id")
+        if kind == "blob":
+            self.blobs_read += 1
+        return data
+
+    def _close_batch(self) -> None:
+        if self._batch is not None:
+            self._batch.kill()
+            self._batch.wait()
+            self._batch = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._batch is not None:
+                assert self._batch.stdin is not None
+                self._batch.stdin.close()
+                self._batch.wait()
+                self._batch = None
+
+    # -- history ----------------------------------------------------------------------------
+
+    def commits(self, head: str) -> list[CommitRef]:
+        """Every commit reachable from ``head``, newest first (committer date; ties: git's
+        order), each read and verified from its object."""
+        shas = self.run("rev-list", "--date-order", head).decode().split()
+        return [self.commit(s) for s in shas]
+
+    def commit(self, sha: str) -> CommitRef:
+        raw = self.read(sha, "commit")
+        head, _, message = raw.partition(b"\n\n")
+        parents: list[str] = []
+        date = None
+        for line in head.split(b"\n"):
+            key, _, value = line.partition(b" ")
+            if key == b"parent":
+                parents.append(value.decode("ascii"))
+            elif key == b"committer":
+                date = _committer_date(value)
+        if date is None:
+            raise CorruptObject(self.path, sha, "no committer line")
+        # GitHub's API gives the message without its leading and trailing blank space.
+        lines = message.decode("utf-8", "replace").strip().splitlines()
+        return CommitRef(sha, date, lines[0] if lines else "", tuple(parents))
+
+    def changes(self, head: str) -> dict[str, list[Change]]:
+        """Every commit reachable from ``head``: its changed data paths against its first parent
+        (all of them for a root commit), renames detected, in git's order (sorted by path)."""
+        out = self.run(
+            "log", "--raw", "-z", "-M", "--no-abbrev", "--diff-merges=first-parent", "--root",
+            "--format=%x01%H", head,
+        )  # fmt: skip
+        return parse_raw_log(out)
+
+    def tree(self, commit: str) -> dict[str, str]:
+        """Data paths of ``commit`` -> blob ids (regular files; links refused)."""
+        return {path: oid for path, (oid, _) in self.sized_tree(commit).items()}
+
+    def sized_tree(self, commit: str) -> dict[str, tuple[str, int]]:
+        """Data paths of ``commit`` -> (blob id, size in bytes); links refused."""
+        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", commit)
+        files = {}
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path_bytes = entry.partition(b"\t")
+            mode, kind, oid, size = meta.decode("ascii").split()
+            path = path_bytes.decode("utf-8", "surrogateescape")
+            if not is_data_path(path) or mode == GITLINK:
+                continue
+            if mode == SYMLINK or kind != "blob":
+                raise FetchError(f"refusing {path} at {commit[:12]}: not a regular file")
+            files[path] = (oid, int(size))
+        return files
+
+
+def _hashes_to(kind: str, data: bytes, oid: str) -> bool:
+    return hashlib.sha1(f"{kind} {len(data)}\0".encode() + data).hexdigest() == oid
+
+
+def _committer_date(value: bytes) -> str:
+    """``Name <mail> 1603990513 -0700`` -> ``2020-10-29T16:55:13Z`` (UTC)."""
+    parts = value.rsplit(b" ", 2)
+    seconds = int(parts[1])
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_raw_log(out: bytes) -> dict[str, list[Change]]:
+    """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
+
+    Records are read by position (a path may hold any byte but NUL), so no path can pass for a
+    commit header or a diff line.
+    """
+    tokens = out.split(b"\0")
+    changes: dict[str, list[Change]] = {}
+    current: list[Change] | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if not token:
+            continue
+        if token.startswith(b"\x01"):
+            current = changes.setdefault(token[1:].decode("ascii"), [])
+            continue
+        if current is None or not token.startswith(b":"):
+            raise ValueError(f"unexpected git log record {token[:60]!r}")
+        _, _, old, new, letter = token[1:].decode("ascii").split()
+        status = STATUSES.get(letter[0], letter)
+        paths = [p.decode("utf-8", "surrogateescape") for p in tokens[i : i + 2]]
+        if letter[0] in "RC":
+            i += 2
+            prev, path = paths
+        else:
+            i += 1
+            prev, path = None, paths[0]
+        if not (is_data_path(path) or (prev is not None and is_data_path(prev))):
+            continue
+        current.append(
+            Change(
+                path,
+                status,
+                prev if status == "renamed" else None,
+                content_changed=old != new if status == "renamed" else None,
+            )
+        )
+    return changes
