@@ -1,6 +1,6 @@
 """Benchmark: whole processes, each against a floor measured in the same run. Prints a table.
 
-    python benchmarks/bench.py [--runs 3] [--code DIR] [--only STEP,...] [--no-crawl]
+    python benchmarks/bench.py [--runs 3] [--code DIR] [--only STEP,...] [--no-transport]
 
 Users wait for whole processes, so every figure is one fresh `python` process timed from outside:
 wall seconds, CPU seconds (user + system, its child processes included) and peak RSS. Seconds
@@ -8,61 +8,81 @@ drift from one machine (and one minute) to the next, so each figure is also a ra
 measured in the same run, interleaved with it (run 1 of every step, then run 2, ...); a ratio is
 the median over the runs of the figure divided by its floor of the same run.
 
-- floor: a Python process that only reads every file of the 2024-03-18 snapshot from SOURCE;
+Every build reads SOURCE (the git clone beside the project, `--git ../shared/tfhub.dev.git`).
+- floor: a Python process that only reads every file of the 2024-03-18 snapshot from SOURCE, the
+  way builds read it (the git source: `git ls-tree`, each blob through `git cat-file --batch` and
+  hashed against its id);
 - parse: the same process, then the snapshot parsed into every table of a release
   (build.release_tables); goal (issue 10): at most 2x the floor;
 - help: `python -m tfhub_dataset --help`, against `python -c "import matplotlib.pyplot,
   pyarrow, frictionless"` (the chart, Parquet and validation stacks); goal: at most 0.25x;
-- release, warm: `build --release 2024-03-18` from SOURCE with the derived cache warm, with and
-  without validation;
-- release, history re-derived: the same with `--no-derived-cache --no-validate`, so every
-  month-end snapshot of the history is read and parsed; its floor reads every one of them;
+- release, warm: `build --release 2024-03-18` with the derived cache warm, with and without
+  validation; goal (issue 9): at most 8x the floor;
 - sqlite: the SQLite database of the release (package/sqlite.py) made from its written files,
   against a floor that only reads those files; the child also prints the seconds sqlite_bytes
   took in process (goal, issue 13: at most 0.5 s);
-- crawl (unless --no-crawl): both pinned releases through the REST crawler against the fake
-  GitHub server on 127.0.0.1 (`--mirror`), cold (empty caches), then warm; once each, at
-  `--min-interval 0` (the loopback default since issue 10, passed so older code is measured the
-  same); its floor reads every snapshot both histories read.
+- release, history re-derived: `--no-derived-cache --no-validate`, so every month-end snapshot of
+  the history is read and each distinct file version parsed; its floor reads every distinct
+  file version (path, blob id) of those snapshots once, as the history does;
+- transports (unless --no-transport), both pinned releases from an empty cache (cold), then
+  again (warm), once each, against the floor of every snapshot both histories read:
+  - git over smart HTTP (`--git-url`, git http-backend on 127.0.0.1): HTTP requests and bytes
+    the server sent (goal, issue 9: cold at most 5 requests and 10 MB);
+  - the REST crawler against the fake GitHub server (`--mirror`), at `--min-interval 0` (the
+    loopback default since issue 10, passed so older code is measured the same).
+- where (with --where): one warm build of the release in one process, its time split by the
+  build's progress messages, and the history's distinct file versions parsed.
 
-`--code DIR` measures another checkout (e.g. one of main) with this script, for before/after
-figures in one run: every measured process runs with PYTHONPATH=DIR.
+`--code DIR` measures another checkout (e.g. main before a change) with this script, for
+before/after figures in one run: every measured process runs with PYTHONPATH=DIR.
 """
 
 # ruff: noqa: E402 (the parent's imports come after the children's early exit)
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 ME = str(Path(__file__).resolve())
-MIRROR = ROOT.parent / "shared" / "tfhub.dev"
+MIRROR = ROOT.parent / "shared" / "tfhub.dev"  # the same history in GitHub REST shapes
+CLONE = ROOT.parent / "shared" / "tfhub.dev.git"  # a bare partial clone of tensorflow/tfhub.dev
 FINAL = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"  # the 2024-03-18 release commit
+
+
+def git_reader(path: Path) -> Any:
+    from tfhub_dataset.sources.git import GitConfig, GitSource
+
+    return GitSource(GitConfig(path=path))
+
+
+def mirror_reader(path: Path) -> Any:
+    from tfhub_dataset.sources.local import LocalMirror
+
+    return LocalMirror(path)
 
 
 class Source(NamedTuple):
     """Where snapshots come from: the source options of `python -m tfhub_dataset build` and the
-    class (``module:Class``, built from ``path``) that reads the same snapshots in the floors."""
+    reader (built from ``path``) that reads the same snapshots in the floors."""
 
     options: tuple[str, ...]
-    reader: str
+    reader: Callable[[Path], Any]
     path: Path
 
 
-# The one setting for the floors and every build. After the git source (issue 9) is merged, it
-# becomes e.g. Source(("--git", str(CLONE)), "tfhub_dataset.sources.git:GitSource", CLONE).
-SOURCE = Source(("--snapshot", str(MIRROR)), "tfhub_dataset.sources.local:LocalMirror", MIRROR)
+# The one setting for the floors and every build; e.g. the REST mirror's tarballs instead:
+# Source(("--snapshot", str(MIRROR)), mirror_reader, MIRROR).
+SOURCE = Source(("--git", str(CLONE)), git_reader, CLONE)
 
 
 def open_source() -> Any:
     """SOURCE's reader, as builds read it: ``.snapshot(sha).files`` is every file of a snapshot
     (what a floor reads, what the parse parses); ``.list_commits(sha)`` its history."""
-    module, _, name = SOURCE.reader.partition(":")
-    return getattr(importlib.import_module(module), name)(SOURCE.path)
+    return SOURCE.reader(SOURCE.path)
 
 
 def child(step: str, args: list[str]) -> None:
@@ -71,16 +91,104 @@ def child(step: str, args: list[str]) -> None:
     if step in ("floor-release", "sqlite"):
         release_child(step, Path(args[0]))
         return
+    if step == "where":
+        where_child(Path(args[0]))
+        return
     shas = args
     source = open_source()
+    try:
+        read_or_parse(step, source, shas)
+    finally:
+        close(source)
+
+
+def close(source: Any) -> None:
+    """Close a source that has processes (git's): they are waited for, so their CPU is counted."""
+    getattr(source, "close", lambda: None)()
+
+
+def read_or_parse(step: str, source: Any, shas: list[str]) -> None:
     if step == "floor":
-        print(sum(len(data) for sha in shas for data in source.snapshot(sha).files.values()))
+        total, read = 0, set()
+        for sha in shas:
+            snap = source.snapshot(sha)
+            ids = getattr(snap, "blob_ids", None) or {}
+            for path in snap.files:
+                key = (path, ids.get(path) or sha)  # a file version is read once, as the history
+                if key not in read:  # parses it once
+                    read.add(key)
+                    total += len(snap.files[path])
+        print(total)
         return
     from tfhub_dataset.annotations import load_publisher_types
     from tfhub_dataset.build import release_tables
 
     tables = release_tables(source.snapshot(shas[0]), load_publisher_types())
     print(sum(len(rows) for rows in tables.values()))
+
+
+# Progress messages of a build -> the part of its time that starts with each.
+PARTS = (
+    ("snapshot", "read and parse the release snapshot"),
+    ("[history]", "history (derived cache)"),
+    ("parsed", "render CSV and Parquet"),
+    ("validating", "stage; validate (child) beside README, charts, SQLite, sums"),
+    ("written", "close"),
+)
+
+
+def where_child(work: Path) -> None:
+    """One warm build of the final release in this process, its time split by its progress
+    messages; then the history's parse counts. Prints JSON."""
+    import itertools
+    import json
+    import time
+
+    start = time.perf_counter()
+    from tfhub_dataset.build import build_release, load_pins
+    from tfhub_dataset.derived import DerivedCache
+
+    marks = [("imports", start), ("source setup", time.perf_counter())]
+
+    def progress(message: object) -> None:
+        text = str(message).split("] ", 1)[-1]
+        name = next((n for prefix, n in PARTS if text.startswith(prefix)), None)
+        if name and name != marks[-1][0]:
+            marks.append((name, time.perf_counter()))
+
+    pin = next(p for p in load_pins() if p.commit == FINAL)
+    source = open_source()
+    build_release(pin, source, work / "where", progress=progress,
+                  derived=DerivedCache(work / "cache" / "derived"))  # fmt: skip
+    close(source)
+    marks.append(("end", time.perf_counter()))
+    parts = [[a[0], round(b[1] - a[1], 3)] for a, b in itertools.pairwise(marks)]
+    print(json.dumps({"parts": parts, **history_counts()}))
+
+
+def history_counts() -> dict[str, int]:
+    """Both pinned releases' histories in one process, one parse cache: distinct file versions
+    parsed against the doc versions the monthly snapshots hold."""
+    from tfhub_dataset.annotations import load_publisher_types
+    from tfhub_dataset.build import load_pins
+    from tfhub_dataset.history.series import build_history
+
+    source, docs, seen, covered = open_source(), {}, set(), 0
+    read = source.snapshot
+
+    def counting(sha: str) -> Any:
+        nonlocal covered
+        snap = read(sha)
+        if sha not in seen:
+            seen.add(sha)
+            covered += sum(p.startswith("assets/") and p.endswith(".md") for p in snap.files)
+        return snap
+
+    source.snapshot = counting
+    for pin in load_pins():
+        build_history(source, pin.commit, pin.as_of, load_publisher_types(), doc_cache=docs)
+    close(source)
+    return {"parsed": len(docs), "covered": covered, "snapshots": len(seen)}
 
 
 def release_child(step: str, folder: Path) -> None:
@@ -105,6 +213,7 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
 
 # The parent only.
 import argparse
+import json
 import os
 import platform
 import shlex
@@ -133,7 +242,10 @@ class Step(NamedTuple):
 
 def measure(argv: list[str], code: Path, cwd: Path) -> Figure:
     """Run one process (``python`` + argv) and time it from outside; it must succeed."""
-    env = {**os.environ, "PYTHONPATH": str(code)}
+    # Bytecode is written and reused, as on a user's machine (the first run of each step writes
+    # it): a PYTHONDONTWRITEBYTECODE inherited from a sandbox would compile every module each run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(code)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env, stdout=out, stderr=err)
@@ -151,15 +263,13 @@ def measure(argv: list[str], code: Path, cwd: Path) -> Figure:
 
 def history_snapshots(pins: list) -> list[str]:
     """Every snapshot the histories of ``pins`` read (month-end commits and release commits)."""
-    from tfhub_dataset.history.replay import topo_order
     from tfhub_dataset.history.series import month_ends
 
     source = open_source()
     wanted: set[str] = set()
     for pin in pins:
         refs = source.list_commits(pin.commit)
-        order = {sha: i for i, sha in enumerate(topo_order(refs))}
-        wanted |= {ref.sha for _, ref, _ in month_ends(refs, order, pin.commit, pin.as_of)}
+        wanted |= {end.ref.sha for end in month_ends(refs, pin.commit, pin.as_of)}
         wanted.add(pin.commit)
     return sorted(wanted)
 
@@ -202,11 +312,15 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each step (medians shown)")
     ap.add_argument("--code", type=Path, default=ROOT, help="checkout to measure (default this)")
     ap.add_argument("--only", help="comma-separated step names (default all)")
-    ap.add_argument("--no-crawl", action="store_true", help="skip the cold and warm HTTP crawl")
+    ap.add_argument(
+        "--no-transport", action="store_true", help="skip the cold and warm builds over HTTP"
+    )
+    ap.add_argument("--where", action="store_true", help="split a warm build's time, in process")
     args = ap.parse_args()
-    if not (MIRROR / "commits.json").is_file():
-        print(f"no mirror at {MIRROR}", file=sys.stderr)
-        return 2
+    for needed in (CLONE / "HEAD", MIRROR / "commits.json"):
+        if not needed.is_file():
+            print(f"no {needed.parent}", file=sys.stderr)
+            return 2
     from tfhub_dataset.build import load_pins
 
     code = args.code.resolve()
@@ -228,7 +342,8 @@ def main() -> int:
             for s in steps:
                 runs[s.name].append(measure(s.argv, code, work))
             print(f"run {n + 1}/{args.runs} done", file=sys.stderr, flush=True)
-        crawl = None if args.no_crawl or args.only else run_crawl(pins, code, work)
+        transports = None if args.no_transport or args.only else run_transports(pins, code, work)
+        where = measure([ME, "--child", "where", str(work)], code, work) if args.where else None
         load_end = os.getloadavg()
         print(
             f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
@@ -236,7 +351,7 @@ def main() -> int:
             f"{load_start[0]:.1f} at start, {load_end[0]:.1f} at end"
         )
         print(f"code measured: {code}")
-        print(f"source: {' '.join(SOURCE.options)} (floors read it with {SOURCE.reader})")
+        print(f"source: {' '.join(SOURCE.options)} (floors read it with {SOURCE.reader.__name__})")
         print(
             f"runs of each step: {args.runs}, interleaved; seconds are medians, a ratio is the "
             "median of each run's figure over its reference in the same run\n"
@@ -251,9 +366,21 @@ def main() -> int:
             command = shlex.join(["python", *(s.argv if shas < 3 else s.argv[:4])])
             command = command.replace(str(work), "$WORK") + (f" ... ({shas} SHAs)" * (shas >= 3))
             print(f"  {s.name}: {command.replace(ME, 'benchmarks/bench.py')}")
-        if crawl:
-            print(crawl.replace(str(work), "$WORK"))
+        if transports:
+            print(transports.replace(str(work), "$WORK"))
+        if where:
+            print_where(json.loads(where.stdout.strip().splitlines()[-1]))
     return 0
+
+
+def print_where(found: dict[str, Any]) -> None:
+    parts = ", ".join(f"{name} {sec:.2f} s" for name, sec in found["parts"])
+    print(f"\nwhere a warm build of {FINAL[:12]}'s release goes (one run, in process): {parts}")
+    print(
+        f"history of both pinned releases in one process, one parse cache: {found['parsed']:,} "
+        f"distinct file versions parsed for the {found['covered']:,} doc versions of "
+        f"{found['snapshots']} snapshots"
+    )
 
 
 def plan_release(final: Any, work: Path) -> list[str]:
@@ -277,7 +404,7 @@ def plan(final: Any, work: Path) -> list[Step]:
         Step("heavy", heavy, ["-c", heavy], ""),
         Step("help", "python -m tfhub_dataset --help", ["-m", "tfhub_dataset", "--help"],
              "heavy", 0.25),
-        Step("release", f"build --release {final.id}, warm", release, "floor"),
+        Step("release", f"build --release {final.id}, warm", release, "floor", 8.0),
         Step("release-novalidate", "the same, --no-validate", [*release, "--no-validate"],
              "floor"),
         Step("floor-release", f"floor: read every file of release {final.id}",
@@ -311,27 +438,46 @@ def print_table(steps: list[Step], runs: dict[str, list[Figure]]) -> None:
         print(line)
 
 
-def run_crawl(pins: list, code: Path, work: Path) -> str:
-    """Both pinned releases over HTTP, cold then warm, against their floor; a text block."""
+def run_transports(pins: list, code: Path, work: Path) -> str:
+    """Both pinned releases over HTTP, cold then warm, git and the REST API, against the floor of
+    their histories' snapshots; a text block."""
+    from tfhub_dataset.sources.git.server import GitHTTPServer
+
+    snapshots = history_snapshots(pins)
+    floor = measure([ME, "--child", "floor", *snapshots], code, work)
+    out = [
+        "\nboth pinned releases over HTTP on 127.0.0.1, cold (empty caches) then warm, once each;",
+        f"  floor: read the distinct file versions of the {len(snapshots)} snapshots of both "
+        f"histories: {floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU",
+    ]
+
+    def line(name: str, fig: Figure, what: str) -> str:
+        return (
+            f"  {name}: {fig.wall:.1f} s wall ({fig.wall / floor.wall:.1f}x), {fig.cpu:.1f} s "
+            f"CPU ({fig.cpu / floor.cpu:.1f}x), {fig.peak_mb:.0f} MB; {what}"
+        )
+
+    with GitHTTPServer(CLONE.parent) as server:
+        build = ["-m", "tfhub_dataset", "build", "--git-url", server.url(CLONE.name)]
+        build += ["--cache", str(work / "git-http" / "http.sqlite"), "--out", str(work / "git-out")]
+        out.append("  git over smart HTTP (--git-url, git http-backend):")
+        for name in ("cold", "warm"):
+            server.clear_log()
+            fig = measure(build, code, work)
+            sent = server.requests
+            said = [ln for ln in fig.stderr.splitlines() if ln.startswith("git transport")]
+            what = f"{len(sent)} HTTP requests, {sum(r.sent for r in sent) / 1e6:.2f} MB sent"
+            if name == "cold":
+                what += " (goal, issue 9: <= 5 requests, <= 10 MB)"
+            out.append(line(f"  {name}", fig, "; ".join([what, *said])))
     port = free_port_pair()
     crawl = ["-m", "tfhub_dataset", "build", "--mirror", str(MIRROR), "--mirror-port", str(port)]
     crawl += ["--min-interval", "0", "--cache", str(work / "crawl" / "http.sqlite")]
     crawl += ["--out", str(work / "crawl-out")]
-    snapshots = history_snapshots(pins)
-    floor = measure([ME, "--child", "floor", *snapshots], code, work)
-    cold = measure(crawl, code, work)
-    warm = measure(crawl, code, work)
-    out = [
-        f"\nboth pinned releases over HTTP (--mirror on 127.0.0.1:{port}, --min-interval 0), "
-        "once each:",
-        f"  floor: read the {len(snapshots)} snapshots of both histories: "
-        f"{floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU",
-    ]
-    for name, fig in (("cold (empty HTTP and derived caches)", cold), ("warm", warm)):
-        out.append(
-            f"  {name}: {fig.wall:.1f} s wall ({fig.wall / floor.wall:.1f}x), {fig.cpu:.1f} s CPU "
-            f"({fig.cpu / floor.cpu:.1f}x), {fig.peak_mb:.0f} MB; {crawl_requests(fig.stderr)}"
-        )
+    out.append(f"  the REST crawler (--mirror on 127.0.0.1:{port}, --min-interval 0):")
+    for name in ("cold", "warm"):
+        fig = measure(crawl, code, work)
+        out.append(line(f"  {name}", fig, crawl_requests(fig.stderr)))
     return "\n".join(out)
 
 

@@ -13,6 +13,9 @@ import pytest
 from tests.mirror import ROOT
 
 HEAVY = ("matplotlib", "pyarrow", "frictionless", "pandas", "numpy")
+# Also kept out: the SQLite writer and the REST crawler's HTTP stack (lighter, but no command
+# checked here uses them).
+HEAVY += ("apsw", "requests", "requests_cache", "urllib3")
 
 # Each snippet runs in a child; then the child prints which HEAVY packages it imported.
 CASES = {

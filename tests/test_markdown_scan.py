@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tfhub_dataset.hubs.tfhub import markdown
 from tfhub_dataset.hubs.tfhub.docs import METADATA
+from tfhub_dataset.hubs.tfhub.links import LISTED_IN, TFHUB_URL, tfhub_targets
 
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
 COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.S)
@@ -102,3 +103,54 @@ def test_metadata_pattern_agrees_with_the_lazy_one(parts):
 )
 def test_fences(text, blanked):
     assert markdown.blank_code(text) == blanked == blank_code_by_line(text)
+
+
+def targets_by_line(text: str) -> list[tuple[str, int, str]]:
+    """Collection members as the line-by-line definitions place them (code lines, comments found
+    with code blanked to the same length)."""
+    lines = text.split("\n")
+    code, inside, marker = [], False, ""
+    for line in lines:
+        m = FENCE_LINE.match(line)
+        if m and (not inside or m.group(1) == marker):
+            code.append(True)
+            inside, marker = not inside, m.group(1)
+        else:
+            code.append(inside)
+    blanked = "\n".join(" " * len(ln) if c else ln for ln, c in zip(lines, code, strict=True))
+    comments = [m.span() for m in COMMENT.finditer(blanked)]
+    best: dict[str, tuple[int, tuple[str, int, str]]] = {}
+    for m in TFHUB_URL.finditer(text):
+        target = m.group(1).rstrip("/.,;:)")
+        if "/" not in target or "..." in m.group(0):
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        where = "code" if code[line - 1] else "text"
+        if where == "text" and any(a <= m.start() < b for a, b in comments):
+            where = "comment"
+        seen = best.get(target)
+        if seen is None or LISTED_IN.index(where) < LISTED_IN.index(seen[1][2]):
+            best[target] = (m.start(), (target, line, where))
+    return [t for _, t in sorted(best.values())]
+
+
+URLS = ("https://tfhub.dev/a/b/1", "https://tfhub.dev/a/b/1 ", "http://tfhub.dev/c/d", "x")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from((*MARKS, *SPACES, *URLS)), max_size=40).map("".join))
+def test_collection_members_are_placed_as_the_line_by_line_definitions_place_them(text):
+    found = [(t.target, t.line, t.listed_in) for t in tfhub_targets(text)]
+    assert found == targets_by_line(text)
+
+
+# Letters and digits of several scripts, underscores, white space and a little other markup.
+TEXT_PIECES = ("a", "Z", "1", "é", "ß", "中", "٣", "Ⅻ", "½", "_", "__", " ", "\n", "\xa0", "\t")
+TEXT_PIECES += ("*", "-", "#", ".", "(", "'", "x_y", "1.", "`")
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=16).map("".join), st.booleans())
+def test_text_shortcuts_agree_with_the_commonmark_renderer(source, inline):
+    # text() skips the renderer when nothing, or only underscores inside words, is markup
+    assert markdown.text(source, inline=inline) == markdown._rendered(source, inline)

@@ -153,14 +153,21 @@ def tfhub_targets(text: str) -> list[Target]:
     blanked.append(text[pos:])
     comments = markdown.comment_spans("".join(blanked))
     best: dict[str, tuple[int, Target]] = {}  # target -> (offset, where it is listed)
+    line, pos, in_code, in_comment = 1, 0, 0, 0  # matches come in order: so do the spans
     for m in TFHUB_URL.finditer(text):
         target = m.group(1).rstrip("/.,;:)")
         if "/" not in target or "..." in m.group(0):
             continue  # a publisher page or an elided example
-        line = text.count("\n", 0, m.start()) + 1
-        if any(a <= m.start() < b for a, b in code):
+        at = m.start()
+        line += text.count("\n", pos, at)
+        pos = at
+        while in_code < len(code) and code[in_code][1] <= at:
+            in_code += 1
+        while in_comment < len(comments) and comments[in_comment][1] <= at:
+            in_comment += 1
+        if in_code < len(code) and code[in_code][0] <= at:
             where = "code"
-        elif any(a <= m.start() < b for a, b, _ in comments):
+        elif in_comment < len(comments) and comments[in_comment][0] <= at:
             where = "comment"
         else:
             where = "text"

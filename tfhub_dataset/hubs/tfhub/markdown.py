@@ -131,6 +131,10 @@ INLINE_TAGS = frozenset({
 # block (heading, quote, list item, thematic break or setext underline); indented code shows its
 # text as it is.
 MARKUP = re.compile(r"[\\`*_\[\]<>&!]|^ {0,3}(?:[#>+=-]|\d{1,9}[.)])", re.M)
+# A run of underscores between two letters or digits ("my_model_name") can neither open nor close
+# emphasis (it is both left- and right-flanking, with neither side punctuation): it renders as
+# itself. Half the texts a snapshot renders hold no other markup.
+INTRAWORD_UNDERSCORES = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 
 
 @lru_cache(maxsize=1)
@@ -148,8 +152,15 @@ def text(source: str, *, inline: bool = False) -> str:
     line breaks and block boundaries a space. Images show no text and give none. ``inline`` reads
     ``source`` as the content of one line (a link's text, a heading), never as blocks.
     """
-    if not MARKUP.search(source):
+    if not MARKUP.search(source) or (
+        "_" in source and not MARKUP.search(INTRAWORD_UNDERSCORES.sub("x", source))
+    ):
         return " ".join(source.split())  # nothing CommonMark would render differently
+    return _rendered(source, inline)
+
+
+@lru_cache(maxsize=4096)  # docs repeat their paragraphs from one version to the next
+def _rendered(source: str, inline: bool) -> str:
     md = _commonmark()
     tokens = md.parseInline(source) if inline else md.parse(source)
     out: list[str] = []
