@@ -1,6 +1,7 @@
 """Benchmark: whole processes, each against a floor measured in the same run. Prints a table.
 
-    python benchmarks/bench.py [--runs 3] [--code DIR] [--only STEP,...] [--no-transport]
+    python benchmarks/bench.py [--runs 3] [--code DIR] [--only STEP,...] [--source git|tarballs]
+                               [--no-transport] [--where]
 
 Users wait for whole processes, so every figure is one fresh `python` process timed from outside:
 wall seconds, CPU seconds (user + system, its child processes included) and peak RSS. Seconds
@@ -8,7 +9,9 @@ drift from one machine (and one minute) to the next, so each figure is also a ra
 measured in the same run, interleaved with it (run 1 of every step, then run 2, ...); a ratio is
 the median over the runs of the figure divided by its floor of the same run.
 
-Every build reads SOURCE (the git clone beside the project, `--git ../shared/tfhub.dev.git`).
+Every build reads SOURCE: the git clone beside the project (`--git ../shared/tfhub.dev.git`), or
+with `--source tarballs` the REST mirror's month-end tarballs (`--snapshot ../shared/tfhub.dev`,
+what this benchmark read before the git source).
 - floor: a Python process that only reads every file of the 2024-03-18 snapshot from SOURCE, the
   way builds read it (the git source: `git ls-tree`, each blob through `git cat-file --batch` and
   hashed against its id);
@@ -74,9 +77,19 @@ class Source(NamedTuple):
     path: Path
 
 
-# The one setting for the floors and every build; e.g. the REST mirror's tarballs instead:
-# Source(("--snapshot", str(MIRROR)), mirror_reader, MIRROR).
-SOURCE = Source(("--git", str(CLONE)), git_reader, CLONE)
+SOURCES = {
+    "git": Source(("--git", str(CLONE)), git_reader, CLONE),
+    # the REST mirror's month-end tarballs, read from disk (the benchmark's source before git)
+    "tarballs": Source(("--snapshot", str(MIRROR)), mirror_reader, MIRROR),
+}
+# The one setting for the floors and every build (--source NAME; children are told it).
+SOURCE = SOURCES["git"]
+
+
+def child_argv(step: str, *args: str) -> list[str]:
+    """The arguments of a measured child running ``step`` (after the interpreter)."""
+    name = next(n for n, s in SOURCES.items() if s == SOURCE)
+    return [ME, "--child", name, step, *args]
 
 
 def open_source() -> Any:
@@ -208,7 +221,8 @@ def release_child(step: str, folder: Path) -> None:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
     # Children import nothing the parent needs: the floor is the reading alone.
-    child(sys.argv[2], sys.argv[3:])
+    SOURCE = SOURCES[sys.argv[2]]
+    child(sys.argv[3], sys.argv[4:])
     raise SystemExit(0)
 
 # The parent only.
@@ -312,11 +326,14 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each step (medians shown)")
     ap.add_argument("--code", type=Path, default=ROOT, help="checkout to measure (default this)")
     ap.add_argument("--only", help="comma-separated step names (default all)")
+    ap.add_argument("--source", choices=SOURCES, default="git", help="what builds and floors read")
     ap.add_argument(
         "--no-transport", action="store_true", help="skip the cold and warm builds over HTTP"
     )
     ap.add_argument("--where", action="store_true", help="split a warm build's time, in process")
     args = ap.parse_args()
+    global SOURCE
+    SOURCE = SOURCES[args.source]
     for needed in (CLONE / "HEAD", MIRROR / "commits.json"):
         if not needed.is_file():
             print(f"no {needed.parent}", file=sys.stderr)
@@ -334,7 +351,7 @@ def main() -> int:
             keep = set(args.only.split(","))
             keep |= {s.reference for s in steps if s.name in keep and s.reference}
             steps = [s for s in steps if s.name in keep]
-        measure([ME, "--child", "floor", FINAL], code, work)  # the page cache warm
+        measure(child_argv("floor", FINAL), code, work)  # the page cache warm
         if {s.name for s in steps} & {"release", "sqlite"}:
             measure(plan_release(final, work), code, work)  # the derived cache warm, out written
         runs: dict[str, list[Figure]] = {s.name: [] for s in steps}
@@ -343,7 +360,7 @@ def main() -> int:
                 runs[s.name].append(measure(s.argv, code, work))
             print(f"run {n + 1}/{args.runs} done", file=sys.stderr, flush=True)
         transports = None if args.no_transport or args.only else run_transports(pins, code, work)
-        where = measure([ME, "--child", "where", str(work)], code, work) if args.where else None
+        where = measure(child_argv("where", str(work)), code, work) if args.where else None
         load_end = os.getloadavg()
         print(
             f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
@@ -362,8 +379,8 @@ def main() -> int:
             print(f"  sqlite, each run: {', '.join(said)} (goal, issue 13: <= 0.5 s)")
         print("\ncommands ($WORK: a fresh temporary folder, caches and output under it):")
         for s in steps:
-            shas = len(s.argv) - 3 if s.argv[1:2] == ["--child"] else 0
-            command = shlex.join(["python", *(s.argv if shas < 3 else s.argv[:4])])
+            shas = len(s.argv) - 4 if s.argv[1:2] == ["--child"] else 0
+            command = shlex.join(["python", *(s.argv if shas < 3 else s.argv[:5])])
             command = command.replace(str(work), "$WORK") + (f" ... ({shas} SHAs)" * (shas >= 3))
             print(f"  {s.name}: {command.replace(ME, 'benchmarks/bench.py')}")
         if transports:
@@ -396,10 +413,9 @@ def plan(final: Any, work: Path) -> list[Step]:
     written = str(work / "out" / final.id)
     history = history_snapshots([final])
     heavy = "import matplotlib.pyplot, pyarrow, frictionless"
-    reader = [ME, "--child"]
     return [
-        Step("floor", f"floor: read every file of {final.id}", [*reader, "floor", FINAL], ""),
-        Step("parse", f"parse {final.id} into every table", [*reader, "parse", FINAL], "floor",
+        Step("floor", f"floor: read every file of {final.id}", child_argv("floor", FINAL), ""),
+        Step("parse", f"parse {final.id} into every table", child_argv("parse", FINAL), "floor",
              2.0),
         Step("heavy", heavy, ["-c", heavy], ""),
         Step("help", "python -m tfhub_dataset --help", ["-m", "tfhub_dataset", "--help"],
@@ -408,11 +424,11 @@ def plan(final: Any, work: Path) -> list[Step]:
         Step("release-novalidate", "the same, --no-validate", [*release, "--no-validate"],
              "floor"),
         Step("floor-release", f"floor: read every file of release {final.id}",
-             [*reader, "floor-release", written], ""),
-        Step("sqlite", "make its SQLite database from them", [*reader, "sqlite", written],
+             child_argv("floor-release", written), ""),
+        Step("sqlite", "make its SQLite database from them", child_argv("sqlite", written),
              "floor-release"),
         Step("floor-history", f"floor: read the {len(history)} snapshots of its history",
-             [*reader, "floor", *history], ""),
+             child_argv("floor", *history), ""),
         Step("history", "build it, history re-derived (--no-derived-cache --no-validate)",
              [*release, "--no-derived-cache", "--no-validate"], "floor-history"),
     ]  # fmt: skip
@@ -444,7 +460,7 @@ def run_transports(pins: list, code: Path, work: Path) -> str:
     from tfhub_dataset.sources.git.server import GitHTTPServer
 
     snapshots = history_snapshots(pins)
-    floor = measure([ME, "--child", "floor", *snapshots], code, work)
+    floor = measure(child_argv("floor", *snapshots), code, work)
     out = [
         "\nboth pinned releases over HTTP on 127.0.0.1, cold (empty caches) then warm, once each;",
         f"  floor: read the distinct file versions of the {len(snapshots)} snapshots of both "

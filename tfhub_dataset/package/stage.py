@@ -10,20 +10,15 @@ recovery removes only those of builds that are no longer alive.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
-import multiprocessing
 import os
 import re
 import secrets
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,9 +58,12 @@ def _die_with_parent(parent: int, inherited: tuple[int, ...]) -> None:
     for fd in inherited:
         os.close(fd)
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     else:
+        import threading
 
         def watch() -> None:
             while os.getppid() == parent:
@@ -82,6 +80,11 @@ def _validate_meanwhile(
 ) -> tuple[list[str], dict[str, bytes]]:
     """Validate ``path`` while ``meanwhile`` runs. Validation is pure-Python and CPU-bound, so on
     a POSIX machine it runs in a forked child and the other core renders the report."""
+    # Imported here: every command reads safe_release_id and LOCK_TIMEOUT, only builds need these.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if meanwhile is None:
         return validate_package(path), {}
     try:

@@ -246,9 +246,9 @@ def _summary(prose: str) -> str:
 def _deprecation(prose: str) -> str | None:
     """The first sentence of the prose (comments and fenced code left out) that says the doc's
     modules are discontinued, deprecated, superseded or the like (DEPRECATION)."""
-    after = prose.partition("\n")[2]  # the lines after the first
-    if not _says_deprecated(after):
+    if not _says_deprecated(prose):  # the first line too: a superset, without a copy
         return None  # most docs: no need to render the prose
+    after = prose.partition("\n")[2]  # the lines after the first
     blocks: list[list[str]] = [[]]  # runs of lines between blank lines and headings
     for line in after.split("\n"):
         if not line.strip() or markdown.HEADING.match(line):
@@ -264,8 +264,7 @@ def _deprecation(prose: str) -> str | None:
 
 
 def _says_deprecated(text: str) -> bool:
-    low = text.lower()
-    return any(word in low for word in DEPRECATION_WORDS)
+    return any(map(text.lower().__contains__, DEPRECATION_WORDS))  # no generator per call
 
 
 def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
