@@ -31,7 +31,8 @@ what this benchmark read before the git source).
   again (warm), once each, against the floor of every snapshot both histories read:
   - git over smart HTTP (`--git-url`, git http-backend on 127.0.0.1): HTTP requests and bytes
     the server sent (goal, issue 9: cold at most 5 requests and 10 MB);
-  - the REST crawler against the fake GitHub server (`--mirror`), at `--min-interval 0` (the
+  - the REST crawler (`--source api`) against the fake GitHub server on 127.0.0.1, serving the
+    REST mirror with the clone beside it (renames' `changes`), at `--min-interval 0` (the
     loopback default since issue 10, passed so older code is measured the same).
 - where (with --where): one warm build of the release in one process, its time split by the
   build's progress messages, and the history's distinct file versions parsed.
@@ -231,7 +232,6 @@ import json
 import os
 import platform
 import shlex
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -254,12 +254,15 @@ class Step(NamedTuple):
     goal: float | None = None
 
 
-def measure(argv: list[str], code: Path, cwd: Path) -> Figure:
-    """Run one process (``python`` + argv) and time it from outside; it must succeed."""
+def measure(argv: list[str], code: Path, cwd: Path, *, token: bool = True) -> Figure:
+    """Run one process (``python`` + argv) and time it from outside; it must succeed.
+    ``token=False`` keeps a GitHub token of this environment from the process."""
     # Bytecode is written and reused, as on a user's machine (the first run of each step writes
     # it): a PYTHONDONTWRITEBYTECODE inherited from a sandbox would compile every module each run.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(code)
+    if not token:
+        env.pop("GITHUB_TOKEN", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env, stdout=out, stderr=err)
@@ -286,21 +289,6 @@ def history_snapshots(pins: list) -> list[str]:
         wanted |= {end.ref.sha for end in month_ends(refs, pin.commit, pin.as_of)}
         wanted.add(pin.commit)
     return sorted(wanted)
-
-
-def free_port_pair() -> int:
-    """A port P with P and P+1 free on 127.0.0.1 (the fake API and codeload)."""
-    for _ in range(50):
-        with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
-            port = a.getsockname()[1]
-            with socket.socket() as b:
-                try:
-                    b.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-                return port
-    raise SystemExit("no two free consecutive ports on 127.0.0.1")
 
 
 def crawl_requests(stderr: str) -> str:
@@ -359,8 +347,6 @@ def main() -> int:
             for s in steps:
                 runs[s.name].append(measure(s.argv, code, work))
             print(f"run {n + 1}/{args.runs} done", file=sys.stderr, flush=True)
-        transports = None if args.no_transport or args.only else run_transports(pins, code, work)
-        where = measure(child_argv("where", str(work)), code, work) if args.where else None
         load_end = os.getloadavg()
         print(
             f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "
@@ -383,10 +369,13 @@ def main() -> int:
             command = shlex.join(["python", *(s.argv if shas < 3 else s.argv[:5])])
             command = command.replace(str(work), "$WORK") + (f" ... ({shas} SHAs)" * (shas >= 3))
             print(f"  {s.name}: {command.replace(ME, 'benchmarks/bench.py')}")
-        if transports:
-            print(transports.replace(str(work), "$WORK"))
-        if where:
+        sys.stdout.flush()
+        if not (args.no_transport or args.only):
+            print(run_transports(pins, code, work).replace(str(work), "$WORK"), flush=True)
+        if args.where:
+            where = measure(child_argv("where", str(work)), code, work)
             print_where(json.loads(where.stdout.strip().splitlines()[-1]))
+        print(f"load average at the very end: {os.getloadavg()[0]:.1f}")
     return 0
 
 
@@ -486,14 +475,18 @@ def run_transports(pins: list, code: Path, work: Path) -> str:
             if name == "cold":
                 what += " (goal, issue 9: <= 5 requests, <= 10 MB)"
             out.append(line(f"  {name}", fig, "; ".join([what, *said])))
-    port = free_port_pair()
-    crawl = ["-m", "tfhub_dataset", "build", "--mirror", str(MIRROR), "--mirror-port", str(port)]
-    crawl += ["--min-interval", "0", "--cache", str(work / "crawl" / "http.sqlite")]
-    crawl += ["--out", str(work / "crawl-out")]
-    out.append(f"  the REST crawler (--mirror on 127.0.0.1:{port}, --min-interval 0):")
-    for name in ("cold", "warm"):
-        fig = measure(crawl, code, work)
-        out.append(line(f"  {name}", fig, crawl_requests(fig.stderr)))
+    # The REST mirror's commit pages carry no `changes` for renames (GitHub's do): the fake server
+    # reads them from the clone, which `--mirror DIR` does not give it, so it is started here.
+    from tfhub_dataset.sources.api.fake_server import MirrorServer
+
+    with MirrorServer(MIRROR, git=CLONE) as server:
+        crawl = ["-m", "tfhub_dataset", "build", "--source", "api", "--api-url", server.api_url]
+        crawl += ["--min-interval", "0", "--cache", str(work / "crawl" / "http.sqlite")]
+        crawl += ["--out", str(work / "crawl-out")]
+        out.append(f"  the REST crawler (--api-url {server.api_url}, --min-interval 0):")
+        for name in ("cold", "warm"):
+            fig = measure(crawl, code, work, token=False)
+            out.append(line(f"  {name}", fig, crawl_requests(fig.stderr)))
     return "\n".join(out)
 
 
