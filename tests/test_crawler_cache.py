@@ -181,7 +181,7 @@ def test_config_defaults_and_environment(monkeypatch):
     assert config.cache_path == DEFAULT_CACHE_PATH == Path("build/cache/http.sqlite")
     assert config.repository == "tensorflow/tfhub.dev"
     assert (config.min_interval, config.max_wait, config.offline, config.token) == (
-        1.0,
+        None,  # 1 s to a remote host, 0 to a loopback host
         900.0,
         False,
         None,

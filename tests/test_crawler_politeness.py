@@ -10,7 +10,8 @@ from itertools import pairwise
 import pytest
 
 from tfhub_dataset import PROJECT_URL, __version__
-from tfhub_dataset.sources.api.github import USER_AGENT, RobotsDisallowed
+from tfhub_dataset.sources.api import github
+from tfhub_dataset.sources.api.github import USER_AGENT, RobotsDisallowed, min_interval_for
 
 TOKEN = "ghp_TEST_token_0123456789_never_stored"
 
@@ -42,6 +43,43 @@ def test_minimum_interval_between_network_requests(
     assert sleeps == []
     assert len(synthetic_mirror.requests) == 5
     assert source.report.cache_hits.total() == 4
+
+
+@pytest.mark.parametrize(
+    ("url", "configured", "seconds"),
+    [
+        ("https://api.github.com/repos/x/y", None, 1.0),
+        ("https://codeload.github.com/x/y/legacy.tar.gz/main", None, 1.0),
+        ("http://127.0.0.1:47470/repos/x/y", None, 0.0),
+        ("http://127.9.8.7/", None, 0.0),
+        ("http://[::1]:8080/", None, 0.0),
+        ("http://localhost:1/", None, 0.0),
+        ("http://localhost.example.com/", None, 1.0),  # a name is not resolved
+        ("http://127.0.0.1.nip.io/", None, 1.0),
+        ("http://127.0.0.1:47470/", 0.25, 0.25),  # an explicit interval applies everywhere
+        ("https://api.github.com/", 0.0, 0.0),
+    ],
+)
+def test_minimum_interval_is_for_remote_hosts(url, configured, seconds):
+    assert min_interval_for(url, configured)[0] == seconds
+
+
+def test_loopback_host_is_not_made_to_wait_and_the_report_says_so(
+    synthetic, synthetic_mirror, make_source, monkeypatch
+):
+    slept = []
+    monkeypatch.setattr(github.time, "sleep", slept.append)
+    source = make_source(synthetic_mirror, min_interval=None)  # the default
+    source.snapshot(synthetic.shas[0])
+    source.snapshot(synthetic.head)
+    assert len(synthetic_mirror.requests) == 5 and slept == []
+    origins = {synthetic_mirror.api_url.rstrip("/"), synthetic_mirror.codeload_url.rstrip("/")}
+    assert source.report.as_dict()["min_interval"] == dict.fromkeys(sorted(origins), 0.0)
+    report = source.report.format()
+    for origin in origins:
+        assert (
+            f"requests to {origin}: 0 s (loopback host: politeness is for remote hosts)" in report
+        )
 
 
 def test_token_is_a_bearer_for_the_api_only_and_never_kept(

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
-from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.history.series import SOURCE_METHODS, add_history, build_history
-from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
-from tfhub_dataset.hubs.tfhub.tables import build_tables
-from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id, write_release
-from tfhub_dataset.package.write import ReleaseInfo, dumps_json, render_release
+from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id  # cheap: no stack
 from tfhub_dataset.sources.snapshot import Snapshot
+
+# The stages are imported by the functions that run them, so that `--help`, an argument error or
+# the parse stage alone never pay for the Parquet (pyarrow), chart (matplotlib) or validation
+# (frictionless) stacks: a test (test_imports.py) keeps it so.
+if TYPE_CHECKING:
+    from tfhub_dataset.derived import DerivedCache
+    from tfhub_dataset.hubs.tfhub.catalog import DocCache
+    from tfhub_dataset.package.write import ReleaseInfo
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
@@ -48,6 +50,8 @@ class Pin:
 
 
 def load_pins(path: Path = PINS_PATH) -> list[Pin]:
+    import tomllib
+
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     pins = [Pin(**entry) for entry in data.get("release", [])]
     for pin in pins:
@@ -67,6 +71,8 @@ class SnapshotSource(Protocol):
 
 def has_history(source: object) -> bool:
     """A source with commits (git, GitHub, a mirror) gives the history; a lone snapshot has none."""
+    from tfhub_dataset.history.series import SOURCE_METHODS
+
     return all(hasattr(source, m) for m in SOURCE_METHODS)
 
 
@@ -74,7 +80,12 @@ def release_tables(
     snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
-    return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
+    from tfhub_dataset.gc_pause import gc_paused
+    from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+    from tfhub_dataset.hubs.tfhub.tables import build_tables
+
+    with gc_paused():  # over both steps: the catalog's objects are scanned at most once
+        return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
 
 
 def build_release(
@@ -95,6 +106,10 @@ def build_release(
     folder name (refused before anything is fetched or written); another build of the same
     release is waited for ``lock_timeout`` seconds at most.
     """
+    from tfhub_dataset.history.series import add_history, build_history
+    from tfhub_dataset.package.stage import write_release
+    from tfhub_dataset.package.write import render_release
+
     safe_release_id(pin.id)
     types = publisher_types if publisher_types is not None else load_publisher_types()
     progress(f"[{pin.id}] snapshot {pin.commit[:12]} ({pin.commit_date})")
@@ -137,6 +152,8 @@ def build_release(
 
 def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
     """What the release of ``pin`` says about itself, its commit date from the snapshot."""
+    from tfhub_dataset.package.write import ReleaseInfo
+
     return ReleaseInfo(
         pin.id,
         pin.as_of,
@@ -188,6 +205,8 @@ def previous_release(
 def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:
     """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
     import json
+
+    from tfhub_dataset.package.write import dumps_json
 
     desc = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
     prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()

@@ -253,9 +253,10 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where.add_argument(
         "--min-interval",
         type=_seconds,
-        default=1.0,
+        default=None,
         metavar="SECONDS",
-        help="minimum time between two requests to the network (default 1)",
+        help="minimum time between two network requests (default 1 to a remote host, 0 to a "
+        "loopback host such as --mirror's: politeness is for remote hosts)",
     )
 
 

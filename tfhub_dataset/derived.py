@@ -19,7 +19,6 @@ import sys
 import tempfile
 import zlib
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ LIBRARIES = ("PyYAML",)
 def code_fingerprint(root: Path = ROOT) -> str:
     """SHA-256 over the package's source, the schemas and the parsing libraries' versions
     (``root`` is the project folder holding ``tfhub_dataset/`` and ``schemas/``)."""
+    from importlib import metadata
+
     h = hashlib.sha256()
     files = sorted((root / PACKAGE_DIR.name).rglob("*.py")) + sorted(
         (root / "schemas").glob("*.json")

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.derived import DerivedCache
+from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.history.replay import (
     HANDLE_SOURCES,
     Change,
@@ -185,9 +186,10 @@ def parse_snapshot(
     doc_cache: DocCache | None = None,
 ) -> Parsed:
     """One snapshot through the release parser: its doc handles and the snapshots row counts."""
-    cat = build_catalog(snapshot, doc_cache)
-    docs: dict[str, Observed] = {d.path: (d.kind, d.handle) for d in cat.docs}
-    t = build_tables(cat, publisher_types)
+    with gc_paused():  # over both steps: the catalog's objects are scanned at most once
+        cat = build_catalog(snapshot, doc_cache)
+        docs: dict[str, Observed] = {d.path: (d.kind, d.handle) for d in cat.docs}
+        t = build_tables(cat, publisher_types)
     types = Counter(r["type"] for r in t["publishers"])
     kinds = Counter(r["kind"] for r in t["versions"])
     domains = Counter(

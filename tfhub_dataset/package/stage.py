@@ -10,24 +10,19 @@ recovery removes only those of builds that are no longer alive.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
-import multiprocessing
 import os
 import re
 import secrets
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
-from tfhub_dataset.package.validate import compare_parquet, validate_package
+from tfhub_dataset.package.validate import validate_package
 
 #: Seconds a build waits for another build of the same release before it gives up.
 LOCK_TIMEOUT = 60.0
@@ -63,9 +58,12 @@ def _die_with_parent(parent: int, inherited: tuple[int, ...]) -> None:
     for fd in inherited:
         os.close(fd)
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     else:
+        import threading
 
         def watch() -> None:
             while os.getppid() == parent:
@@ -82,6 +80,11 @@ def _validate_meanwhile(
 ) -> tuple[list[str], dict[str, bytes]]:
     """Validate ``path`` while ``meanwhile`` runs. Validation is pure-Python and CPU-bound, so on
     a POSIX machine it runs in a forked child and the other core renders the report."""
+    # Imported here: every command reads safe_release_id and LOCK_TIMEOUT, only builds need these.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if meanwhile is None:
         return validate_package(path), {}
     try:
@@ -89,8 +92,9 @@ def _validate_meanwhile(
     except ValueError:  # no fork on this platform: one after the other
         return validate_package(path), meanwhile()
     # A child that dies (killed, out of memory) breaks the pool: result() raises, never hangs.
-    # The child checks the CSVs with frictionless; this process renders ``meanwhile`` and then
-    # compares the Parquet files with their CSVs, so both cores are busy for about as long.
+    # The child checks the CSVs with frictionless and compares the Parquet files with them
+    # (about 2 s); this process renders ``meanwhile`` (the report with its charts, the SQLite
+    # database: about as long), so both cores are busy for about as long.
     inherited = (lock_fd,) if lock_fd is not None else ()
     with ProcessPoolExecutor(
         max_workers=1,
@@ -98,11 +102,10 @@ def _validate_meanwhile(
         initializer=_die_with_parent,
         initargs=(os.getpid(), inherited),
     ) as pool:
-        pending = pool.submit(validate_package, path, parquet="skip")
+        pending = pool.submit(validate_package, path, parquet="compare")
         extra = meanwhile()
-        parquet_errors = compare_parquet(path)
         try:
-            return pending.result() + parquet_errors, extra
+            return pending.result(), extra
         except BrokenProcessPool as exc:
             raise ReleaseInvalid(f"the validating process died before it finished: {exc}") from exc
 

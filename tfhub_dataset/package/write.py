@@ -10,27 +10,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY_URL, ROOT
 
 SCHEMA_DIR = ROOT / "schemas"
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "boolean": pa.bool_(),
-    "number": pa.float64(),
-    "date": pa.date32(),
-    "datetime": pa.timestamp("s", tz="UTC"),
-    # v2 types Arrow has no twin for, written as the same text as the CSV cell: a `list` stays
-    # its delimited text (frictionless reads Parquet through pandas and rejects a list column,
-    # and the CSV/Parquet comparison stays byte for byte), a `yearmonth` stays YYYY-MM.
-    "list": pa.string(),
-    "yearmonth": pa.string(),
-}
 PACKAGE_NAME = "tfhub-dataset"
 
 
@@ -82,21 +69,56 @@ def check_rows(name: str, rows: list[dict[str, Any]], schema: dict[str, Any]) ->
             raise ValueError(f"{name}: row fields {sorted(row)} differ from schema {sorted(names)}")
 
 
+def _cells(values: list[Any], type_: str) -> list[str]:
+    """``_cell`` of each value of one column (a str is its own cell: no call for most cells)."""
+    if type_ == "boolean":
+        return ["" if v is None else "true" if v else "false" for v in values]
+    return [v if type(v) is str else _cell(v, type_) for v in values]
+
+
 def csv_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
     """RFC 4180 CSV: UTF-8, CRLF line ends, header row, minimal quoting, empty cell for null."""
+    columns = [[row[f["name"]] for row in rows] for f in schema["fields"]]
+    return csv_bytes_of_columns(columns, schema)
+
+
+def csv_bytes_of_columns(columns: list[list[Any]], schema: dict[str, Any]) -> bytes:
+    """``csv_bytes`` of a table given column by column, in the schema's field order."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     fields = schema["fields"]
     writer.writerow([f["name"] for f in fields])
-    for row in rows:
-        writer.writerow([_cell(row[f["name"]], f["type"]) for f in fields])
+    cells = [_cells(column, f["type"]) for column, f in zip(columns, fields, strict=True)]
+    writer.writerows(zip(*cells, strict=True))
     return buf.getvalue().encode("utf-8")
 
 
+def arrow_types() -> dict[str, pa.DataType]:
+    """Table Schema type -> Arrow type."""
+    import pyarrow as pa  # imported where Parquet is written, not by every command
+
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "boolean": pa.bool_(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("s", tz="UTC"),
+        # v2 types Arrow has no twin for, written as the same text as the CSV cell: a `list` stays
+        # its delimited text (frictionless reads Parquet through pandas and rejects a list column,
+        # and the CSV/Parquet comparison stays byte for byte), a `yearmonth` stays YYYY-MM.
+        "list": pa.string(),
+        "yearmonth": pa.string(),
+    }
+
+
 def arrow_table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pa.Table:
+    import pyarrow as pa
+
+    types = arrow_types()
     columns, arrow_fields = [], []
     for f in schema["fields"]:
-        type_ = ARROW_TYPES[f["type"]]
+        type_ = types[f["type"]]
         values = [row[f["name"]] for row in rows]
         if f["type"] == "date":
             values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
@@ -113,6 +135,9 @@ def arrow_table(rows: list[dict[str, Any]], schema: dict[str, Any]) -> pa.Table:
 
 def parquet_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
     """Parquet written by Arrow directly: no pandas index metadata, no wall-clock anywhere."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     sink = pa.BufferOutputStream()
     pq.write_table(
         arrow_table(rows, schema),

@@ -26,7 +26,6 @@ from tfhub_dataset.report.changes import (
     render_changes,
     summary,
 )
-from tfhub_dataset.report.charts import growth_png, models_per_domain_png, models_per_publisher_png
 from tfhub_dataset.report.citation import DATASET_TITLE, citation_cff, license_text
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import VARIANT_KINDS, Facts, HistoryFacts
@@ -139,6 +138,13 @@ def _snapshot_series(facts: Facts) -> tuple[list[Any], list[tuple[str, list[Any]
 
 
 def _figures(facts: Facts, info: ReleaseInfo) -> dict[str, bytes]:
+    # matplotlib costs about 0.5 s to import: only the commands that draw charts pay for it.
+    from tfhub_dataset.report.charts import (
+        growth_png,
+        models_per_domain_png,
+        models_per_publisher_png,
+    )
+
     out = {}
     pubs = [
         (facts.publisher_name(p["handle"]), p["type"], p["model_count"]) for p in facts.publishers

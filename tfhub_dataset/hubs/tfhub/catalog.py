@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
 from tfhub_dataset.hubs.tfhub.tags import Vocabularies, parse_vocabularies
@@ -51,6 +52,11 @@ def build_catalog(snapshot: Snapshot, doc_cache: DocCache | None = None) -> Cata
     month to the next) and its bytes are not even read again; docs are never modified after
     parsing.
     """
+    with gc_paused():
+        return _build_catalog(snapshot, doc_cache)
+
+
+def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     paths = sorted(p for p in snapshot.files if p.startswith("assets/"))
     docs = []
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)

@@ -123,6 +123,7 @@ def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 TFHUB_URL = re.compile(r"https?://tfhub\.dev/([A-Za-z0-9][A-Za-z0-9_./+-]*)")
+NOT_NEWLINE = re.compile(r"[^\n]")
 # Where on the page a collection listed a member; tfhub.dev showed only 'text'.
 LISTED_IN = ("text", "code", "comment")
 
@@ -143,20 +144,30 @@ def tfhub_targets(text: str) -> list[Target]:
     Every line counts, comments and code included, as in upstream's validator
     (``tools/validator.py``: a collection's members are the model URLs on any of its lines).
     """
-    lines = text.split("\n")
-    code = markdown.code_mask(lines)
+    code = markdown.code_spans(text)  # whole lines, from a fence's line start to a line end
     # Comments outside code, found in a copy with code blanked to the same length (offsets hold).
-    blanked = "\n".join(" " * len(ln) if c else ln for ln, c in zip(lines, code, strict=True))
-    comments = [m.span() for m in markdown.COMMENT.finditer(blanked)]
+    blanked, pos = [], 0
+    for start, end in code:
+        blanked += (text[pos:start], NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    blanked.append(text[pos:])
+    comments = markdown.comment_spans("".join(blanked))
     best: dict[str, tuple[int, Target]] = {}  # target -> (offset, where it is listed)
+    line, pos, in_code, in_comment = 1, 0, 0, 0  # matches come in order: so do the spans
     for m in TFHUB_URL.finditer(text):
         target = m.group(1).rstrip("/.,;:)")
         if "/" not in target or "..." in m.group(0):
             continue  # a publisher page or an elided example
-        line = text.count("\n", 0, m.start()) + 1
-        if code[line - 1]:
+        at = m.start()
+        line += text.count("\n", pos, at)
+        pos = at
+        while in_code < len(code) and code[in_code][1] <= at:
+            in_code += 1
+        while in_comment < len(comments) and comments[in_comment][1] <= at:
+            in_comment += 1
+        if in_code < len(code) and code[in_code][0] <= at:
             where = "code"
-        elif any(a <= m.start() < b for a, b in comments):
+        elif in_comment < len(comments) and comments[in_comment][0] <= at:
             where = "comment"
         else:
             where = "text"

@@ -13,9 +13,11 @@ Counting conventions live here and nowhere else:
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.catalog import Catalog, model_docs, variant_docs
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, Doc
@@ -44,6 +46,8 @@ class _Tags:
         self.anomalies = anomalies
         self.used: dict[str, dict[str, str]] = {}  # vocabulary -> undeclared id -> raw text
         self._cache: dict[tuple[str, str], list[Resolved]] = {}
+        # (vocabulary, value) -> resolve()'s answer: most values recur across docs
+        self._resolved: dict[tuple[str, str], tuple[list[Resolved], list[str]]] = {}
 
     def of(self, doc: Doc, key: str) -> list[Resolved]:
         """All values of ``key`` in ``doc``, resolved, in listed order, duplicates dropped."""
@@ -56,7 +60,12 @@ class _Tags:
         vocabulary = KEY_VOCABULARY[key]
         out: list[Resolved] = []
         for mv in doc.values(key):
-            resolved, kinds = resolve(self.vocab, vocabulary, mv.value)
+            answer = self._resolved.get((vocabulary, mv.value))
+            if answer is None:
+                answer = self._resolved[(vocabulary, mv.value)] = resolve(
+                    self.vocab, vocabulary, mv.value
+                )
+            resolved, kinds = answer
             for kind in kinds:
                 self.anomalies.append(
                     Anomaly(
@@ -86,6 +95,11 @@ def task_domains(vocab: Vocabularies, task: str) -> list[tuple[str, bool]]:
 
 def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tables:
     """Every table of a release, from one catalog."""
+    with gc_paused():
+        return _build_tables(cat, publisher_types)
+
+
+def _build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tables:
     anomalies: list[Anomaly] = cat.all_anomalies()
     tags = _Tags(cat.vocab, anomalies)
     for doc in sorted(cat.versions.values(), key=lambda d: d.path):
@@ -126,7 +140,7 @@ SORT_KEYS = {
 
 def sorted_rows(name: str, rows: list[Row]) -> list[Row]:
     keys = SORT_KEYS.get(name, ("handle",) if rows and "handle" in rows[0] else ("id",))
-    return sorted(rows, key=lambda r: tuple(r[k] for k in keys))
+    return sorted(rows, key=itemgetter(*keys))
 
 
 # Dates from the repository's history (history.series.add_history fills them); a release built

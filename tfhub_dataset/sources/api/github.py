@@ -13,9 +13,11 @@ What is fetched, and how it is cached (requests-cache, SQLite, ``build/cache/htt
 * robots.txt is kept for a day.
 
 Network requests (never cache hits) go one at a time through one transport adapter that obeys
-robots.txt on every host but the API's own, keeps a minimum interval between requests, counts
-them, and adds ``GITHUB_TOKEN`` as a bearer token for the API host only. The token is added there,
-below the cache, so it is never part of a cache key nor of a cached request, and never logged.
+robots.txt on every host but the API's own, keeps a minimum interval between requests to a remote
+host (none by default to a loopback host such as the local mirror: politeness is for remote
+hosts), counts them, and adds ``GITHUB_TOKEN`` as a bearer token for the API host only. The token
+is added there, below the cache, so it is never part of a cache key nor of a cached request, and
+never logged.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ DEFAULT_API_URL = "https://api.github.com"
 API_URL_ENV = "TFHUB_DATASET_API_URL"
 TOKEN_ENV = "GITHUB_TOKEN"
 DEFAULT_CACHE_PATH = Path("build/cache/http.sqlite")
+# Seconds between two network requests to a remote host, unless ``min_interval`` says otherwise.
+# A loopback host (127.0.0.0/8, ::1, localhost: the local mirror) is not made to wait.
+REMOTE_MIN_INTERVAL = 1.0
 USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
 API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
@@ -205,13 +210,15 @@ class GitHubConfig:
     ``max_wait`` bounds the total time one request may spend waiting between retries (backoff,
     ``Retry-After``, rate-limit reset); ``max_attempts`` bounds its attempts; a host that refuses
     connections is given ``connect_attempts`` attempts before it is declared unreachable.
+    ``min_interval`` (seconds between two network requests) applies to every host when given;
+    left at None it is ``REMOTE_MIN_INTERVAL`` to a remote host and 0 to a loopback host.
     """
 
     api_url: str = field(default_factory=_env_api_url)
     repository: str = REPOSITORY
     cache_path: Path | None = DEFAULT_CACHE_PATH
     offline: bool = False
-    min_interval: float = 1.0
+    min_interval: float | None = None
     timeout: float = 30.0
     max_wait: float = 15 * 60.0
     token: str | None = field(default_factory=_env_token, repr=False)
@@ -269,6 +276,8 @@ class CrawlReport:
     retries: Counter[str] = field(default_factory=Counter)
     bytes_received: Counter[str] = field(default_factory=Counter)
     rate_limit_remaining: int | None = None
+    # origin -> (minimum interval applied before its requests, why), for each origin contacted
+    min_intervals: dict[str, tuple[float, str]] = field(default_factory=dict)
 
     @property
     def total_requests(self) -> int:
@@ -296,6 +305,7 @@ class CrawlReport:
             "retries": {e: self.retries[e] for e in names},
             "bytes_received": {e: self.bytes_received[e] for e in names},
             "rate_limit_remaining": self.rate_limit_remaining,
+            "min_interval": {o: seconds for o, (seconds, _) in sorted(self.min_intervals.items())},
         }
 
     def format(self) -> str:
@@ -334,6 +344,8 @@ class CrawlReport:
         lines.insert(1, "  ".join("-" * w for w in widths))
         if self.rate_limit_remaining is not None:
             lines.append(f"API rate limit remaining: {self.rate_limit_remaining}")
+        for origin, (seconds, why) in sorted(self.min_intervals.items()):
+            lines.append(f"minimum interval between requests to {origin}: {seconds:g} s ({why})")
         return "\n".join(lines)
 
     def _endpoints(self) -> list[str]:
@@ -413,19 +425,38 @@ def _is_connect_failure(exc: BaseException) -> str | None:
     return None
 
 
+def is_loopback(url: str) -> bool:
+    """True when the URL's host is a loopback address or ``localhost`` (never resolved)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def min_interval_for(url: str, configured: float | None) -> tuple[float, str]:
+    """The minimum interval before a network request to ``url``, and why."""
+    if configured is not None:
+        return configured, "set by min_interval"
+    if is_loopback(url):
+        return 0.0, "loopback host: politeness is for remote hosts"
+    return REMOTE_MIN_INTERVAL, "remote host, the default"
+
+
 class _Throttle:
-    """At least ``interval`` seconds between the end of one network request and the next, and no
+    """At least the given interval between the end of one network request and the next, and no
     request before a time set by ``hold_until`` (a rate limit's reset)."""
 
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
+    def __init__(self) -> None:
         self._last: float | None = None
         self._not_before = 0.0  # time.monotonic()
 
-    def wait(self) -> None:
+    def wait(self, interval: float) -> None:
         start = self._not_before
-        if self._last is not None and self.interval > 0:
-            start = max(start, self._last + self.interval)
+        if self._last is not None and interval > 0:
+            start = max(start, self._last + interval)
         delay = start - time.monotonic()
         if delay > 0:
             time.sleep(delay)
@@ -439,16 +470,6 @@ class _Throttle:
     def held_for(self) -> float:
         """Seconds until the hold ends (0 without one)."""
         return max(0.0, self._not_before - time.monotonic())
-
-
-def _is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _backoff(attempt: int, initial: float, cap: float) -> float:
@@ -528,13 +549,13 @@ class GitHubSource:
         self._progress = progress
         self._report = CrawlReport()
         self._lock = threading.RLock()
-        self._throttle = _Throttle(self.config.min_interval)
+        self._throttle = _Throttle()
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         api = self.config.api_url.rstrip("/")
         self._api_origin = _origin(api)
         self._repo_url = f"{api}/repos/{self.config.repository}"
         # The token goes to the API host only, and only where it cannot be read on the way.
-        secure = urlsplit(api).scheme == "https" or _is_loopback(api)
+        secure = urlsplit(api).scheme == "https" or is_loopback(api)
         self._send_token = bool(self.config.token) and secure
         if self.config.token and not secure:
             logger.warning(
@@ -752,7 +773,10 @@ class GitHubSource:
                 + ("" if self.config.token else f" or set {TOKEN_ENV}"),
                 reset=dt.datetime.fromtimestamp(time.time() + held, tz=dt.UTC),
             )
-        self._throttle.wait()
+        interval = self._report.min_intervals.setdefault(
+            _origin(url), min_interval_for(url, self.config.min_interval)
+        )
+        self._throttle.wait(interval[0])
         self._report.requests[endpoint] += 1
         logger.debug("GET %s", _redact(url))
         try:
