@@ -54,7 +54,8 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -
 
 
 def build(url: str, work: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--git-url", url,
+    return [sys.executable, "-m", "tfhub_dataset", "build", "--quiet", "--hub", "tfhub",
+            "--git-url", url,
             "--cache", str(work / "http.sqlite"), "--out", str(work / "out"), *extra]  # fmt: skip
 
 
@@ -83,7 +84,7 @@ def history_child(clone: str) -> None:
 
     source.snapshot = counting  # type: ignore[method-assign]
     start = time.perf_counter()
-    for pin in load_pins():
+    for pin in (p for p in load_pins() if p.hub == "tfhub"):
         build_history(source, pin.commit, pin.as_of, types, doc_cache=docs)
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "parsed": len(docs), "covered": covered,
