@@ -199,7 +199,7 @@ def history_counts() -> dict[str, int]:
         return snap
 
     source.snapshot = counting
-    for pin in load_pins():
+    for pin in (p for p in load_pins() if p.hub == "tfhub"):
         build_history(source, pin.commit, pin.as_of, load_publisher_types(), doc_cache=docs)
     close(source)
     return {"parsed": len(docs), "covered": covered, "snapshots": len(seen)}
@@ -463,7 +463,15 @@ def run_transports(pins: list, code: Path, work: Path) -> str:
         )
 
     with GitHTTPServer(CLONE.parent) as server:
-        build = ["-m", "tfhub_dataset", "build", "--git-url", server.url(CLONE.name)]
+        build = [
+            "-m",
+            "tfhub_dataset",
+            "build",
+            "--hub",
+            "tfhub",
+            "--git-url",
+            server.url(CLONE.name),
+        ]
         build += ["--cache", str(work / "git-http" / "http.sqlite"), "--out", str(work / "git-out")]
         out.append("  git over smart HTTP (--git-url, git http-backend):")
         for name in ("cold", "warm"):
@@ -480,7 +488,8 @@ def run_transports(pins: list, code: Path, work: Path) -> str:
     from tfhub_dataset.sources.api.fake_server import MirrorServer
 
     with MirrorServer(MIRROR, git=CLONE) as server:
-        crawl = ["-m", "tfhub_dataset", "build", "--source", "api", "--api-url", server.api_url]
+        crawl = ["-m", "tfhub_dataset", "build", "--hub", "tfhub", "--source", "api"]
+        crawl += ["--api-url", server.api_url]
         crawl += ["--min-interval", "0", "--cache", str(work / "crawl" / "http.sqlite")]
         crawl += ["--out", str(work / "crawl-out")]
         out.append(f"  the REST crawler (--api-url {server.api_url}, --min-interval 0):")

@@ -23,10 +23,24 @@ def real_git():
 
 @pytest.fixture(scope="session")
 def real_histories(real_git):
-    """Both pinned releases' histories from the real clone, built once: {release id: History}."""
+    """Both pinned TF Hub releases' histories from the real clone, built once: {release id:
+    History}."""
     from tfhub_dataset.annotations import load_publisher_types
     from tfhub_dataset.build import load_pins
     from tfhub_dataset.history.series import build_history
 
     types = load_publisher_types()
-    return {p.id: build_history(real_git, p.commit, p.as_of, types) for p in load_pins()}
+    tfhub = [p for p in load_pins() if p.hub == "tfhub"]
+    return {p.id: build_history(real_git, p.commit, p.as_of, types) for p in tfhub}
+
+
+@pytest.fixture(scope="session")
+def pytorch_hub_walk():
+    """Every first-parent commit of the real pytorch/hub clone, parsed with plain git (the
+    independent walker of tests/pytorch_hub_git.py), once per session: [(commit, catalog,
+    tables)], oldest first. Skips without the clone."""
+    from tests.pytorch_hub_git import CLONE, walk
+
+    if not (CLONE / "HEAD").is_file():
+        pytest.skip(f"the pytorch/hub bare clone is absent at {CLONE} (set PYTORCH_HUB_GIT)")
+    return list(walk())

@@ -90,7 +90,7 @@ def unwritable(tmp_path: Path) -> Path:
         (["build", "--lock-timeout", "-5"], "not a number of seconds"),
         (["build", "--commit", "0" * 40, "--release-id", ".."], "not a safe folder name"),
         (["build", "--commit", "0" * 40, "--release-id", "../../x"], "not a safe folder name"),
-        (["build", "--release", "nosuch"], "the pinned releases are 2022-04-05, 2024-03-18"),
+        (["build", "--release", "nosuch"], "the pinned releases are 2022-04-05, pytorch-hub-2022"),
         (["verify", "--releases", "/nonexistent"], "--releases /nonexistent is not a folder"),
     ],
 )

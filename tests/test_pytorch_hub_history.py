@@ -5,15 +5,10 @@ import re
 
 import pytest
 
-from tests.pytorch_hub_git import ROOT, needs_clone, pinned, snapshot, walk
-from tfhub_dataset.annotations import load_publisher_types
+from tests.pytorch_hub_git import needs_clone, snapshot
 from tfhub_dataset.hubs.pytorch_hub import is_page_path
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
-from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
-from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables
-from tfhub_dataset.package.stage import write_release
-from tfhub_dataset.package.validate import validate_package
-from tfhub_dataset.package.write import ReleaseInfo, render_release
+from tfhub_dataset.hubs.pytorch_hub.catalog import handle_from_path, observed
 
 pytestmark = needs_clone
 # An independent reading of "model page": front matter opened on line 1 and closed later, with
@@ -33,8 +28,8 @@ def independent_pages(files):
 
 
 @pytest.fixture(scope="module")
-def history():
-    return list(walk())
+def history(pytorch_hub_walk):
+    return pytorch_hub_walk
 
 
 def test_every_commit_parses_with_known_anomalies_and_annotated_publishers(history):
@@ -63,15 +58,3 @@ def test_the_history_meets_its_shape_changes(history):
         "repository-mismatch",  # renamed repositories
         "line-endings",
     } <= seen
-
-
-def test_pinned_commits_render_valid_packages(tmp_path):
-    types = load_publisher_types(ROOT / ANNOTATIONS_PATH)
-    for label, ref in pinned().items():
-        tables = build_tables(build_catalog(snapshot(ref)), types)
-        assert all(r["publisher"] for r in tables["models"]), label
-        info = ReleaseInfo(f"pytorch-hub-{label}", ref.date[:10], ref.sha, ref.date)
-        files = render_release(tables, info, ROOT / "schemas" / "pytorch_hub")
-        dest = tmp_path / label
-        write_release(files, dest, validate=True, progress=lambda _m: None)
-        assert validate_package(dest / "datapackage.json", parquet="frictionless") == []

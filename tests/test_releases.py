@@ -1,5 +1,6 @@
-"""The committed releases: valid packages (foreign keys included, CSV and Parquet alike), the root
-descriptor pointing at the latest, and `verify` rebuilding each one byte for byte."""
+"""The committed releases of every hub: valid packages (foreign keys included, CSV and Parquet
+alike), the root descriptor pointing at TF Hub's latest, and `verify` rebuilding each one and the
+comparison byte for byte."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from pathlib import Path
 import pytest
 
 from tests.mirror import GIT, ROOT, needs_git, needs_release
-from tfhub_dataset.build import load_pins, root_descriptor
-from tfhub_dataset.package.sqlite import SQLITE_NAME
+from tests.pytorch_hub_git import CLONE as PYTORCH_HUB_GIT
+from tfhub_dataset.build import COMPARISON, load_pins, root_descriptor
+from tfhub_dataset.hubs import HUBS, hub
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.validate import compare_parquet, validate_package
 
 PINS = load_pins()
-LATEST = max(PINS, key=lambda p: p.as_of)
+LATEST_OF = {name: max((p for p in PINS if p.hub == name), key=lambda p: p.as_of) for name in HUBS}
+LATEST = LATEST_OF["tfhub"]  # the root datapackage.json describes it
 
 
 @pytest.mark.parametrize("pin", PINS, ids=lambda p: p.id)
@@ -52,11 +55,11 @@ def test_committed_release_checks_itself_when_copied_alone(pin, tmp_path):
     assert listed == [p for p in on_disk if p != SUMS_NAME]  # every other file, nothing more
     if shutil.which("sha256sum"):
         subprocess.run(["sha256sum", "-c", "--quiet", SUMS_NAME], cwd=copy, check=True)
-    db = sqlite3.connect(copy / SQLITE_NAME)
+    db = sqlite3.connect(copy / hub(pin.hub).sqlite_name)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("SELECT version FROM _release").fetchall() == [(pin.version,)]
-    if pin == LATEST:
+    if pin in LATEST_OF.values():
         cli = Path(sys.executable).parent / "frictionless"
         done = subprocess.run(
             [str(cli), "validate", "datapackage.json"], cwd=copy, capture_output=True, text=True
@@ -76,8 +79,10 @@ def test_root_descriptor_is_the_latest_release_and_valid():
     not all((ROOT / "releases" / p.id).is_dir() for p in PINS), reason="releases not committed yet"
 )
 def test_verify_rebuilds_every_committed_release_byte_for_byte(tmp_path):
-    """`python -m tfhub_dataset verify --git ../shared/tfhub.dev.git`, as CI runs it, here from
-    another working directory with another locale, time zone and hash seed: same bytes."""
+    """`python -m tfhub_dataset verify --git ../shared/tfhub.dev.git --git
+    ../shared/pytorch-hub.git`, as CI runs it, here from another working directory with another
+    locale, time zone and hash seed: same bytes, the comparison included. Without the PyTorch Hub
+    clone, its releases are skipped (one line says so) and the rest is checked."""
     env = {
         **os.environ,
         "LC_ALL": "C",
@@ -86,22 +91,30 @@ def test_verify_rebuilds_every_committed_release_byte_for_byte(tmp_path):
         "PYTHONHASHSEED": "12345",
         "PYTHONPATH": str(ROOT),
     }
-    cmd = [sys.executable, "-m", "tfhub_dataset", "verify", "--quiet", "--git", str(GIT),
+    clones = [GIT, *([PYTORCH_HUB_GIT] if (PYTORCH_HUB_GIT / "HEAD").is_file() else [])]
+    cmd = [sys.executable, "-m", "tfhub_dataset", "verify", "--quiet",
+           *(a for c in clones for a in ("--git", str(c))),
            "--releases", str(ROOT / "releases"),
            "--cache", str(tmp_path / "http.sqlite")]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
-    ids = ", ".join(p.id for p in PINS)
-    assert done.stdout.startswith(f"verify: {ids} rebuilt, ") and "identical" in done.stdout
+    checked = [p.id for p in PINS if len(clones) == 2 or p.hub == "tfhub"]
+    if (ROOT / "releases" / COMPARISON).is_dir():
+        checked.append(COMPARISON)
+    assert done.stdout.startswith(f"verify: {', '.join(checked)} rebuilt, ")
+    assert "identical" in done.stdout
 
 
-def test_pinned_versions_move_as_the_data_package_version_recipe_asks():
-    """Each committed release's version steps up from the one before by at least what its
-    changes ask for (CHANGES.md names the step)."""
+@pytest.mark.parametrize("name", list(HUBS))
+def test_pinned_versions_move_as_the_data_package_version_recipe_asks(name):
+    """Each committed release's version steps up from the hub's release before by at least what
+    its changes ask for (CHANGES.md names the step); each hub's first release is 1.0.0."""
     from tfhub_dataset.package.write import iter_files
     from tfhub_dataset.report.changes import compare, read_side, step_is_enough
 
-    folders = [ROOT / "releases" / p.id for p in PINS]
+    pins = [p for p in PINS if p.hub == name]
+    assert pins[0].version == "1.0.0"
+    folders = [ROOT / "releases" / p.id for p in pins]
     if not all((f / "datapackage.json").is_file() for f in folders):
         pytest.skip("releases not committed yet")
     sides = [read_side(dict(iter_files(f))) for f in folders]

@@ -50,7 +50,7 @@ def test_citation_cff_content():
     assert cff["cff-version"] == "1.2.0"
     assert cff["type"] == "dataset"
     assert cff["version"] == __version__
-    latest = max(load_pins(), key=lambda p: p.as_of)
+    latest = max((p for p in load_pins() if p.hub == "tfhub"), key=lambda p: p.as_of)
     assert cff["date-released"] == latest.released == "2026-11-26"
     assert cff["license"] == "Apache-2.0"
     assert cff["repository-code"].startswith("https://github.com/")

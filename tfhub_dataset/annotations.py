@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfhub_dataset.hubs import HUBS as HUB_REGISTRY
+
 PUBLISHER_TYPES = ("individual", "organization")
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "annotations" / "publisher_types.csv"
 
@@ -43,7 +45,7 @@ def parse_publisher_types(
     return out
 
 
-HUBS = ("tfhub", "pytorch-hub")
+HUBS = tuple(HUB_REGISTRY)  # hub ids (hubs/__init__.py)
 HUB_ORGANIZATIONS_PATH = DEFAULT_PATH.parent / "hub_organizations.csv"
 
 
@@ -78,3 +80,10 @@ def parse_hub_organizations(
             raise ValueError(f"{origin}:{n}: {hub} publisher {publisher!r} mapped twice")
         out[(hub, publisher)] = HubOrganization(org, hub, publisher, evidence)
     return out
+
+
+def load_hub_organizations(
+    path: Path = HUB_ORGANIZATIONS_PATH,
+) -> dict[tuple[str, str], HubOrganization]:
+    """The curated mapping of hub publishers to organizations (ValueError on a malformed line)."""
+    return parse_hub_organizations(path.read_text(encoding="utf-8"), str(path))

@@ -1,4 +1,5 @@
-"""Orchestration: pinned releases -> snapshot -> catalog -> tables -> release folder.
+"""Orchestration: pinned releases -> snapshot -> catalog -> tables -> release folder, for every
+hub (hubs/__init__.py), then the comparison of the hubs.
 
 Nothing here parses or fetches by itself; it wires the steps together and reports progress.
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
+from tfhub_dataset.hubs import DEFAULT_HUB, HUBS, hub
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id  # cheap: no stack
 from tfhub_dataset.sources.snapshot import Snapshot
 
@@ -22,11 +24,12 @@ from tfhub_dataset.sources.snapshot import Snapshot
 # (frictionless) stacks: a test (test_imports.py) keeps it so.
 if TYPE_CHECKING:
     from tfhub_dataset.derived import DerivedCache
-    from tfhub_dataset.hubs.tfhub.catalog import DocCache
     from tfhub_dataset.package.write import ReleaseInfo
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
+# The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
+COMPARISON = "comparison"
 
 Progress = Callable[[str], None]
 
@@ -38,7 +41,7 @@ def stderr_progress(message: object) -> None:
 
 @dataclass(frozen=True)
 class Pin:
-    """A pinned release: its id, as-of date and the commit in force that day."""
+    """A pinned release: its id, as-of date and the commit in force that day, of one hub."""
 
     id: str
     as_of: str
@@ -47,9 +50,11 @@ class Pin:
     note: str = ""
     version: str = ""  # the release's Data Package version (empty: unpinned, see ReleaseInfo)
     released: str = ""  # the day the version was published, YYYY-MM-DD
+    hub: str = DEFAULT_HUB  # hubs.HUBS
 
 
 def load_pins(path: Path = PINS_PATH) -> list[Pin]:
+    """The pinned releases of every hub, by as-of date (ties in the file's order)."""
     import tomllib
 
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -62,6 +67,11 @@ def load_pins(path: Path = PINS_PATH) -> list[Pin]:
         if not pin.version or not pin.released:
             raise ValueError(f"{path}: release {pin.id} has no version or released date")
         dt.date.fromisoformat(pin.released)
+        prefix = hub(pin.hub).release_prefix
+        if not pin.id.startswith(prefix) or pin.id == COMPARISON:
+            raise ValueError(f"{path}: release {pin.id} of {pin.hub} must be named {prefix}...")
+    if len({p.id for p in pins}) != len(pins):
+        raise ValueError(f"{path}: a release id is pinned twice")
     return sorted(pins, key=lambda p: p.as_of)
 
 
@@ -77,15 +87,17 @@ def has_history(source: object) -> bool:
 
 
 def release_tables(
-    snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
+    snapshot: Snapshot,
+    publisher_types: dict[str, PublisherType],
+    doc_cache: dict | None = None,
+    hub_name: str = DEFAULT_HUB,
 ) -> dict[str, list[dict[str, Any]]]:
-    """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
+    """All tables of one snapshot of a hub (pure); ``doc_cache`` shares parsed docs with the
+    history."""
     from tfhub_dataset.gc_pause import gc_paused
-    from tfhub_dataset.hubs.tfhub.catalog import build_catalog
-    from tfhub_dataset.hubs.tfhub.tables import build_tables
 
     with gc_paused():  # over both steps: the catalog's objects are scanned at most once
-        return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
+        return hub(hub_name).module().release_tables(snapshot, publisher_types, doc_cache)
 
 
 def build_release(
@@ -111,27 +123,42 @@ def build_release(
     from tfhub_dataset.package.write import render_release
 
     safe_release_id(pin.id)
-    types = publisher_types if publisher_types is not None else load_publisher_types()
+    h = hub(pin.hub)
+    types = publisher_types if publisher_types is not None else load_publisher_types(h.annotations)
     progress(f"[{pin.id}] snapshot {pin.commit[:12]} ({pin.commit_date})")
     snapshot = source.snapshot(pin.commit)
     if snapshot.commit != pin.commit:
         raise ValueError(f"source gave commit {snapshot.commit}, not {pin.commit}")
-    docs: DocCache = {}
-    tables = release_tables(snapshot, types, docs)
+    docs: dict = {}
+    tables = release_tables(snapshot, types, docs, pin.hub)
     if has_history(source):
         # It reuses the release snapshot and its parsed docs rather than fetching and parsing
         # them again.
         history = build_history(
-            source, pin.commit, pin.as_of, types, progress, derived, known=snapshot, doc_cache=docs
+            source,
+            pin.commit,
+            pin.as_of,
+            types,
+            progress,
+            derived,
+            known=snapshot,
+            doc_cache=docs,
+            rules=h.module().HISTORY,
         )
         add_history(tables, history)
+    counted = (
+        ("versions", "versioned docs"),
+        ("entrypoints", "torch.hub.load calls"),
+        ("models", "models"),
+        ("publishers", "publishers"),
+        ("anomalies", "anomalies"),
+    )
     progress(
-        f"[{pin.id}] parsed {len(tables['versions'])} versioned docs, "
-        f"{len(tables['models'])} models, {len(tables['publishers'])} publishers, "
-        f"{len(tables['anomalies'])} anomalies"
+        f"[{pin.id}] parsed "
+        + ", ".join(f"{len(tables[t])} {label}" for t, label in counted if t in tables)
     )
     info = release_info(pin, snapshot)
-    files = render_release(tables, info)
+    files = render_release(tables, info, h.schema_dir)
     dest = out_root / pin.id
     previous = previous_release(pin, out_root)
     if previous is not None:
@@ -151,9 +178,19 @@ def build_release(
 
 
 def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
-    """What the release of ``pin`` says about itself, its commit date from the snapshot."""
+    """What the release of ``pin`` says about itself, its commit date from the snapshot (and,
+    for a hub other than TF Hub, its repository and whether it has a LICENSE at the commit)."""
     from tfhub_dataset.package.write import ReleaseInfo
 
+    other: dict[str, Any] = {}
+    if pin.hub != DEFAULT_HUB:
+        other = {
+            "repository_url": hub(pin.hub).repository_url,
+            "hub": pin.hub,
+            "source_license": (
+                snapshot.blob_id("LICENSE") if "LICENSE" in snapshot.files else None
+            ),
+        }
     return ReleaseInfo(
         pin.id,
         pin.as_of,
@@ -161,6 +198,7 @@ def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
         snapshot.commit_date,
         version=pin.version,
         released=pin.released,
+        **other,
     )
 
 
@@ -169,12 +207,12 @@ def derived_files(
 ) -> dict[str, bytes]:
     """Every file made from the tables: the report (README, data dictionary, CHANGES.md,
     CITATION.cff, LICENSE, figures), the SQLite database, and SHA256SUMS of all the others."""
-    from tfhub_dataset.package.sqlite import SQLITE_NAME, sqlite_bytes
+    from tfhub_dataset.package.sqlite import sqlite_bytes
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
-    from tfhub_dataset.report.readme import render_report
 
-    out = render_report(files, info, previous)
-    out[SQLITE_NAME] = sqlite_bytes(files)
+    h = hub(info.hub)
+    out = h.module().render_report(files, info, previous)
+    out[h.sqlite_name] = sqlite_bytes(files)
     out[SUMS_NAME] = sha256sums({**files, **out})
     return dict(sorted(out.items()))
 
@@ -182,15 +220,27 @@ def derived_files(
 def previous_release(
     pin: Pin, out_root: Path, pins: list[Pin] | None = None
 ) -> tuple[Path, dict[str, bytes]] | None:
-    """The folder and files of the pinned release before ``pin`` (the latest pin with an earlier
-    as-of date): built beside it in ``out_root`` (the build makes pins in as-of order), else as
-    committed under releases/; None for the first release or when neither folder exists. Only
-    what CHANGES.md reads: datapackage.json, the CSV files and the schemas."""
-    earlier = [p for p in pins or load_pins() if p.as_of < pin.as_of and p.id != pin.id]
+    """The folder and files of the pinned release before ``pin`` (the latest pin of its hub with
+    an earlier as-of date): built beside it in ``out_root`` (the build makes pins in as-of
+    order), else as committed under releases/; None for the first release or when neither folder
+    exists. Only what CHANGES.md reads: datapackage.json, the CSV files and the schemas."""
+    earlier = [
+        p
+        for p in pins or load_pins()
+        if p.hub == pin.hub and p.as_of < pin.as_of and p.id != pin.id
+    ]
     if not earlier:
         return None
     prev = max(earlier, key=lambda p: p.as_of)
-    for folder in (out_root / prev.id, RELEASES_DIR / prev.id):
+    return release_files(prev.id, out_root)
+
+
+def release_files(
+    release_id: str, out_root: Path, committed: Path = RELEASES_DIR
+) -> tuple[Path, dict[str, bytes]] | None:
+    """A release's folder and tables (datapackage.json, the CSV files and the schemas): as built
+    in ``out_root``, else as committed; None when neither folder holds it."""
+    for folder in (out_root / release_id, committed / release_id):
         if (folder / "datapackage.json").is_file():
             paths = [
                 folder / "datapackage.json",
@@ -200,6 +250,60 @@ def previous_release(
             files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in paths}
             return folder, files
     return None
+
+
+def comparison_inputs(pins: list[Pin] | None = None) -> list[tuple[str, dict[str, Pin]]]:
+    """The releases the comparison sets side by side: for each as-of day that every hub has a
+    pin for, those pins ("same day"); then each hub's latest pin ("last commit")."""
+    pins = pins if pins is not None else load_pins()
+    by_hub = {name: [p for p in pins if p.hub == name] for name in HUBS}
+    if not all(by_hub.values()):
+        return []
+    days = set.intersection(*({p.as_of for p in ps} for ps in by_hub.values()))
+    out = [
+        (
+            f"same day, {day}",
+            {name: next(p for p in ps if p.as_of == day) for name, ps in by_hub.items()},
+        )
+        for day in sorted(days)
+    ]
+    out.append(("last commit", {n: max(ps, key=lambda p: p.as_of) for n, ps in by_hub.items()}))
+    return out
+
+
+def build_comparison(
+    out_root: Path,
+    *,
+    committed: Path = RELEASES_DIR,
+    pins: list[Pin] | None = None,
+    progress: Progress = stderr_progress,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> Path | None:
+    """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
+    releases (built in ``out_root``, else committed); None, with a progress line, when one of
+    them is in neither folder."""
+    from tfhub_dataset.package.stage import write_release
+    from tfhub_dataset.report.comparison import render_comparison
+
+    inputs = comparison_inputs(pins)
+    if not inputs:
+        return None
+    read: dict[str, dict[str, bytes]] = {}
+    for _, chosen in inputs:
+        for pin in chosen.values():
+            if pin.id not in read:
+                found = release_files(pin.id, out_root, committed)
+                if found is None:
+                    progress(f"[{COMPARISON}] not written: release {pin.id} is not built")
+                    return None
+                read[pin.id] = found[1]
+    files = render_comparison(
+        [(label, {h: (p.id, read[p.id]) for h, p in chosen.items()}) for label, chosen in inputs]
+    )
+    dest = out_root / COMPARISON
+    write_release(files, dest, validate=False, progress=progress, lock_timeout=lock_timeout)
+    progress(f"[{COMPARISON}] written to {dest}")
+    return dest
 
 
 def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:

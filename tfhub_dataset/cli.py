@@ -15,6 +15,7 @@ from tfhub_dataset.build import (
     RELEASES_DIR,
     ROOT,
     Pin,
+    build_comparison,
     build_release,
     has_history,
     load_pins,
@@ -29,16 +30,21 @@ from tfhub_dataset.guards import (
     not_replacing_another_kind,
     writable_folder,
 )
+from tfhub_dataset.hubs import DEFAULT_HUB, HUBS, hub
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, LockTimeout, ReleaseInvalid, safe_release_id
+from tfhub_dataset.sources.by_hub import GitOptions, HubSources
 from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
 
 DESCRIPTION = """\
-Build releases of the tfhub-dataset from tensorflow/tfhub.dev.
+Build releases of the tfhub-dataset from tensorflow/tfhub.dev (TF Hub) and pytorch/hub (PyTorch
+Hub), and the comparison of the two.
 
-Without options, rebuilds every pinned release (build/releases.toml) from the git repository of
-tensorflow/tfhub.dev: a bare partial clone kept under build/cache/git/, fetched only when a pinned
-commit is missing. Where GitHub cannot be reached: --git PATH (a clone on disk), --offline (the
-cached clone only), or --snapshot PATH (a local tarball, folder or GitHub-shaped mirror)."""
+Without options, rebuilds every pinned release (build/releases.toml) of every hub from its git
+repository: a bare partial clone per hub kept under build/cache/git/, fetched only when a pinned
+commit is missing, then releases/comparison/. Where GitHub cannot be reached: --git PATH (clones
+on disk, repeatable: each release is read from the clone that holds its commit, and releases no
+clone holds are skipped), --offline (the cached clones only), or --snapshot PATH (a local
+tarball, folder or GitHub-shaped mirror of tensorflow/tfhub.dev)."""
 
 
 def _date(text: str) -> dt.date:
@@ -100,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="a pinned release id from build/releases.toml (repeatable)",
     )
+    _hub_option(b)
     what.add_argument(
         "--as-of",
         type=_date,
@@ -169,6 +176,7 @@ def parser() -> argparse.ArgumentParser:
         "folder and compare every file byte for byte; any difference is listed and "
         "the exit status is 1.",
     )
+    _hub_option(v, build=False)
     _source_options(v, build=False)
     v.add_argument(
         "--releases",
@@ -179,6 +187,18 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
+
+
+def _hub_option(p: argparse.ArgumentParser, *, build: bool = True) -> None:
+    p.add_argument(
+        "--hub",
+        action="append",
+        choices=list(HUBS),
+        metavar="NAME",
+        help=f"only the releases of this hub ({', '.join(HUBS)}; repeatable; default: every "
+        "hub, and the comparison)"
+        + (f"; with --as-of or --commit, the hub built (default {DEFAULT_HUB})" if build else ""),
+    )
 
 
 def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
@@ -193,14 +213,18 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where.add_argument(
         "--git",
         type=Path,
+        action="append",
         metavar="PATH",
-        help="a git repository on disk (bare or not) holding the source's history; no network",
+        help="a git repository on disk (bare or not) holding a hub's history; no network. "
+        "Repeatable: each release is read from the clone that holds its commit, and the pinned "
+        "releases that no clone holds are skipped (one line says which)",
     )
     where.add_argument(
         "--git-url",
         metavar="URL",
-        help="the repository fetched into build/cache/git/ (default "
-        "https://github.com/tensorflow/tfhub.dev.git; env TFHUB_DATASET_GIT_URL)",
+        help="the repository of the one hub built, fetched into build/cache/git/ (defaults: "
+        + "; ".join(f"{h.name} {h.git_url}, env {h.git_url_env}" for h in HUBS.values())
+        + ")",
     )
     where.add_argument(
         "--snapshot",
@@ -266,41 +290,68 @@ def _check_source_options(args: argparse.Namespace) -> None:
         for name, value in (("--snapshot", args.snapshot), ("--mirror", args.mirror))
         if value is not None
     ]
-    if args.git is not None:
+    if args.git:
         chosen.append("--git")
     if len(chosen) > 1:
         raise SystemExit(f"error: give one of {', '.join(chosen)}, not several")
     if args.mirror is not None:
         args.source = "api"  # a GitHub-shaped mirror is crawled through the REST API
-    if args.source == "api" and (args.git is not None or args.git_url):
+    if args.source == "api" and (args.git or args.git_url):
         raise SystemExit("error: --git and --git-url choose the git source, not --source api")
+    if args.git_url and args.git:
+        raise SystemExit("error: give --git (a clone on disk) or --git-url, not both")
+
+
+def _hubs_asked(args: argparse.Namespace) -> list[str]:
+    """The hubs the command builds: --hub, else the hubs of --release, else every hub (one hub
+    with --as-of or --commit)."""
+    if getattr(args, "as_of", None) or getattr(args, "commit", None):
+        if args.hub and len(set(args.hub)) > 1:
+            raise UsageError("--as-of and --commit build one hub: give --hub once")
+        return [args.hub[0] if args.hub else DEFAULT_HUB]
+    if args.hub:
+        return list(dict.fromkeys(args.hub))
+    if getattr(args, "release", None):
+        known = {p.id: p.hub for p in load_pins()}
+        return list(dict.fromkeys(known[r] for r in args.release if r in known))
+    return list(HUBS)
 
 
 @contextlib.contextmanager
-def _source(args: argparse.Namespace) -> Iterator[object]:
+def _source(args: argparse.Namespace) -> Iterator[HubSources]:
     _check_source_options(args)
+    say = None if args.quiet else stderr_progress
     if args.snapshot is None and args.source == "git":
-        from tfhub_dataset.sources.git import GitConfig, GitSource
-
-        config = GitConfig(
-            **({"url": args.git_url} if args.git_url else {}),
-            path=args.git,
-            cache=args.cache.parent / "git" / "tfhub.dev.git",
+        urls = {}
+        if args.git_url:
+            hubs = _hubs_asked(args)
+            if len(hubs) != 1:
+                raise UsageError(
+                    "--git-url names one repository: give --hub NAME (or --release) too"
+                )
+            urls[hubs[0]] = args.git_url
+        git = GitOptions(
+            paths=list(dict.fromkeys(args.git or [])),
+            urls=urls,
+            cache_dir=args.cache.parent / "git",
             offline=args.offline,
         )
-        with GitSource(config, progress=None if args.quiet else stderr_progress) as source:
-            yield source
-        if not args.quiet and source.managed:
-            print(source.fetcher.report.format(), file=sys.stderr)
+        with HubSources(git=git, progress=say) as sources:
+            yield sources
+            if not args.quiet:
+                for report in sources.reports():
+                    print(report, file=sys.stderr)
         return
     if args.snapshot is not None:
         if (args.snapshot / "commits.json").is_file():
-            yield LocalMirror(args.snapshot)
+            yield HubSources(other=LocalMirror(args.snapshot))
         else:
-            yield LocalSnapshot(
-                args.snapshot,
-                commit=getattr(args, "commit", None),
-                commit_date=getattr(args, "commit_date", None),
+            yield HubSources(
+                other=LocalSnapshot(
+                    args.snapshot,
+                    commit=getattr(args, "commit", None),
+                    commit_date=getattr(args, "commit_date", None),
+                )
             )
         return
     from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
@@ -321,17 +372,22 @@ def _source(args: argparse.Namespace) -> Iterator[object]:
         port = args.mirror_port
         with MirrorServer(args.mirror, port=port, codeload_port=port + 1) as server:
             source = make(server.api_url, token=None)  # a local mirror is not GitHub
-            yield source
+            yield HubSources(other=source)
     else:
         source = make(args.api_url)
-        yield source
+        yield HubSources(other=source)
     if not args.quiet:
         print(source.report.format(), file=sys.stderr)
 
 
-def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
+Target = tuple[Pin, object]  # a release to build and the source that serves it
+
+
+def _targets(args: argparse.Namespace, sources: HubSources) -> list[Target]:
     pins = load_pins()
     if args.as_of or args.commit:
+        name = _hubs_asked(args)[0]
+        source = sources.for_hub(name, pins)
         if args.as_of:
             if not hasattr(source, "resolve_as_of"):
                 raise UsageError(
@@ -344,14 +400,16 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
         else:
             snap = source.snapshot(args.commit)  # type: ignore[attr-defined]
             sha, date, as_of = snap.commit, snap.commit_date, snap.date
-        pin = Pin(args.release_id or as_of, as_of, sha, date)
+        pin = Pin(args.release_id or hub(name).release_prefix + as_of, as_of, sha, date, hub=name)
         pinned = {p.id: p for p in pins}.get(pin.id)
-        if pinned is not None and pinned.commit != pin.commit:
+        if pinned is not None and (pinned.commit, pinned.hub) != (pin.commit, pin.hub):
             raise UsageError(
-                f"release id {pin.id} is pinned to commit {pinned.commit[:12]} in "
-                f"build/releases.toml, not {pin.commit[:12]}; give another --release-id"
+                f"release id {pin.id} is pinned to commit {pinned.commit[:12]} of {pinned.hub} in "
+                f"build/releases.toml, not {pin.commit[:12]} of {pin.hub}; give another "
+                "--release-id"
             )
-        return [pin]
+        return [(pin, source)]
+    chosen = [p for p in pins if p.hub in _hubs_asked(args)]
     if args.release:
         known = {p.id: p for p in pins}
         missing = [r for r in args.release if r not in known]
@@ -360,32 +418,59 @@ def _targets(args: argparse.Namespace, source: object) -> list[Pin]:
                 f"no pinned release {', '.join(missing)} in build/releases.toml; the pinned "
                 f"releases are {', '.join(known)}"
             )
-        return [known[r] for r in args.release]
-    if isinstance(source, LocalSnapshot):
-        snap = source.snapshot(None)
-        chosen = [p for p in pins if p.commit == snap.commit]
+        chosen = [known[r] for r in args.release]
+        if args.hub and any(p.hub not in args.hub for p in chosen):
+            raise UsageError("--release names a release of another hub than --hub")
+    if isinstance(sources.other, LocalSnapshot):
+        snap = sources.other.snapshot(None)
+        chosen = [p for p in chosen if p.commit == snap.commit]
         if not chosen:
             raise UsageError(
                 f"{args.snapshot} holds commit {snap.commit}, which no pinned release uses; "
                 "give --commit (and --release-id) to build it anyway"
             )
-        return chosen
-    return pins
+    return _served(args, sources, chosen)
 
 
-def _check_targets(args: argparse.Namespace, source: object, pins: list[Pin]) -> None:
+def _served(args: argparse.Namespace, sources: HubSources, pins: list[Pin]) -> list[Target]:
+    """Each pin with its source. A pin no source serves is skipped, with one line on stderr
+    (unless --quiet) saying which and how to include it; it is an error when the command named
+    it (--release, --hub), or when no pin is left."""
+    served = [(p, sources.for_pin(p)) for p in pins]
+    lost = [p for p, s in served if s is None]
+    if lost:
+        hubs = list(dict.fromkeys(p.hub for p in lost))
+        hint = "; ".join(sources.missing_hint(h) for h in hubs)
+        ids = ", ".join(p.id for p in lost)
+        if args.hub or getattr(args, "release", None) or len(lost) == len(pins):
+            raise UsageError(f"no source given holds release {ids}: {hint}")
+        if not args.quiet:
+            print(f"{args.command}: skipping {ids}, which no source given holds: {hint}",
+                  file=sys.stderr)  # fmt: skip
+    return [(p, s) for p, s in served if s is not None]
+
+
+def _check_targets(args: argparse.Namespace, targets: list[Target]) -> None:
     """Before anything is built: a build into the committed releases/ must not replace a
     committed release with one of another kind, unless --replace asks for it."""
     if args.replace or args.out.resolve() != RELEASES_DIR.resolve():
         return
-    for pin in pins:
+    for pin, source in targets:
         not_replacing_another_kind(args.out / pin.id, pin.commit, has_history(source))
 
 
-def _verify(args: argparse.Namespace, source: object, progress) -> int:
+def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
     from tfhub_dataset.verify import verify
 
-    result = verify(source, releases_dir=args.releases, progress=progress)  # type: ignore[arg-type]
+    pins = [p for p in load_pins() if p.hub in _hubs_asked(args)]
+    targets = _served(args, sources, pins)
+    result = verify(
+        dict((p.id, s) for p, s in targets).get,
+        releases_dir=args.releases,
+        pins=[p for p, _ in targets],
+        progress=progress,
+        comparison=not args.hub,
+    )
     for d in result.differences:
         print(f"{d.release}/{d.path}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
     verdict = "identical" if result.ok else f"{len(result.differences)} difference(s)"
@@ -407,15 +492,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "verify":
             existing_folder(args.releases, "--releases")
-            with _source(args) as source:
-                return _verify(args, source, progress)
+            with _source(args) as sources:
+                return _verify(args, sources, progress)
         writable_folder(args.out, "--out")
-        with _source(args) as source:
+        with _source(args) as sources:
             built = []
             derived_dir = args.cache.parent / "derived"
-            pins = _targets(args, source)
-            _check_targets(args, source, pins)
-            for pin in pins:
+            targets = _targets(args, sources)
+            _check_targets(args, targets)
+            for pin, source in targets:
                 built.append(
                     build_release(
                         pin,
@@ -427,7 +512,12 @@ def main(argv: list[str] | None = None) -> int:
                         lock_timeout=args.lock_timeout,
                     )
                 )
-        latest = max(load_pins(), key=lambda p: p.as_of)
+        pinned = {p.id for p in load_pins()}
+        if built and all(b.name in pinned for b in built):
+            # The comparison reads the tables of both hubs' releases (built here, else committed).
+            build_comparison(args.out, progress=progress, lock_timeout=args.lock_timeout)
+        # The root descriptor describes TF Hub's latest release.
+        latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
         if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
             tmp = ROOT / ".datapackage.json.tmp"
             tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id))
@@ -437,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (ValueError, OSError, LockTimeout, ReleaseInvalid) as exc:
-        # UsageError is a ValueError; OSError: a folder that cannot be written, a full disk.
+        # UsageError and NoSource are ValueErrors; OSError: a folder that cannot be written.
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -37,7 +37,7 @@ def code_fingerprint(root: Path = ROOT) -> str:
 
     h = hashlib.sha256()
     files = sorted((root / PACKAGE_DIR.name).rglob("*.py")) + sorted(
-        (root / "schemas").glob("*.json")
+        (root / "schemas").rglob("*.json")  # every hub's schemas
     )
     for path in files:
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

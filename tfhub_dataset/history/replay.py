@@ -9,7 +9,9 @@ and its removal); a rename ends one life and starts another.
 A life's (kind, handle) comes from the fetched snapshots (the doc's first line, as the parser read
 it); a life no fetched snapshot saw borrows what a snapshot saw at the same path (``assets/g3doc/``
 and ``assets/docs/`` count as one path: the 2020-10-07 move kept relative paths), else it is
-derived from the path by the repository's conventions, and flagged.
+derived from the path by the repository's conventions, and flagged. Those rules are TF Hub's by
+default; another hub passes its own (which paths are data, how a path names a doc, which paths
+count as one) to :func:`replay`.
 
 A doc's life is tracked by (kind, handle) along the release commit's first-parent line (the
 published branch): it is *present* at a commit when some file holds it there.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -142,6 +144,9 @@ class Replay:
     path_observed: dict[str, list[tuple[int, Observed]]]  # normalized path -> same
     anomalies: list[ReplayAnomaly]
     checked: dict[str, tuple[int, int]]  # snapshot sha -> (missing from replay, extra in replay)
+    # The hub's rules: which paths count as one (normalized), the doc a path names by convention.
+    normalized: Callable[[str], str]
+    doc_from_path: Callable[[str], Observed]
 
     def key_of(self, life: int, at: int) -> tuple[Observed, str | None]:
         """(kind, handle) of a life at topological index ``at`` and where it came from."""
@@ -150,12 +155,13 @@ class Replay:
             later = [o for o in obs if o[0] >= at]
             return (later[0] if later else obs[-1])[1], "snapshot"
         path = self.lives[life].path
-        near = self.path_observed.get(normalized_path(path))
+        near = self.path_observed.get(self.normalized(path))
         if near:
             best = min(near, key=lambda o: (abs(o[0] - at), -o[0]))
             return best[1], "snapshot-path"
-        if path.startswith("assets/") and path.endswith(".md"):
-            return handle_from_path(path), "path"
+        doc = self.doc_from_path(path)
+        if doc != (None, None):
+            return doc, "path"
         return (None, None), None
 
 
@@ -164,6 +170,14 @@ def normalized_path(path: str) -> str:
     return (
         "assets/docs/" + path[len("assets/g3doc/") :] if path.startswith("assets/g3doc/") else path
     )
+
+
+def doc_from_path(path: str) -> Observed:
+    """TF Hub: the doc a Markdown file under assets/ would hold by the repository's conventions
+    (:func:`handle_from_path`); (None, None) for any other path."""
+    if path.startswith("assets/") and path.endswith(".md"):
+        return handle_from_path(path)
+    return None, None
 
 
 def handle_from_path(path: str) -> Observed:
@@ -197,11 +211,16 @@ def replay(
     changes: Mapping[str, Sequence[Change]],
     snapshots: Mapping[str, Mapping[str, Observed]],
     snapshot_paths: Mapping[str, frozenset[str]],
+    *,
+    data_path: Callable[[str], bool] = is_data_path,
+    normalized: Callable[[str], str] = normalized_path,
+    path_doc: Callable[[str], Observed] = doc_from_path,
 ) -> Replay:
     """Replay every commit's changes; check the data paths of each fetched snapshot.
 
     ``snapshots`` maps a fetched commit to its docs (path -> (kind, handle)); ``snapshot_paths``
     to all its data paths. A path the replay and the snapshot disagree on becomes an anomaly.
+    ``data_path``, ``normalized`` and ``path_doc`` are the hub's rules (TF Hub's by default).
     """
     by_sha = {r.sha: r for r in refs}
     order = topo_order(refs)
@@ -234,7 +253,7 @@ def replay(
                 states.pop(parent, None)
         replayed: list[Op] = []
         for ch in changes.get(sha, ()):
-            replayed.append(_apply(ch, sha, state, new_life, lives, anomalies))
+            replayed.append(_apply(ch, sha, state, new_life, lives, anomalies, data_path))
         ops[sha] = replayed
         if remaining.get(sha, 0) > 0:
             states[sha] = state
@@ -243,7 +262,7 @@ def replay(
             for path, doc in snapshots.get(sha, {}).items():
                 if path in state:
                     observed.setdefault(state[path], []).append((index[sha], doc))
-                path_observed.setdefault(normalized_path(path), []).append((index[sha], doc))
+                path_observed.setdefault(normalized(path), []).append((index[sha], doc))
     for lst in (*observed.values(), *path_observed.values()):
         lst.sort(key=lambda o: o[0])
     for life, obs in sorted(observed.items()):
@@ -258,7 +277,9 @@ def replay(
                     "one file held " + " then ".join(f"{k} {h}" for k, h in docs),
                 )
             )
-    return Replay(order, index, lives, ops, observed, path_observed, anomalies, checked)
+    return Replay(
+        order, index, lives, ops, observed, path_observed, anomalies, checked, normalized, path_doc
+    )
 
 
 def _apply(
@@ -268,6 +289,7 @@ def _apply(
     new_life: Any,
     lives: dict[int, Life],
     anomalies: list[ReplayAnomaly],
+    data_path: Callable[[str], bool],
 ) -> Op:
     def end(path: str, kind: str) -> int | None:
         life = state.pop(path, None)
@@ -280,9 +302,9 @@ def _apply(
     path, status = ch.path, ch.status
     if status == "renamed":
         ended = started = None
-        if ch.previous_path and is_data_path(ch.previous_path):
+        if ch.previous_path and data_path(ch.previous_path):
             ended = end(ch.previous_path, "replay-removed-missing")
-        if is_data_path(path):
+        if data_path(path):
             if path in state:
                 anomalies.append(
                     ReplayAnomaly(
@@ -292,7 +314,7 @@ def _apply(
                 lives[state[path]].end = sha
             started = state[path] = new_life(path, sha)
         return Op(ch, ended=ended, started=started)
-    if not is_data_path(path):
+    if not data_path(path):
         return Op(ch)
     if status in ADDING:
         ended = None

@@ -1,5 +1,9 @@
-"""History of tensorflow/tfhub.dev up to a release's as-of commit: a monthly series of snapshots,
+"""History of a hub's repository up to a release's as-of commit: a monthly series of snapshots,
 the dates of every doc, model and publisher, and the file events behind them.
+
+The rules that differ between hubs (which paths are data, how a snapshot is parsed and counted,
+the doc a path names, the model and publisher of a doc, import commits) come in a
+:class:`HistoryRules`; TF Hub's (:data:`TFHUB_RULES`) are the default.
 
 Pure over what the source returns (``list_commits``, ``commit_changes``, ``snapshot``): it works
 the same over git, over GitHub's REST API (through the HTTP cache) and over a local mirror. A
@@ -18,19 +22,25 @@ Conventions (also in the schemas' descriptions):
   holding it went; *last changed* at its last appearance or modification (moves excluded);
 - snapshot counts come from the very parser of releases (:func:`build_catalog`,
   :func:`build_tables`) run on each month-end snapshot;
-- docs brought in by the initial imports (:data:`IMPORT_COMMITS`) carry the import's date, not
-  their original publication date on tfhub.dev.
+- docs brought in by the initial imports (:data:`IMPORT_COMMITS`, TF Hub's) carry the import's
+  date, not their original publication date on tfhub.dev;
+- a doc's publisher is the first segment of its handle (TF Hub), or, where the handle does not
+  say it (PyTorch Hub), what the parsed snapshots say, the latest snapshot that holds the doc
+  first; the history tables hold the columns of the hub's own schemas.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.derived import DerivedCache
 from tfhub_dataset.gc_pause import gc_paused
@@ -40,7 +50,9 @@ from tfhub_dataset.history.replay import (
     DocTimeline,
     Observed,
     Replay,
+    doc_from_path,
     first_parent_line,
+    normalized_path,
     replay,
     timelines,
     topo_order,
@@ -50,7 +62,7 @@ from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.hubs.tfhub.tags import DOMAINS
 from tfhub_dataset.sources.commits import commit_at, first_parent_refs
-from tfhub_dataset.sources.snapshot import Snapshot
+from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -92,7 +104,31 @@ class Parsed:
     paths: frozenset[str]
     docs: dict[str, Observed]  # every doc path -> (kind, handle) as parsed
     counts: Row  # the snapshots row's counts
-    kaggle: dict[str, str | None]  # model -> kaggle_status
+    kaggle: dict[str, str | None]  # model -> kaggle_status (TF Hub)
+    # doc handle -> its publisher as the snapshot's tables say, for a hub whose handles do not
+    # say it (PyTorch Hub); empty for TF Hub.
+    publishers: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HistoryRules:
+    """What the history needs to know of a hub (see :data:`TFHUB_RULES`)."""
+
+    hub: str
+    # One snapshot through the hub's release parser: docs, counts, publishers.
+    parse: Callable[..., Parsed]
+    data_path: Callable[[str], bool]
+    normalized: Callable[[str], str]  # paths that count as one (a folder's move)
+    path_doc: Callable[[str], Observed]  # the doc a path holds by convention (no snapshot saw it)
+    model_of: Callable[[str, str], str | None]  # (kind, handle) -> the model it is a version of
+    # (kind, handle) -> its publisher when the handle says it; None: ask the parsed snapshots
+    publisher_of: Callable[[str, str], str | None]
+    import_commits: Callable[[], Mapping[str, str]]  # commit -> what it imported
+    schema_dir: Path  # the history tables hold the fields of these schemas
+    # Parse the snapshot of every commit of the first-parent line that changes a data path, not
+    # only the month-end ones, so that every doc of the line is read as the parser reads it
+    # (affordable for a small repository; TF Hub's month-ends suffice, see replay.py).
+    every_commit: bool = False
 
 
 @dataclass
@@ -222,12 +258,15 @@ def _to_json(p: Parsed) -> dict[str, Any]:
         "docs": [[path, kind, handle] for path, (kind, handle) in sorted(p.docs.items())],
         "counts": p.counts,
         "kaggle": p.kaggle,
+        "publishers": p.publishers,
     }
 
 
 def _from_json(v: dict[str, Any]) -> Parsed:
     docs = {path: (kind, handle) for path, kind, handle in v["docs"]}
-    return Parsed(v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"])
+    return Parsed(
+        v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"], v["publishers"]
+    )
 
 
 def build_history(
@@ -239,7 +278,8 @@ def build_history(
     cache: DerivedCache | None = None,
     *,
     known: Snapshot | None = None,
-    doc_cache: DocCache | None = None,
+    doc_cache: Any = None,
+    rules: HistoryRules | None = None,
 ) -> History:
     """The history of the repository up to ``commit`` (the commit in force on ``as_of``).
 
@@ -248,11 +288,14 @@ def build_history(
 
     With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
     snapshot whose summary is cached is neither fetched nor parsed again.
+
+    ``rules`` are the hub's (default: TF Hub's).
     """
     dt.date.fromisoformat(as_of)
+    rules = rules or TFHUB_RULES
     say = progress or (lambda _m: None)
     types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
-    history_key = cache.key("history", commit, as_of, types_key) if cache else ""
+    history_key = cache.key("history", rules.hub, commit, as_of, types_key) if cache else ""
     cached = cache.load(history_key) if cache else None
     if cached is not None:
         say(f"[history] up to {commit[:12]}: from the derived cache (no source call)")
@@ -279,13 +322,16 @@ def build_history(
 
     order = {s: i for i, s in enumerate(topo_order(refs))}
     months = month_ends(refs, commit, as_of)
-    wanted = sorted({m.ref.sha for m in months} | {commit}, key=lambda s: order[s])
+    wanted_set = {m.ref.sha for m in months} | {commit}
+    if rules.every_commit:  # every commit of the line that changes a data path
+        wanted_set |= {sha for sha in line if changes.get(sha)}
+    wanted = sorted(wanted_set, key=lambda s: order[s])
     say(f"[history] {len(months)} months, {len(wanted)} distinct snapshots to parse")
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
     doc_cache = {} if doc_cache is None else doc_cache
     for n, sha in enumerate(wanted, start=1):
-        key = cache.key("snapshot-summary", sha, types_key) if cache else ""
+        key = cache.key("snapshot-summary", rules.hub, sha, types_key) if cache else ""
         hit = cache.load(key) if cache else None
         if hit is not None:
             parsed[sha] = _from_json(hit)
@@ -296,7 +342,7 @@ def build_history(
         t1 = time.perf_counter()
         if snap.commit != sha:
             raise ValueError(f"source gave snapshot {snap.commit}, not {sha}")
-        parsed[sha] = parse_snapshot(snap, publisher_types, doc_cache)
+        parsed[sha] = rules.parse(snap, publisher_types, doc_cache)
         del snap
         if cache:
             cache.save(key, _to_json(parsed[sha]))
@@ -310,9 +356,16 @@ def build_history(
         changes,
         {s: p.docs for s, p in parsed.items()},
         {s: p.paths for s, p in parsed.items()},
+        data_path=rules.data_path,
+        normalized=rules.normalized,
+        path_doc=rules.path_doc,
     )
     docs, events = timelines(rep, line)
-    hist = _assemble(refs, line, months, parsed, rep, docs, events, commit, as_of, publisher_types)
+    publishers = {h: p for s in wanted for h, p in parsed[s].publishers.items()}  # latest wins
+    hist = _assemble(
+        refs, line, months, parsed, rep, docs, events, commit, as_of, publisher_types, rules,
+        publishers,
+    )  # fmt: skip
     timings["replay"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - start
     hist.calls, hist.timings = src.calls, timings
@@ -350,10 +403,17 @@ def _assemble(
     commit: str,
     as_of: str,
     publisher_types: dict[str, PublisherType],
+    rules: HistoryRules,
+    doc_publishers: Mapping[str, str | None],
 ) -> History:
     by_sha = {r.sha: r for r in refs}
     on_line = set(line)
     date = {s: by_sha[s].date for s in line}
+    imports = rules.import_commits()
+
+    def publisher(kind: str, handle: str) -> str | None:
+        from_handle = rules.publisher_of(kind, handle)
+        return from_handle if from_handle is not None else doc_publishers.get(handle)
 
     commits = [
         {
@@ -364,7 +424,7 @@ def _assemble(
             "parent_count": len(r.parents),
             "first_parent": r.sha in on_line,
             "data_changes": len(events.get(r.sha, ())),
-            "initial_import": r.sha in IMPORT_COMMITS,
+            "initial_import": r.sha in imports,
         }
         for r in refs
     ]
@@ -410,11 +470,11 @@ def _assemble(
         doc_rows[key] = {
             "kind": kind,
             "handle": handle,
-            "publisher": handle.split("/", 1)[0],
-            "model": _model_of(kind, handle),
+            "publisher": publisher(kind, handle),
+            "model": rules.model_of(kind, handle),
             "first_seen": first,
             "first_seen_commit": first_commit,
-            "first_seen_imported": first_commit in IMPORT_COMMITS,
+            "first_seen_imported": first_commit in imports,
             "last_changed": changed,
             "last_changed_commit": changed_commit,
             "modifications": tl.modifications,
@@ -429,12 +489,16 @@ def _assemble(
 
     release = parsed[commit]
     model_rows = _spans(
-        ((row["model"], docs[key], row) for key, row in doc_rows.items() if row["model"]), when
+        ((row["model"], docs[key], row) for key, row in doc_rows.items() if row["model"]),
+        when,
+        imports,
     )
     for handle, row in model_rows.items():
         row["kaggle_status"] = release.kaggle.get(handle) if row["present"] else None
     publisher_rows = _spans(
-        ((row["publisher"], docs[key], row) for key, row in doc_rows.items()), when
+        ((row["publisher"], docs[key], row) for key, row in doc_rows.items() if row["publisher"]),
+        when,
+        imports,
     )
     for handle, row in publisher_rows.items():
         models = [m for m in model_rows.values() if m["publisher"] == handle]
@@ -455,13 +519,15 @@ def _assemble(
         "events": sorted(event_rows, key=lambda r: (r["date"], r["commit"], r["path"])),
         "snapshots": snapshots,
         "doc_history": sorted(doc_rows.values(), key=lambda r: (r["kind"], r["handle"])),
-        "model_history": [_model_row(model_rows[h]) for h in sorted(model_rows)],
-        "publisher_history": [_publisher_row(publisher_rows[h]) for h in sorted(publisher_rows)],
+        "model_history": [model_rows[h] for h in sorted(model_rows)],
+        "publisher_history": [publisher_rows[h] for h in sorted(publisher_rows)],
         "history_anomalies": sorted(
             anomalies,
             key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"] or "", r["kind"]),
         ),
     }
+    # Each table holds the fields of the hub's schema, in its order.
+    tables = {n: _project(rows, rules.schema_dir / f"{n}.json") for n, rows in tables.items()}
     return History(
         commit=commit,
         as_of=as_of,
@@ -477,7 +543,27 @@ def _model_of(kind: str, handle: str) -> str | None:
     return base if kind in MODEL_KINDS and base and version.isdigit() else None
 
 
-def _spans(items: Any, when: Callable[[int | None], tuple[str | None, str | None]]) -> dict:
+def _project(rows: list[Row], schema_path: Path) -> list[Row]:
+    """Rows with exactly the fields of a Table Schema, in its order."""
+    fields = _schema_fields(schema_path)
+    return [{f: row[f] for f in fields} for row in rows]
+
+
+_FIELDS: dict[Path, tuple[str, ...]] = {}
+
+
+def _schema_fields(path: Path) -> tuple[str, ...]:
+    if path not in _FIELDS:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        _FIELDS[path] = tuple(f["name"] for f in schema["fields"])
+    return _FIELDS[path]
+
+
+def _spans(
+    items: Any,
+    when: Callable[[int | None], tuple[str | None, str | None]],
+    imports: Mapping[str, str],
+) -> dict:
     """Group doc timelines by a key (model, publisher): first seen, last changed, removed."""
     groups: dict[str, list[tuple[DocTimeline, Row]]] = {}
     for key, tl, row in items:
@@ -490,12 +576,14 @@ def _spans(items: Any, when: Callable[[int | None], tuple[str | None, str | None
         changed = max(tl.last_changed for tl in tls)
         removed = None if present else max(tl.removed for tl in tls if tl.removed is not None)
         first_date, first_commit = when(first)
+        # Every doc of a model has the model's publisher (the first doc's, by handle).
+        publisher = min(members, key=lambda m: m[1]["handle"])[1]["publisher"]
         out[key] = {
             "handle": key,
-            "publisher": key.split("/", 1)[0],
+            "publisher": publisher,
             "first_seen": first_date,
             "first_seen_commit": first_commit,
-            "first_seen_imported": first_commit in IMPORT_COMMITS,
+            "first_seen_imported": first_commit in imports,
             "last_changed": when(changed)[0],
             "last_changed_commit": when(changed)[1],
             "removed": when(removed)[0],
@@ -506,68 +594,69 @@ def _spans(items: Any, when: Callable[[int | None], tuple[str | None, str | None
     return out
 
 
-MODEL_FIELDS = (
-    "handle", "publisher", "first_seen", "first_seen_commit", "first_seen_imported",
-    "last_changed", "last_changed_commit", "removed", "removed_commit", "present", "docs_seen",
-    "kaggle_status",
-)  # fmt: skip
-PUBLISHER_FIELDS = (
-    "handle", "type", "first_seen", "first_seen_commit", "first_seen_imported", "first_model",
-    "first_model_date", "models_seen", "docs_seen", "removed", "removed_commit", "present",
-)  # fmt: skip
+DATED = ("first_seen", "first_seen_commit", "first_seen_imported", "last_changed")
+PUBLISHER_DATED = ("first_seen", "first_seen_imported", "first_model_date")
 
 
-def _model_row(row: Row) -> Row:
-    return {k: row[k] for k in MODEL_FIELDS}
-
-
-def _publisher_row(row: Row) -> Row:
-    return {k: row[k] for k in PUBLISHER_FIELDS}
+def _date_columns(row: Row, found: Row | None, columns: tuple[str, ...]) -> None:
+    """Fill the date columns a table builder left empty (those its schema has) from ``found``."""
+    for c in columns:
+        if c in row:
+            row[c] = found[c] if found else None
 
 
 def add_history(tables: Tables, history: History) -> None:
     """Add the history tables to a release's tables and fill the date columns of ``models``,
-    ``versions`` and ``publishers`` (which :func:`build_tables` leaves empty), with the flag that
-    says a first_seen is an import's date."""
+    ``versions`` and ``publishers`` (which the table builders leave empty), with the flag that
+    says a first_seen is an import's date where the hub's tables have it."""
     clash = set(HISTORY_TABLES) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")
     anomalies = list(history.tables["history_anomalies"])
     for row in tables.get("models", []):
         m = history.models.get(row["handle"])
-        row["first_seen"] = m["first_seen"] if m else None
-        row["first_seen_commit"] = m["first_seen_commit"] if m else None
-        row["first_seen_imported"] = m["first_seen_imported"] if m else None
-        row["last_changed"] = m["last_changed"] if m else None
+        _date_columns(row, m, DATED)
         if m is None:
             anomalies.append(_undated(history, row["source_path"], f"model {row['handle']}"))
     for row in tables.get("versions", []):
         d = history.docs.get((row["kind"], row["handle"]))
-        row["first_seen"] = d["first_seen"] if d else None
-        row["first_seen_commit"] = d["first_seen_commit"] if d else None
-        row["first_seen_imported"] = d["first_seen_imported"] if d else None
-        row["last_changed"] = d["last_changed"] if d else None
+        _date_columns(row, d, DATED)
         if d is None:
             anomalies.append(
                 _undated(history, row["source_path"], f"{row['kind']} {row['handle']}")
             )
     for row in tables.get("publishers", []):
         p = history.publishers.get(row["handle"])
-        row["first_seen"] = p["first_seen"] if p else None
-        row["first_seen_imported"] = p["first_seen_imported"] if p else None
-        row["first_model_date"] = p["first_model_date"] if p else None
+        _date_columns(row, p, PUBLISHER_DATED)
         if p is None:
-            anomalies.append(
-                _undated(history, row["source_path"] or "", f"publisher {row['handle']}")
-            )
+            where = row.get("source_path") or ("" if "source_path" in row else None)
+            anomalies.append(_undated(history, where, f"publisher {row['handle']}"))
     tables.update({name: history.tables[name] for name in HISTORY_TABLES})
     tables["history_anomalies"] = anomalies
 
 
-def _undated(history: History, path: str, what: str) -> Row:
+def _undated(history: History, path: str | None, what: str) -> Row:
     return {
         "commit": history.commit,
         "path": path,
         "kind": "undated",
         "detail": f"{what} is in the release but not in its history",
     }
+
+
+def _publisher_from_handle(kind: str, handle: str) -> str | None:
+    return handle.split("/", 1)[0]
+
+
+# TF Hub's rules. ``import_commits`` reads IMPORT_COMMITS when called (tests replace it).
+TFHUB_RULES = HistoryRules(
+    hub="tfhub",
+    parse=parse_snapshot,
+    data_path=is_data_path,
+    normalized=normalized_path,
+    path_doc=doc_from_path,
+    model_of=_model_of,
+    publisher_of=_publisher_from_handle,
+    import_commits=lambda: IMPORT_COMMITS,
+    schema_dir=ROOT / "schemas",
+)

@@ -148,7 +148,7 @@ META_SQL = [
     """CREATE TABLE "_release" (  -- This release: one row.
   "id" TEXT NOT NULL PRIMARY KEY,  -- Release id (its folder name).
   "version" TEXT NOT NULL,  -- Data Package version of the release.
-  "as_of" TEXT NOT NULL,  -- The day whose state of tensorflow/tfhub.dev the release holds.
+  "as_of" TEXT NOT NULL,  -- The day whose state of {repository} the release holds.
   "source" TEXT NOT NULL,  -- Source repository URL.
   "commit" TEXT NOT NULL,  -- Source commit SHA.
   "commit_date" TEXT NOT NULL  -- Source commit date (UTC).
@@ -187,9 +187,10 @@ def sqlite_bytes(files: Mapping[str, bytes]) -> bytes:
     try:
         con.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = OFF")
         with con:  # one transaction
-            for sql in META_SQL:
-                con.execute(sql)
             source = desc["sources"][0]
+            repository = source["path"].removeprefix("https://github.com/")
+            for sql in META_SQL:
+                con.execute(sql.replace("{repository}", repository))
             con.execute(
                 'INSERT INTO "_release" VALUES (?, ?, ?, ?, ?, ?)',
                 (

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY_URL, ROOT
+from tfhub_dataset.hubs import TFHUB
 
 SCHEMA_DIR = ROOT / "schemas"
 PACKAGE_NAME = "tfhub-dataset"
@@ -34,6 +35,10 @@ class ReleaseInfo:
     # published; an unpinned build is 0.0.0+<commit> and dated by its commit's day.
     version: str = ""
     released: str = ""
+    hub: str = "tfhub"  # the hub the release is of (hubs.HUBS)
+    # The git blob id of the source's root LICENSE at the commit, None when it has none (said by
+    # the releases of hubs other than TF Hub, whose license is known: Apache 2.0).
+    source_license: str | None = None
 
     def __post_init__(self) -> None:
         if not self.version:
@@ -156,14 +161,8 @@ def repository_name(url: str) -> str:
     return url.removeprefix("https://github.com/")
 
 
-KEYWORDS = [
-    "tensorflow-hub",
-    "tfhub.dev",
-    "model-hub",
-    "pre-trained-models",
-    "model-publishers",
-    "mining-software-repositories",
-]
+# TF Hub's keywords (the Hub record holds every hub's).
+KEYWORDS = list(TFHUB.keywords)
 CONTRIBUTORS = [
     {"title": "tfhub-dataset contributors", "path": PROJECT_URL, "roles": ["creator"]},
     {
@@ -177,6 +176,8 @@ CONTRIBUTORS = [
 def descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, Any]:
     """datapackage.json (Data Package v2). The source commit lives in ``sources[0].version``
     and its date in ``created``: one place each."""
+    if info.hub != "tfhub":
+        return hub_descriptor(info, resources)
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": PACKAGE_NAME,
@@ -207,6 +208,67 @@ def descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, 
             }
         ],
         "release": {"id": info.release_id, "asOf": info.as_of, "released": info.released},
+        "resources": resources,
+    }
+
+
+def hub_descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """datapackage.json of a release of another hub than TF Hub, from its Hub record: the same
+    shape, with ``release.hub`` and ``release.sourceLicense`` (the blob id of the source's
+    LICENSE, null when it has none) added."""
+    from tfhub_dataset.hubs import hub
+
+    h = hub(info.hub)
+    repo = repository_name(info.repository_url)
+    if info.source_license is None:
+        terms = f"{repo} declares no license at this commit"
+    else:
+        terms = f"{repo}'s own LICENSE applies to its pages"
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": h.package_name,
+        "id": f"{PACKAGE_NAME}/{info.release_id}",
+        "title": f"{h.title} model-publisher community, as of {info.as_of}",
+        "description": (
+            f"{h.contents} of {h.title} ({h.site}), derived from {info.repository_url} at "
+            f"commit {info.commit} ({info.commit_date}), the commit in force on {info.as_of}."
+        ),
+        "version": info.version,
+        "created": info.commit_date,
+        "homepage": PROJECT_URL,
+        "keywords": list(h.keywords),
+        "contributors": [
+            CONTRIBUTORS[0],
+            {
+                "title": h.rights_holder[:1].upper() + h.rights_holder[1:],
+                "path": info.repository_url,
+                "roles": ["rightsHolder"],
+            },
+        ],
+        "licenses": [
+            {
+                "name": "Apache-2.0",
+                "path": "https://www.apache.org/licenses/LICENSE-2.0",
+                "title": (
+                    "Apache License 2.0: the tables, schemas and report, by the tfhub-dataset "
+                    f"contributors; {terms} (see LICENSE)"
+                ),
+            }
+        ],
+        "sources": [
+            {
+                "title": f"{repo} at commit {info.commit}",
+                "path": info.repository_url,
+                "version": info.commit,
+            }
+        ],
+        "release": {
+            "id": info.release_id,
+            "asOf": info.as_of,
+            "released": info.released,
+            "hub": info.hub,
+            "sourceLicense": info.source_license,
+        },
         "resources": resources,
     }
 

@@ -104,16 +104,21 @@ def models_per_publisher_figure(publishers: Sequence[tuple[str, str, int]], titl
     return fig
 
 
-def models_per_domain_png(domains: Sequence[tuple[str, int, int]], title: str) -> bytes:
-    """Bars per domain: (domain, models whose primary domain it is, models in it at all)."""
+def models_per_domain_png(
+    domains: Sequence[tuple[str, int, int]],
+    title: str,
+    labels: tuple[str, str] = ("primary domain", "any domain"),
+) -> bytes:
+    """Bars per domain: (domain, models whose primary domain it is, models in it at all); the
+    legend names the two bars with ``labels``."""
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(7, 3.6), dpi=DPI)
         ax = fig.add_subplot()
         xs = range(len(domains))
         primary = [d[1] for d in domains]
         anywhere = [d[2] for d in domains]
-        ax.bar([x - 0.2 for x in xs], primary, width=0.4, color=BAR, label="primary domain")
-        ax.bar([x + 0.2 for x in xs], anywhere, width=0.4, color="#9cc3e4", label="any domain")
+        ax.bar([x - 0.2 for x in xs], primary, width=0.4, color=BAR, label=labels[0])
+        ax.bar([x + 0.2 for x in xs], anywhere, width=0.4, color="#9cc3e4", label=labels[1])
         for x, p, a in zip(xs, primary, anywhere, strict=True):
             ax.text(x - 0.2, p, f"{p:,}", ha="center", va="bottom", fontsize=8)
             ax.text(x + 0.2, a, f"{a:,}", ha="center", va="bottom", fontsize=8)
@@ -216,3 +221,139 @@ def growth_figure(
         axes[-1].set_xlabel(xlabel)
     fig.tight_layout()
     return fig
+
+
+# One colour per hub in the comparison's charts (the order the comparison lists the hubs in).
+HUB_COLORS = ("#3b75af", "#e07b39", "#5b9a4a")
+
+
+def _month_axis(ax: Any) -> None:
+    locator = matplotlib.dates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+
+
+def _plain_log_axis(ax: Any) -> None:
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+def hubs_growth_png(
+    panels: Sequence[tuple[str, Sequence[tuple[str, Sequence[str], Sequence[int]]]]], title: str
+) -> bytes:
+    """Monthly series of several hubs on one chart: one panel per measure (``(label, [(hub,
+    months YYYY-MM, values)])``), one line per hub, a log scale (the hubs differ by orders of
+    magnitude), the last value written at each line's end. Months with 0 are not drawn (no
+    logarithm)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 1.2 + 2.3 * len(panels)), dpi=DPI)
+        axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+        starts, ends = [], []
+        for ax, (ylabel, lines) in zip(axes, panels, strict=True):
+            for i, (label, months, values) in enumerate(lines):
+                pts = [
+                    (x, v)
+                    for x, v in zip((_as_date(m) for m in months), values, strict=True)
+                    if x is not None and v
+                ]
+                color = HUB_COLORS[i % len(HUB_COLORS)]
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], color=color, label=label, lw=1.6)
+                if pts:
+                    starts.append(_month_start(pts[0][0]))
+                    ends.append(_next_month(pts[-1][0]))
+                    ax.annotate(
+                        f"{pts[-1][1]:,}",
+                        pts[-1],
+                        textcoords="offset points",
+                        xytext=(4, 0),
+                        va="center",
+                        fontsize=8,
+                        color=color,
+                    )
+            _plain_log_axis(ax)
+            ax.set_ylabel(f"{ylabel} (log scale)")
+        if starts:
+            axes[-1].set_xlim(min(starts), max(ends))
+        axes[0].legend(loc="upper left", frameon=False)
+        axes[0].set_title(title, loc="left", fontsize=11)
+        _month_axis(axes[-1])
+        axes[-1].set_xlabel("month (each month's last commit)")
+        fig.tight_layout()
+        return _png(fig)
+
+
+def lorenz_points(counts: Sequence[int]) -> tuple[list[float], list[float]]:
+    """The Lorenz curve of ``counts``: cumulative share of publishers (fewest models first)
+    against cumulative share of models, from (0, 0) to (1, 1)."""
+    values = sorted(counts)
+    total = sum(values) or 1
+    xs, ys, running = [0.0], [0.0], 0
+    for i, v in enumerate(values, start=1):
+        running += v
+        xs.append(i / len(values))
+        ys.append(running / total)
+    return xs, ys
+
+
+def lorenz_png(curves: Sequence[tuple[str, Sequence[int], bool]], title: str) -> bytes:
+    """Lorenz curves of models per publisher: (label, counts, dashed), coloured by the order of
+    the first curves (a dashed curve takes the colour of the solid one before it)."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(5.6, 5.2), dpi=DPI)
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1], color="#9a9a9a", lw=1, label="equal shares")
+        color = -1
+        for label, counts, dashed in curves:
+            if not dashed:
+                color += 1
+            xs, ys = lorenz_points(counts)
+            ax.plot(
+                xs,
+                ys,
+                color=HUB_COLORS[max(color, 0) % len(HUB_COLORS)],
+                lw=1.6,
+                linestyle="--" if dashed else "-",
+                label=_label(label),
+            )
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        percent = matplotlib.ticker.PercentFormatter(xmax=1, decimals=0)
+        ax.xaxis.set_major_formatter(percent)
+        ax.yaxis.set_major_formatter(percent)
+        ax.set_xlabel("share of publishers (fewest models first)")
+        ax.set_ylabel("share of models")
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def shares_png(
+    groups: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], title: str, ylabel: str
+) -> bytes:
+    """Grouped bars of shares (0 to 1): one group per item of ``groups``, one bar per series."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 3.8), dpi=DPI)
+        ax = fig.add_subplot()
+        width = 0.8 / max(len(series), 1)
+        for i, (label, values) in enumerate(series):
+            offset = (i - (len(series) - 1) / 2) * width
+            xs = [x + offset for x in range(len(groups))]
+            ax.bar(xs, values, width=width, color=HUB_COLORS[i % len(HUB_COLORS)], label=label)
+            for x, v in zip(xs, values, strict=True):
+                if v:
+                    ax.text(x, v, f"{100 * v:.0f}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(
+            list(range(len(groups))), [_label(g) for g in groups], rotation=35, ha="right"
+        )
+        ax.grid(axis="x", visible=False)
+        ax.set_ylim(0, 1.08)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.legend(frameon=False, fontsize=8)
+        fig.tight_layout()
+        return _png(fig)

@@ -189,9 +189,7 @@ class Facts:
 
 
 # The snapshots columns the History section needs; a table without them is not read as history.
-SNAPSHOT_COLUMNS = (
-    "month", "commit", "commit_date", "repeated", "publishers", "models", "versions",
-)  # fmt: skip
+SNAPSHOT_COLUMNS = ("month", "commit", "commit_date", "repeated", "publishers", "models")
 
 
 @dataclass(frozen=True)
@@ -247,13 +245,15 @@ class HistoryFacts:
 
     def imported_by(self, table: str) -> Counter:
         """Rows of a ``*_history`` table first seen at each import commit (sha -> rows)."""
-        return Counter(r["first_seen_commit"] for r in self.rows(table) if r["first_seen_imported"])
+        return Counter(
+            r["first_seen_commit"] for r in self.rows(table) if r.get("first_seen_imported")
+        )
 
     def first_seen_by(self, table: str, month: str) -> tuple[int, int]:
         """Rows of a ``*_history`` table first seen by the end of ``month`` (YYYY-MM), and how
         many of them at an import commit."""
         rows = [r for r in self.rows(table) if r["first_seen"] and r["first_seen"][:7] <= month]
-        return len(rows), sum(bool(r["first_seen_imported"]) for r in rows)
+        return len(rows), sum(bool(r.get("first_seen_imported")) for r in rows)
 
     @cached_property
     def repeated_months(self) -> list[str]:
@@ -299,12 +299,14 @@ class HistoryFacts:
                     end=[s for s in snaps if s["month"].startswith(y)][-1],
                     models_added=sum(year(m["first_seen"]) == y for m in models),
                     models_added_imported=sum(
-                        year(m["first_seen"]) == y and m["first_seen_imported"] for m in models
+                        year(m["first_seen"]) == y and bool(m.get("first_seen_imported"))
+                        for m in models
                     ),
                     models_removed=sum(year(m["removed"]) == y for m in models),
                     publishers_added=sum(year(p["first_seen"]) == y for p in pubs),
                     publishers_added_imported=sum(
-                        year(p["first_seen"]) == y and p["first_seen_imported"] for p in pubs
+                        year(p["first_seen"]) == y and bool(p.get("first_seen_imported"))
+                        for p in pubs
                     ),
                     publishers_removed=sum(year(p["removed"]) == y for p in pubs),
                 )
@@ -314,7 +316,7 @@ class HistoryFacts:
     @cached_property
     def model_imported(self) -> dict[str, bool]:
         """Model handle -> its first_seen is an import's date."""
-        return {m["handle"]: bool(m["first_seen_imported"]) for m in self.rows("model_history")}
+        return {m["handle"]: bool(m.get("first_seen_imported")) for m in self.rows("model_history")}
 
     @cached_property
     def publishers_by_join(self) -> list[Row]:
@@ -325,4 +327,5 @@ class HistoryFacts:
 
     @cached_property
     def kaggle(self) -> Counter:
-        return Counter(r["kaggle_status"] for r in self.rows("model_history") if r["kaggle_status"])
+        rows = self.rows("model_history")
+        return Counter(r["kaggle_status"] for r in rows if r.get("kaggle_status"))

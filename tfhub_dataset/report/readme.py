@@ -17,7 +17,7 @@ from tfhub_dataset.history.series import HISTORY_TABLES, IMPORT_COMMITS
 from tfhub_dataset.hubs.tfhub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.package.sqlite import SQLITE_NAME
 from tfhub_dataset.package.sums import SUMS_NAME
-from tfhub_dataset.package.write import KEYWORDS, ReleaseInfo, repository_name
+from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import (
     CHANGES_NAME,
     Changes,
@@ -65,14 +65,17 @@ def info_from_files(files: Mapping[str, bytes]) -> ReleaseInfo:
     """The ReleaseInfo a release's datapackage.json records (for re-rendering a written release)."""
     desc = json.loads(files["datapackage.json"].decode("utf-8"))
     source = desc["sources"][0]
+    release = desc["release"]
     return ReleaseInfo(
-        release_id=desc["release"]["id"],
-        as_of=desc["release"]["asOf"],
+        release_id=release["id"],
+        as_of=release["asOf"],
         commit=source["version"],
         commit_date=desc["created"],
         repository_url=source["path"],
         version=desc["version"],
-        released=desc["release"]["released"],
+        released=release["released"],
+        hub=release.get("hub", "tfhub"),
+        source_license=release.get("sourceLicense"),
     )
 
 
@@ -205,16 +208,31 @@ def _readme(
     if repro:
         sections.append(("Reproduction of the published figures", repro))
     sections += [
-        ("Files", _files(files)),
+        ("Files", files_table(files)),
         ("How to load", _loading()),
         ("Provenance", _provenance(info)),
-        ("Data dictionary", _dictionary_pointer(facts)),
+        ("Data dictionary", dictionary_pointer(facts)),
         ("How to cite", _citation(info)),
         ("License", _license(info)),
     ]
+    return assemble(files, info, GENERATED, _intro(facts, info), sections)
+
+
+def assemble(
+    files: Mapping[str, bytes],
+    info: ReleaseInfo,
+    generated: str,
+    intro: list[str],
+    sections: list[tuple[str, list[str]]],
+) -> str:
+    """A release README: front matter, title, the generated-file comment, the intro, a table of
+    contents and the sections."""
+    from tfhub_dataset.hubs import hub
+
+    title = f"{hub(info.hub).title} model-publisher community, as of {info.as_of}"
     lines = [*front_matter(files, info), ""]
-    lines += [f"# TensorFlow Hub model-publisher community, as of {info.as_of}", "", GENERATED, ""]
-    lines += _intro(facts, info)
+    lines += [f"# {title}", "", generated, ""]
+    lines += intro
     lines += ["", "## Contents", ""]
     lines += [f"- [{title}](#{_anchor(title)})" for title, _ in sections]
     for title, body in sections:
@@ -249,14 +267,14 @@ def _intro(facts: Facts, info: ReleaseInfo) -> list[str]:
     ]
 
 
-def _provenance(info: ReleaseInfo) -> list[str]:
-    commit_url = f"{info.repository_url}/tree/{info.commit}"
+def provenance_table(info: ReleaseInfo, source: str) -> list[str]:
+    """The Provenance table; ``source`` follows the repository's name (its license)."""
     repo = repository_name(info.repository_url)
-    lines = table(
+    return table(
         ["", ""],
         [
-            ["Source repository", f"[{repo}]({info.repository_url}) (Apache License 2.0)"],
-            ["Commit", f"[`{info.commit}`]({commit_url})"],
+            ["Source repository", f"[{repo}]({info.repository_url}){source}"],
+            ["Commit", f"[`{info.commit}`]({info.repository_url}/tree/{info.commit})"],
             ["Commit date", info.commit_date],
             ["As of", f"{info.as_of} (the last commit at or before the end of that day, UTC)"],
             ["Release", f"`{info.release_id}`"],
@@ -268,6 +286,10 @@ def _provenance(info: ReleaseInfo) -> list[str]:
             ],
         ],
     )
+
+
+def _provenance(info: ReleaseInfo) -> list[str]:
+    lines = provenance_table(info, " (Apache License 2.0)")
     lines += [
         "",
         "Versions follow the [Data Package Version recipe]"
@@ -302,6 +324,9 @@ def _provenance(info: ReleaseInfo) -> list[str]:
 def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     """YAML front matter for the Hugging Face Hub: one config per table, its Parquet file as
     the data (so `datasets.load_dataset(folder, "models")` loads one table, not all in one)."""
+    from tfhub_dataset.hubs import hub
+
+    h = hub(info.hub)
     tables = sorted(
         p[len("data/") : -len(".parquet")]
         for p in files
@@ -310,9 +335,9 @@ def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     lines = [
         "---",
         "license: apache-2.0",
-        f'pretty_name: "TensorFlow Hub model-publisher community, as of {info.as_of}"',
+        f'pretty_name: "{h.title} model-publisher community, as of {info.as_of}"',
         "tags:",
-        *(f"- {k}" for k in KEYWORDS),
+        *(f"- {k}" for k in h.keywords),
         "configs:",
     ]
     for name in tables:
@@ -334,7 +359,10 @@ def _since(changes: Changes) -> list[str]:
     ]
 
 
-def _files(files: Mapping[str, bytes]) -> list[str]:
+def files_table(
+    files: Mapping[str, bytes], sqlite_name: str = SQLITE_NAME, charts: str = "below"
+) -> list[str]:
+    """The Files section: what each file of the release holds."""
     tables = sum(1 for p in files if p.startswith("data/") and p.endswith(".csv"))
     rows = [
         [
@@ -345,12 +373,12 @@ def _files(files: Mapping[str, bytes]) -> list[str]:
         ["`data/*.csv`, `data/*.parquet`", f"the {tables} tables, each as CSV and as Parquet"],
         ["`schemas/*.json`", "one Table Schema per table (types, keys, descriptions)"],
         [
-            f"`{SQLITE_NAME}`",
+            f"`{sqlite_name}`",
             "every table in one SQLite database, with keys, indexes and descriptions",
         ],
         ["`DATA_DICTIONARY.md`", "every table and field, and a diagram of the keys"],
         [f"`{CHANGES_NAME}`", "what changed since the pinned release before this one"],
-        ["`figures/`", "the charts below"],
+        ["`figures/`", f"the charts {charts}"],
         ["`CITATION.cff`, `LICENSE`", "how to cite this release, and its license"],
         [f"`{SUMS_NAME}`", "SHA-256 of every other file: `sha256sum -c SHA256SUMS` in this folder"],
     ]
@@ -699,12 +727,31 @@ def _architectures_datasets(facts: Facts) -> list[str]:
     return lines
 
 
+def anomaly_kinds_table(anomalies: list[Row], meanings: Mapping[str, str]) -> list[str]:
+    """Anomalies by kind: how many, in how many files, what the kind means."""
+    kinds = Counter(a["kind"] for a in anomalies)
+    files = {k: len({a["source_path"] for a in anomalies if a["kind"] == k}) for k in kinds}
+    rows = [[code(k), n(c), n(files[k]), md_escape(meanings.get(k, ""))] for k, c in ranked(kinds)]
+    if not rows:
+        return ["No anomalies were recorded."]
+    return table(["Kind", "Anomalies", "Files", "Meaning"], rows, "lrrl")
+
+
+def anomaly_kinds_details(
+    anomalies: list[Row], meanings: Mapping[str, str], who: str = "build"
+) -> list[str]:
+    """Every kind the ``who`` may record, folded (<details>), with its count in the release."""
+    kinds = Counter(a["kind"] for a in anomalies)
+    lines = [f"<details><summary>Every anomaly kind the {who} may record</summary>", ""]
+    lines += table(
+        ["Kind", "Meaning", "In this release"],
+        [[f"`{k}`", md_escape(v), n(kinds.get(k, 0))] for k, v in meanings.items()],
+        "llr",
+    )
+    return [*lines, "", "</details>"]
+
+
 def _quality(facts: Facts) -> list[str]:
-    kinds = Counter(a["kind"] for a in facts.anomalies)
-    files = {k: len({a["source_path"] for a in facts.anomalies if a["kind"] == k}) for k in kinds}
-    rows = [
-        [code(k), n(c), n(files[k]), md_escape(ANOMALY_KINDS.get(k, ""))] for k, c in ranked(kinds)
-    ]
     lines = [
         f"The parser records every quirk it meets as a row of `data/anomalies.csv` "
         f"({n(len(facts.anomalies))} rows): the file (`source_path`), the line (`line`, 0 for the "
@@ -712,19 +759,10 @@ def _quality(facts: Facts) -> list[str]:
         "concerned when known.",
         "",
     ]
-    if rows:
-        lines += table(["Kind", "Anomalies", "Files", "Meaning"], rows, "lrrl")
-    else:
-        lines.append("No anomalies were recorded.")
+    lines += anomaly_kinds_table(facts.anomalies, ANOMALY_KINDS)
     unannotated = facts.types.get("unannotated", 0)
     lines += ["", f"Publishers without a curated type: {n(unannotated)}.", ""]
-    lines += ["<details><summary>Every anomaly kind the build may record</summary>", ""]
-    lines += table(
-        ["Kind", "Meaning", "In this release"],
-        [[f"`{k}`", md_escape(v), n(kinds.get(k, 0))] for k, v in ANOMALY_KINDS.items()],
-        "llr",
-    )
-    lines += ["", "</details>"]
+    lines += anomaly_kinds_details(facts.anomalies, ANOMALY_KINDS)
     return lines
 
 
@@ -1151,7 +1189,7 @@ def _loading() -> list[str]:
     ]
 
 
-def _dictionary_pointer(facts: Facts) -> list[str]:
+def dictionary_pointer(facts: Facts) -> list[str]:
     rows = []
     for name in sorted(facts.r.schemas):
         s = facts.r.schemas[name]
@@ -1167,28 +1205,36 @@ def _dictionary_pointer(facts: Facts) -> list[str]:
     return lines
 
 
-def _citation(info: ReleaseInfo) -> list[str]:
+def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
+    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry."""
     year = info.released[:4]
+    repo = repository_name(info.repository_url)
     return [
         "Cite the dataset with this release and its version; `CITATION.cff` in this folder holds "
-        'the machine-readable citation (GitHub\'s "Cite this repository" reads the one at the '
-        "repository root).",
+        f"the machine-readable citation{note}.",
         "",
-        f"> tfhub-dataset contributors ({year}). *{DATASET_TITLE}*, release {info.release_id}, "
+        f"> tfhub-dataset contributors ({year}). *{title}*, release {info.release_id}, "
         f"version {info.version} (released {info.released}; as of {info.as_of}). Data set "
-        f"derived from tensorflow/tfhub.dev at commit {info.commit}. {PROJECT_URL}",
+        f"derived from {repo} at commit {info.commit}. {PROJECT_URL}",
         "",
         "```bibtex",
         f"@misc{{tfhub_dataset_{info.release_id.replace('-', '_')},",
         "  author       = {{tfhub-dataset contributors}},",
-        f"  title        = {{{{{DATASET_TITLE}}}, release {info.release_id}}},",
+        f"  title        = {{{{{title}}}, release {info.release_id}}},",
         f"  year         = {{{year}}},",
         f"  version      = {{{info.version}}},",
         f"  howpublished = {{\\url{{{PROJECT_URL}}}}},",
-        f"  note         = {{Derived from tensorflow/tfhub.dev at commit {info.commit} "
+        f"  note         = {{Derived from {repo} at commit {info.commit} "
         f"({info.commit_date}); as of {info.as_of}}}",
         "}",
         "```",
+    ]
+
+
+def _citation(info: ReleaseInfo) -> list[str]:
+    note = ' (GitHub\'s "Cite this repository" reads the one at the repository root)'
+    return [
+        *citation_lines(info, DATASET_TITLE, note),
         "",
         "The published study this dataset revisits:",
         "",

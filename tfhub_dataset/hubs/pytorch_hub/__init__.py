@@ -7,6 +7,9 @@ NAME = "pytorch-hub"
 REPOSITORY = "pytorch/hub"
 # The files that declare the hub's vocabularies (tags, categories, accelerators) over its history.
 VOCABULARY_FILES = ("scripts/tags.py", "scripts/sanity_check.py", "docs/template.md")
+# The repository's own license file, if it ever has one at the root: the release's LICENSE says
+# what it holds (pytorch/hub's published branch never had one up to 2024-04-15).
+LICENSE_FILE = "LICENSE"
 
 
 def is_page_path(path: str) -> bool:
@@ -16,4 +19,4 @@ def is_page_path(path: str) -> bool:
 
 def is_data_path(path: str) -> bool:
     """The paths a PyTorch Hub release is derived from (what history replays)."""
-    return is_page_path(path) or path in VOCABULARY_FILES
+    return is_page_path(path) or path in VOCABULARY_FILES or path == LICENSE_FILE

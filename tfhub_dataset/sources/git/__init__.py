@@ -1,4 +1,4 @@
-"""The git source (the default): tensorflow/tfhub.dev read as the git repository it is.
+"""The git source (the default): a hub's repository (tensorflow/tfhub.dev, pytorch/hub) read as git.
 
 Either a repository on disk (``--git PATH``, bare or not, never touched by the network), or a bare
 partial clone kept under ``build/cache/git/`` and fetched from ``--git-url`` (default: GitHub)
@@ -26,15 +26,17 @@ from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, en
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
 
 __all__ = ["DEFAULT_CACHE", "DEFAULT_GIT_URL", "GIT_URL_ENV", "GitConfig", "GitSource"]
 
 DEFAULT_GIT_URL = "https://github.com/tensorflow/tfhub.dev.git"
 GIT_URL_ENV = "TFHUB_DATASET_GIT_URL"
 DEFAULT_CACHE = ROOT / "build" / "cache" / "git" / "tfhub.dev.git"
-# A clone of the source kept beside the project in this workplace (named in offline hints).
-SHARED_CLONE = ROOT.parent / "shared" / "tfhub.dev.git"
+# Clones of the sources kept beside the project in this workplace (named in offline hints): the
+# one of a cached clone's name.
+SHARED = ROOT.parent / "shared"
+SHARED_CLONE = SHARED / "tfhub.dev.git"
 T = TypeVar("T")
 
 
@@ -45,20 +47,25 @@ def _env_url() -> str:
 @dataclass(frozen=True)
 class GitConfig:
     """Where the repository comes from: ``path`` (on disk, no network) or ``url`` fetched into
-    ``cache``; ``offline`` uses the cached clone only."""
+    ``cache``; ``offline`` uses the cached clone only. ``data_path`` and ``repository`` are those
+    of the hub the repository holds (default: TF Hub's)."""
 
     url: str = field(default_factory=_env_url)
     path: Path | None = None
     cache: Path = DEFAULT_CACHE
     offline: bool = False
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    data_path: Callable[[str], bool] = is_data_path
+    repository: str = "tensorflow/tfhub.dev"
+    pathspec: tuple[str, ...] = ()  # git pathspecs that hold every data path (none: all paths)
 
 
-def offline_hint() -> str:
+def offline_hint(clone_name: str = SHARED_CLONE.name) -> str:
     """How to build without the network, naming a clone on disk when this machine has one."""
     here = ""
-    if SHARED_CLONE.is_dir():
-        here = f" (here: --git {os.path.relpath(SHARED_CLONE, Path.cwd())})"
+    shared = SHARED / clone_name
+    if shared.is_dir():
+        here = f" (here: --git {os.path.relpath(shared, Path.cwd())})"
     return f"build from a clone on disk with --git PATH{here}"
 
 
@@ -79,7 +86,7 @@ class GitSource:
             and not (self.where / ".git").exists()
         ):
             raise FetchError(f"{self.where} is not a git repository (--git PATH)")
-        self.repo = GitRepo(self.where)
+        self.repo = GitRepo(self.where, self.config.data_path, self.config.pathspec)
         self._changes: dict[str, list[Change]] = {}
         self._refs: dict[str, CommitRef] = {}
         self._fresh = False  # fetched during this run
@@ -136,7 +143,14 @@ class GitSource:
         # A data file over the bound is never read: its size alone makes it an anomaly.
         oversized = {p: size for p, (_, size) in tree.items() if size > MAX_FILE_BYTES}
         ids = {p: oid for p, (oid, _) in tree.items() if p not in oversized}
-        return Snapshot(sha, ref.date, _Blobs(self, ids), blob_ids=ids, oversized=oversized)
+        return Snapshot(
+            sha,
+            ref.date,
+            _Blobs(self, ids),
+            repository=self.config.repository,
+            blob_ids=ids,
+            oversized=oversized,
+        )
 
     def read_blob(self, oid: str) -> bytes:
         return self._guard(lambda: self.repo.read(oid, "blob"))
@@ -155,7 +169,7 @@ class GitSource:
         if self.config.offline:
             raise FetchError(
                 f"offline and commit {what} is not in the cached clone {self.where} "
-                f"(run once online, or {offline_hint()})"
+                f"(run once online, or {offline_hint(self.config.cache.name)})"
             )
         self._update(tuple(missing))
         still = [s for s in missing if not self.repo.has_commit(s)]
@@ -169,7 +183,7 @@ class GitSource:
             else:
                 self.fetcher.clone(self.where, wanted)
         except GitUnreachable as exc:
-            raise FetchError(f"{exc}: {offline_hint()}") from None
+            raise FetchError(f"{exc}: {offline_hint(self.config.cache.name)}") from None
         self._fresh = True
 
     def _guard(self, read: Callable[[], T]) -> T:

@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from tfhub_dataset.sources.commits import Change, CommitRef
@@ -76,10 +77,20 @@ def git_env(**extra: str) -> dict[str, str]:
 
 
 class GitRepo:
-    """A repository on disk (bare or not), read-only."""
+    """A repository on disk (bare or not), read-only. ``data_path`` says which paths are data
+    (those of the hub the repository holds): trees and changes list only those."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        data_path: Callable[[str], bool] = is_data_path,
+        pathspec: tuple[str, ...] = (),
+    ) -> None:
         self.path = Path(path)
+        self.data_path = data_path
+        # Limits `git log` to the hub's data paths (rename detection reads the blobs of every
+        # candidate: a partial clone lacks those over its size filter, images among them).
+        self.pathspec = pathspec
         self.git = git_binary()
         self._batch: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -191,30 +202,64 @@ class GitRepo:
         (all of them for a root commit), renames detected, in git's order (sorted by path)."""
         out = self.run(
             "log", "--raw", "-z", "-M", "--no-abbrev", "--diff-merges=first-parent", "--root",
-            "--format=%x01%H", head,
+            "--format=%x01%H", head, *self._limit(),
         )  # fmt: skip
-        return parse_raw_log(out)
+        return parse_raw_log(out, self.data_path)
+
+    def _limit(self) -> tuple[str, ...]:
+        """The pathspec for `git log`, with every commit still listed (--full-history --sparse:
+        no history simplification), so that one run gives every commit's changes."""
+        return ("--full-history", "--sparse", "--", *self.pathspec) if self.pathspec else ()
 
     def tree(self, commit: str) -> dict[str, str]:
         """Data paths of ``commit`` -> blob ids (regular files; links refused)."""
         return {path: oid for path, (oid, _) in self.sized_tree(commit).items()}
 
     def sized_tree(self, commit: str) -> dict[str, tuple[str, int]]:
-        """Data paths of ``commit`` -> (blob id, size in bytes); links refused."""
-        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", commit)
-        files = {}
+        """Data paths of ``commit`` -> (blob id, size in bytes); links refused.
+
+        Sizes are asked for the data blobs only: a partial clone may lack other blobs (images
+        over its size filter), and ``ls-tree -l`` would need every one."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit)
+        ids = {}
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, _, path_bytes = entry.partition(b"\t")
-            mode, kind, oid, size = meta.decode("ascii").split()
+            mode, kind, oid = meta.decode("ascii").split()
             path = path_bytes.decode("utf-8", "surrogateescape")
-            if not is_data_path(path) or mode == GITLINK:
+            if not self.data_path(path) or mode == GITLINK:
                 continue
             if mode == SYMLINK or kind != "blob":
                 raise FetchError(f"refusing {path} at {commit[:12]}: not a regular file")
-            files[path] = (oid, int(size))
-        return files
+            ids[path] = oid
+        sizes = self.blob_sizes(sorted(set(ids.values())))
+        return {path: (oid, sizes[oid]) for path, oid in ids.items()}
+
+    def blob_sizes(self, oids: list[str]) -> dict[str, int]:
+        """The size of each blob (``git cat-file --batch-check``); RepoReadError when one is
+        absent or not a blob."""
+        if not oids:
+            return {}
+        done = subprocess.run(
+            [self.git, "-C", str(self.path), "cat-file", "--batch-check"],
+            input="".join(f"{o}\n" for o in oids).encode("ascii"),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+        sizes = {}
+        for line in done.stdout.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                sizes[parts[0]] = int(parts[2])
+        missing = [o for o in oids if o not in sizes]
+        if done.returncode != 0 or missing:
+            raise RepoReadError(
+                f"git cat-file in {self.path} failed: blob {(missing or ['?'])[0]} is absent or "
+                "not a blob"
+            )
+        return sizes
 
 
 def _hashes_to(kind: str, data: bytes, oid: str) -> bool:
@@ -228,7 +273,9 @@ def _committer_date(value: bytes) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_raw_log(out: bytes) -> dict[str, list[Change]]:
+def parse_raw_log(
+    out: bytes, data_path: Callable[[str], bool] = is_data_path
+) -> dict[str, list[Change]]:
     """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
 
     Records are read by position (a path may hold any byte but NUL), so no path can pass for a
@@ -257,7 +304,7 @@ def parse_raw_log(out: bytes) -> dict[str, list[Change]]:
         else:
             i += 1
             prev, path = None, paths[0]
-        if not (is_data_path(path) or (prev is not None and is_data_path(prev))):
+        if not (data_path(path) or (prev is not None and data_path(prev))):
             continue
         current.append(
             Change(

@@ -1,0 +1,125 @@
+"""The committed comparison of the hubs (releases/comparison/): its headline figures recomputed
+independently from the releases' CSV files with pandas (not with report/comparison.py), and the
+whole folder regenerated from the committed releases byte for byte."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+
+import pandas as pd
+import pytest
+
+from tests.mirror import ROOT
+from tfhub_dataset.build import COMPARISON, comparison_inputs, release_files
+
+FOLDER = ROOT / "releases" / COMPARISON
+INPUTS = comparison_inputs()
+needs_comparison = pytest.mark.skipif(
+    not (FOLDER / "README.md").is_file()
+    or not all(
+        (ROOT / "releases" / p.id / "datapackage.json").is_file()
+        for _, chosen in INPUTS
+        for p in chosen.values()
+    ),
+    reason="the comparison or its releases are not committed yet",
+)
+pytestmark = needs_comparison
+TITLES = {"tfhub": "TensorFlow Hub", "pytorch-hub": "PyTorch Hub"}
+
+
+def headline() -> dict[str, dict[str, str]]:
+    """Headline table of the README: row label -> column header -> cell."""
+    text = (FOLDER / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Headline figures\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in block]
+    header = cells[0][1:]
+    return {row[0]: dict(zip(header, row[1:], strict=True)) for row in cells[2:]}
+
+
+def frame(release: str, table: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT / "releases" / release / "data" / f"{table}.csv", keep_default_na=False)
+
+
+def gini(values: list[int]) -> float:
+    """Mean absolute difference over twice the mean, by the double sum."""
+    n, mean = len(values), sum(values) / len(values)
+    return sum(abs(a - b) for a, b in itertools.product(values, values)) / (2 * n * n * mean)
+
+
+def columns():
+    for label, chosen in INPUTS:
+        for hub, pin in chosen.items():
+            yield f"{TITLES[hub]}, {label}", hub, pin.id
+
+
+@pytest.mark.parametrize(("column", "hub", "release"), list(columns()))
+def test_headline_figures_recomputed_from_the_csv_files(column, hub, release):
+    table = headline()
+    pubs = frame(release, "publishers")
+    models = frame(release, "models")
+    counts = models[models["publisher"] != ""].groupby("publisher").size()
+    # The table's own count and a count of the models agree, then everything uses the counts.
+    assert dict(counts) == {
+        h: c for h, c in zip(pubs["handle"], pubs["model_count"], strict=True) if c > 0
+    }
+    values = sorted(counts.tolist(), reverse=True)
+    got = {row: cells[column] for row, cells in table.items()}
+    assert got["Publishers"] == f"{len(pubs):,}"
+    assert got["Models"] == f"{len(models):,}"
+    assert got["Publishers with at least one model"] == f"{len(values):,}"
+    orgs = int((pubs["type"] == "organization").sum())
+    assert got["Publishers: organization"] == f"{orgs:,} ({100 * orgs / len(pubs):.1f} %)"
+    series = pd.Series(values)
+    assert got["Models per publisher: mean (sd)"] == f"{series.mean():.1f} ({series.std():.1f})"
+    assert got["Models per publisher: median"] == f"{series.median():.1f}"
+    assert got["Models per publisher: Gini"] == f"{gini(values):.3f}"
+    top = counts.sort_values(ascending=False, kind="stable")
+    assert (
+        got["Top 3 publishers' share of models"] == f"{100 * sum(values[:3]) / len(models):.1f} %"
+    )
+    assert got["Top publisher's share of models"].startswith(
+        f"{100 * values[0] / len(models):.1f} % (`{top.index[0]}`, {values[0]:,})"
+    )
+    kind = dict(zip(pubs["handle"], pubs["type"], strict=True))
+    by_orgs = sum(kind.get(p) == "organization" for p in models["publisher"])
+    assert (
+        got["Share of models published by organizations"] == f"{100 * by_orgs / len(models):.1f} %"
+    )
+
+
+def test_organizations_on_both_hubs_from_the_mapping():
+    with (ROOT / "build" / "annotations" / "hub_organizations.csv").open(newline="") as fh:
+        mapping = list(csv.DictReader(fh))
+    table = headline()
+    for label, chosen in INPUTS:
+        present: dict[str, set[str]] = {}
+        for hub, pin in chosen.items():
+            models = frame(pin.id, "models")
+            with_models = set(models["publisher"])
+            for m in mapping:
+                if m["hub"] == hub and m["publisher"] in with_models:
+                    present.setdefault(m["organization"], set()).add(hub)
+        both = sorted(o for o, hubs in present.items() if hubs == set(chosen))
+        for hub in chosen:
+            cell = table["Organizations with models on both hubs"][f"{TITLES[hub]}, {label}"]
+            assert cell == str(len(both))
+        text = (FOLDER / "README.md").read_text(encoding="utf-8")
+        assert f"{label}: {', '.join(both)}" in text
+
+
+def test_the_comparison_is_regenerated_byte_for_byte_from_the_committed_releases():
+    from tfhub_dataset.report.comparison import render_comparison
+
+    read = {
+        pin.id: release_files(pin.id, ROOT / "releases")[1]
+        for _, chosen in INPUTS
+        for pin in chosen.values()
+    }
+    files = render_comparison(
+        [(label, {h: (p.id, read[p.id]) for h, p in c.items()}) for label, c in INPUTS]
+    )
+    committed = sorted(p.relative_to(FOLDER).as_posix() for p in FOLDER.rglob("*") if p.is_file())
+    assert sorted(files) == committed
+    for path, data in files.items():
+        assert (FOLDER / path).read_bytes() == data, path

@@ -1,0 +1,30 @@
+"""TF Hub through the pipeline: the functions build.py calls for a release of this hub."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.history.series import TFHUB_RULES as HISTORY
+from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.sources.snapshot import Snapshot
+
+__all__ = ["HISTORY", "release_tables", "render_report"]
+
+
+def release_tables(
+    snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
+    return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
+
+
+def render_report(
+    files: Mapping[str, bytes], info: Any, previous: Mapping[str, bytes] | None
+) -> dict[str, bytes]:
+    """README, data dictionary, CHANGES.md, CITATION.cff, LICENSE and charts of a release."""
+    from tfhub_dataset.report.readme import render_report as render
+
+    return render(files, info, previous)
