@@ -37,7 +37,8 @@ case "${1:-}" in
     setup
     "$VENV/bin/ruff" check tfhub_dataset tests benchmarks
     validate_citation
-    exec "$VENV/bin/python" -m pytest -q "$@"
+    # -n auto: one test worker per core (pytest-xdist); pass -n 0 to run in one process.
+    exec "$VENV/bin/python" -m pytest -q -n auto "$@"
     ;;
   *)
     echo "usage: ./dev.sh build [options]   (set up and rebuild the pinned releases)" >&2

@@ -22,7 +22,13 @@ def real_git():
 
 
 @pytest.fixture(scope="session")
-def real_histories(real_git):
+def real_doc_cache() -> dict:
+    """Parsed docs of the real clone by (path, blob id), shared by every test that parses it."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def real_histories(real_git, real_doc_cache):
     """Both pinned TF Hub releases' histories from the real clone, built once: {release id:
     History}."""
     from tfhub_dataset.annotations import load_publisher_types
@@ -31,7 +37,10 @@ def real_histories(real_git):
 
     types = load_publisher_types()
     tfhub = [p for p in load_pins() if p.hub == "tfhub"]
-    return {p.id: build_history(real_git, p.commit, p.as_of, types) for p in tfhub}
+    return {
+        p.id: build_history(real_git, p.commit, p.as_of, types, doc_cache=real_doc_cache)
+        for p in tfhub
+    }
 
 
 @pytest.fixture(scope="session")

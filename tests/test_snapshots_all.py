@@ -1,4 +1,5 @@
-"""Every snapshot in the mirror, 2020-08 to 2024-03, parses; each era's quirks are recorded."""
+"""Every month-end snapshot of the history, 2020-08 to 2024-03, and the study's commit parse;
+each era's quirks are recorded."""
 
 from __future__ import annotations
 
@@ -6,22 +7,21 @@ from collections import Counter
 
 import pytest
 
-from tests.mirror import MIRROR, needs_mirror
 from tfhub_dataset.annotations import load_publisher_types
-from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
-from tfhub_dataset.sources.local import load_local
-
-pytestmark = needs_mirror
 
 
 @pytest.fixture(scope="module")
-def kinds_by_date() -> dict[str, tuple[Counter, dict]]:
-    types, memo = load_publisher_types(), DocCache()
+def kinds_by_date(real_git, real_histories, real_doc_cache) -> dict[str, tuple[Counter, dict]]:
+    """{commit day: (anomaly kinds, tables)} of every distinct month-end commit of the final
+    release's history and of the study's release commit (docs parsed once, shared)."""
+    types = load_publisher_types()
+    commits = {r["commit"] for h in real_histories.values() for r in h.tables["snapshots"]}
     out = {}
-    for tarball in sorted(MIRROR.glob("tarballs/*.tar.gz")):
-        snap = load_local(tarball)
-        tables = build_tables(build_catalog(snap, memo), types)
+    for sha in sorted(commits):
+        snap = real_git.snapshot(sha)
+        tables = build_tables(build_catalog(snap, real_doc_cache), types)
         out[snap.date] = (Counter(a["kind"] for a in tables["anomalies"]), tables)
     return out
 
