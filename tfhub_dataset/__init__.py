@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 # The project folder: build/ (pins, annotations, caches), schemas/, releases/.
 ROOT = Path(__file__).resolve().parent.parent
