@@ -73,3 +73,36 @@ def test_benchmark_figures_name_their_command_machine_and_settings():
     assert re.search(r"\| `python -m tfhub_dataset --help` \| .+ \| [\d.]+x \| [\d.]+x \|", section)
     assert "CPython" in section and "load average" in section  # the machine that gave the seconds
     assert "`--min-interval 0`" in section  # the setting behind the HTTP figures
+
+
+def test_the_architecture_section_names_every_folder_and_module_as_it_is():
+    """The README's picture must stay true: each folder and module it names exists, and every
+    folder and module of the package is named there."""
+    section = README.split("## How it is built\n", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "tfhub_dataset"
+    hubs = sorted(p.name for p in (package / "hubs").iterdir() if (p / "__init__.py").exists())
+    named = set(re.findall(r"`([\w/<>]+(?:\.py|/))`", section))
+    modules = {p.name for p in package.rglob("*.py")}
+    ours = {d.name for d in package.rglob("*") if d.is_dir()} | {"hubs"}
+    # folders of the source repositories (`assets/`) or of the project (`build/cache/git/`)
+    named = {n for n in named if n.endswith(".py") or n.split("/")[0] in ours}
+    for name in sorted(named):
+        for path in [name.replace("<hub>", h) for h in hubs] if "<hub>" in name else [name]:
+            if path.endswith("/"):
+                assert any(d.is_dir() for d in package.rglob(path.rstrip("/"))), path
+            else:
+                assert path.rsplit("/", 1)[-1] in modules, path
+    unnamed = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if p.name not in {"__init__.py", "__main__.py"}
+        and p.name not in section
+    )
+    assert unnamed == [], "modules the README's architecture section does not name"
+    folders = sorted(
+        d.relative_to(package).as_posix() + "/"
+        for d in package.rglob("*")
+        if d.is_dir() and (d / "__init__.py").exists()
+    )
+    missing = [f for f in folders if f.rsplit("/", 2)[-2] + "/" not in section]
+    assert missing == [], "folders the README's architecture section does not name"

@@ -113,7 +113,7 @@ def test_readme_provenance(study):
     assert info.commit in readme
     assert info.commit_date in readme
     assert f"python -m tfhub_dataset build --release {info.release_id}" in readme
-    assert "| Version | 1.0.0 (released 2026-11-26) |" in readme
+    assert f"| Version | {info.version} (released {info.released}) |" in readme
     assert "Data Package Version recipe" in readme
     assert info_from_files(files) == info
 
@@ -316,8 +316,9 @@ def test_since_the_study_summarises_changes_against_the_study_release(study, lat
     assert f"- **models**: {models_before:,} → {models_after:,}: " in section
     assert "[CHANGES.md](CHANGES.md)" in section
     changes = report["CHANGES.md"].decode("utf-8")
-    assert "Compared with release `2022-04-05` (version 1.0.0" in changes
-    assert "1.0.0 → 1.1.0 (minor step)" in changes and "needs a larger step" not in changes
+    before, after = study[1].version, info.version
+    assert f"Compared with release `2022-04-05` (version {before}" in changes
+    assert f"{before} → {after} (minor step)" in changes and "needs a larger step" not in changes
     added = {m["handle"] for m in _rows(files, "models")} - {
         m["handle"] for m in _rows(study[0], "models")
     }
