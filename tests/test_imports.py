@@ -1,6 +1,7 @@
-"""Each command imports only what it needs: `--help`, an argument error, the parse stage and
-verify's comparison never load the chart, Parquet, validation or pandas stacks (together about
-1 s before any work). Each case runs in a fresh interpreter and reads its ``sys.modules``."""
+"""Each command imports only what it needs: `--help` (with the hub registry), an argument error,
+each hub's parse stage and verify's comparison never load the chart, Parquet, validation or
+pandas stacks (together about 1 s before any work). Each case runs in a fresh interpreter and
+reads its ``sys.modules``."""
 
 from __future__ import annotations
 
@@ -55,6 +56,22 @@ with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
     (Path(b) / "x.csv").write_text("2")
     count, diffs = compare_folders("r", Path(a), Path(b))
     assert (count, [d.what for d in diffs]) == (1, ["differs"])
+""",
+    # The hub registry (`--help` reads it) and PyTorch Hub's parse stage.
+    "hub registry and sources": """
+from tfhub_dataset.hubs import HUBS
+from tfhub_dataset.sources.by_hub import GitOptions, HubSources
+assert set(HUBS) == {"tfhub", "pytorch-hub"}
+HubSources(git=GitOptions()).close()
+""",
+    "PyTorch Hub parse stage": """
+from tests.synthetic_pytorch_hub import page, snapshot
+from tfhub_dataset.hubs import hub
+wiring = hub("pytorch-hub").module()
+snap = snapshot({"acme-lab_acmenet_small.md": page()})
+tables = wiring.release_tables(snap, {})
+assert len(tables["models"]) == 1, tables["models"]
+assert wiring.parse_snapshot(snap, {}).counts["models"] == 1
 """,
 }
 # The control: writing a release's tables does need Arrow, and the check sees it.
