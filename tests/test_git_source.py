@@ -172,6 +172,30 @@ def test_unreachable_remote_names_the_way_to_build_from_disk(tmp_path):
     assert not (tmp_path / "git").exists() or not any((tmp_path / "git").iterdir())
 
 
+def test_the_offline_hint_names_the_clones_of_every_hub_built(tmp_path, monkeypatch):
+    """One command line builds everything offline: the hint names each asked hub's clone that is
+    on disk, in the order of the hubs, and none it does not have."""
+    import tfhub_dataset.sources.git as git_source
+    from tfhub_dataset.hubs import HUBS, hub
+    from tfhub_dataset.sources.by_hub import GitOptions, HubSources
+
+    monkeypatch.setattr(git_source, "SHARED", tmp_path / "shared")
+    monkeypatch.chdir(tmp_path)
+    clones = [hub(n).clone_name for n in HUBS]
+    assert git_source.offline_hint(*clones) == "build from a clone on disk with --git PATH"
+    (tmp_path / "shared" / clones[-1]).mkdir(parents=True)
+    assert git_source.offline_hint(*clones).endswith(f"(here: --git shared/{clones[-1]})")
+    (tmp_path / "shared" / clones[0]).mkdir()
+    both = " ".join(f"--git shared/{c}" for c in clones)
+    assert git_source.offline_hint(*clones).endswith(f"(here: {both})")
+    # The sources of a build of every hub carry every hub's clone into the hint.
+    options = GitOptions(cache_dir=tmp_path / "cache", hubs=list(HUBS), offline=True)
+    with HubSources(git=options) as sources:
+        source = sources.for_hub(next(iter(HUBS)), [])
+        with pytest.raises(FetchError, match=f"\\(here: {both}\\)"):
+            source.ensure("0" * 40)
+
+
 def test_no_git_command_is_one_line(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
     done = subprocess.run(

@@ -335,6 +335,7 @@ def _source(args: argparse.Namespace) -> Iterator[HubSources]:
             urls=urls,
             cache_dir=args.cache.parent / "git",
             offline=args.offline,
+            hubs=_hubs_asked(args),
         )
         with HubSources(git=git, progress=say) as sources:
             yield sources

@@ -30,6 +30,7 @@ class GitOptions:
     urls: dict[str, str] = field(default_factory=dict)  # hub -> remote (--git-url)
     cache_dir: Path = Path("build/cache/git")  # managed clones: <cache_dir>/<hub clone name>
     offline: bool = False
+    hubs: list[str] = field(default_factory=list)  # the hubs the command builds (for hints)
 
 
 def hub_url(h: Hub, urls: dict[str, str]) -> str:
@@ -138,6 +139,7 @@ class HubSources:
                 url=hub_url(h, self.git.urls),
                 cache=self.git.cache_dir / h.clone_name,
                 offline=self.git.offline,
+                offline_clones=tuple(hub(n).clone_name for n in self.git.hubs),
                 data_path=h.is_data_path,
                 repository=h.repository,
                 pathspec=h.git_pathspec,

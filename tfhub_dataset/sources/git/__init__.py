@@ -58,15 +58,16 @@ class GitConfig:
     data_path: Callable[[str], bool] = is_data_path
     repository: str = "tensorflow/tfhub.dev"
     pathspec: tuple[str, ...] = ()  # git pathspecs that hold every data path (none: all paths)
+    # the clones the offline hint names: those of every hub the command builds (none: this one's)
+    offline_clones: tuple[str, ...] = ()
 
 
-def offline_hint(clone_name: str = SHARED_CLONE.name) -> str:
-    """How to build without the network, naming a clone on disk when this machine has one."""
-    here = ""
-    shared = SHARED / clone_name
-    if shared.is_dir():
-        here = f" (here: --git {os.path.relpath(shared, Path.cwd())})"
-    return f"build from a clone on disk with --git PATH{here}"
+def offline_hint(*clone_names: str) -> str:
+    """How to build without the network, naming the clones on disk this machine has (of every
+    hub the command builds, so that one command line does it all)."""
+    shared = [SHARED / name for name in clone_names or (SHARED_CLONE.name,)]
+    here = " ".join(f"--git {os.path.relpath(c, Path.cwd())}" for c in shared if c.is_dir())
+    return f"build from a clone on disk with --git PATH{f' (here: {here})' if here else ''}"
 
 
 class GitSource:
@@ -90,6 +91,7 @@ class GitSource:
         self._changes: dict[str, list[Change]] = {}
         self._refs: dict[str, CommitRef] = {}
         self._fresh = False  # fetched during this run
+        self._hint_clones = self.config.offline_clones or (self.config.cache.name,)
 
     @property
     def report(self) -> object:
@@ -169,7 +171,7 @@ class GitSource:
         if self.config.offline:
             raise FetchError(
                 f"offline and commit {what} is not in the cached clone {self.where} "
-                f"(run once online, or {offline_hint(self.config.cache.name)})"
+                f"(run once online, or {offline_hint(*self._hint_clones)})"
             )
         self._update(tuple(missing))
         still = [s for s in missing if not self.repo.has_commit(s)]
@@ -183,7 +185,7 @@ class GitSource:
             else:
                 self.fetcher.clone(self.where, wanted)
         except GitUnreachable as exc:
-            raise FetchError(f"{exc}: {offline_hint(self.config.cache.name)}") from None
+            raise FetchError(f"{exc}: {offline_hint(*self._hint_clones)}") from None
         self._fresh = True
 
     def _guard(self, read: Callable[[], T]) -> T:
