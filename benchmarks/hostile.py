@@ -28,6 +28,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,6 +415,52 @@ def case_out_file(c: Ctx) -> Result:
     return c.snap(tarball(c.work, "s", snapshot_files()), "x", c.work / "file"), {}, lambda: ""
 
 
+def gzip_bomb(path: Path, decoded: int) -> bytes:
+    """A JSON array of ``decoded`` bytes of spaces, gzip-compressed (about a thousandth of it)."""
+    if not path.exists():
+        z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        chunk = b" " * (1 << 20)
+        parts = [z.compress(b"[")]
+        parts += [z.compress(chunk) for _ in range(decoded >> 20)]
+        path.write_bytes(b"".join([*parts, z.compress(b"]"), z.flush()]))
+    return path.read_bytes()
+
+
+def case_encoding_bomb(c: Ctx) -> Result:
+    """An API host that answers every request with a small gzip body (Content-Encoding) that
+    inflates to 2 GiB: requests asks for gzip and undoes it."""
+    import http.server
+    import threading
+
+    body = gzip_bomb(c.payloads / "bomb-2g.gz", 2 << 30)
+
+    class Bomb(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    api = f"http://127.0.0.1:{server.server_address[1]}"
+    argv = c.cmd("build", "--source", "api", "--api-url", api, "--as-of", "2021-02-01",
+                 "--cache", str(c.work / "bomb" / "http.sqlite"), "--quiet",
+                 "--out", str(c.work / "out"))  # fmt: skip
+
+    def check() -> str:
+        server.shutdown()
+        return f"compressed body {len(body):,} bytes, 2 GiB decoded"
+
+    return argv, {}, check
+
+
 def case_mode(c: Ctx) -> Result:
     argv = c.snap(tarball(c.work, "s", snapshot_files()), "x")
     return argv, {}, lambda: oct((c.work / "out" / "x").stat().st_mode & 0o777)
@@ -477,6 +524,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx], Result]]] = {
     "13g": ("verify --releases /nonexistent",
             command("verify", "--releases", "/nonexistent", "--snapshot", "{mirror}")),
     "13h": ("rebuilt release folder's mode (umask 022)", case_mode),
+    "14": ("API answers with a gzip Content-Encoding bomb (2 GiB decoded)", case_encoding_bomb),
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import pickle
@@ -206,3 +207,34 @@ def test_the_backoff_keeps_its_jitter_at_the_cap(synthetic_mirror, make_source, 
     assert len(at_cap) == 6
     assert all(4.0 <= s <= 5.0 for s in at_cap)
     assert len(set(at_cap)) > 1
+
+
+def test_an_answer_over_the_body_bound_is_refused_unread(synthetic_mirror, make_source):
+    synthetic_mirror.script(LIST, Fault(body=b"[" + b" " * 5000 + b"]"))
+    source = make_source(synthetic_mirror, max_body_bytes=4096)
+    with pytest.raises(github.BodyTooLarge) as err:
+        source.resolve_as_of(DAY)
+    assert "over 4,096 bytes" in str(err.value) and "\n" not in str(err.value)
+    assert len(synthetic_mirror.requests) == 1  # refused, not retried
+
+
+def test_a_content_encoding_bomb_is_refused_as_it_is_decoded(synthetic_mirror, make_source):
+    """A small gzip body (Content-Length within the bound) that inflates past it: requests asks
+    for gzip and undoes it, so the bound must hold on the decoded bytes."""
+    bomb = gzip.compress(b"[" + b" " * 10_000_000 + b"]")
+    assert len(bomb) < 4096 * 10
+    synthetic_mirror.script(LIST, Fault(body=bomb, headers={"Content-Encoding": "gzip"}))
+    source = make_source(synthetic_mirror, max_body_bytes=64 * 1024)
+    with pytest.raises(github.BodyTooLarge, match="once decoded"):
+        source.resolve_as_of(DAY)
+
+
+def test_a_bounded_body_is_read_whole_and_kept(synthetic, synthetic_mirror, make_source):
+    """The bound reads the body itself: answers under it are parsed and cached as before."""
+    source = make_source(synthetic_mirror, max_body_bytes=1 << 20)
+    files = source.commit_files(synthetic.head)  # SHA-addressed: kept without revalidation
+    source.close()
+    again = make_source(synthetic_mirror, max_body_bytes=1 << 20)
+    sent = len(synthetic_mirror.requests)
+    assert files and again.commit_files(synthetic.head) == files
+    assert len(synthetic_mirror.requests) == sent

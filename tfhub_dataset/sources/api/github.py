@@ -98,6 +98,11 @@ RATE_LIMIT_MARGIN = 1.0
 SECONDARY_RATE_LIMIT_WAIT = 60.0
 #: A ``Retry-After`` or rate-limit reset is never trusted beyond this many seconds.
 _MAX_HINT = 24 * 3600.0
+# The largest answer read (a tarball is about 9 MB; a commit page well under 1 MB). Bodies are
+# read in chunks and refused past it, so a hostile server (or a Content-Encoding bomb: requests
+# asks for gzip and undoes it) cannot fill the memory.
+MAX_BODY_BYTES = 128 * 1024 * 1024
+_BODY_CHUNK = 1 << 16
 
 _SHA = r"[0-9a-f]{40}"
 _FULL_SHA = re.compile(rf"^{_SHA}$")
@@ -151,6 +156,10 @@ class RobotsDisallowed(FetchError):
 
 class NotFound(FetchError):
     """GitHub answered 404, or there is no commit where one was asked for."""
+
+
+class BodyTooLarge(FetchError):
+    """An answer larger than ``max_body_bytes`` (as sent, or once decoded): never read whole."""
 
 
 class RetriesExhausted(FetchError):
@@ -210,6 +219,7 @@ class GitHubConfig:
     ``max_wait`` bounds the total time one request may spend waiting between retries (backoff,
     ``Retry-After``, rate-limit reset); ``max_attempts`` bounds its attempts; a host that refuses
     connections is given ``connect_attempts`` attempts before it is declared unreachable.
+    ``max_body_bytes`` bounds an answer's body, after any ``Content-Encoding`` is undone.
     ``min_interval`` (seconds between two network requests) applies to every host when given;
     left at None it is ``REMOTE_MIN_INTERVAL`` to a remote host and 0 to a loopback host.
     """
@@ -227,6 +237,7 @@ class GitHubConfig:
     backoff_max: float = 60.0
     max_attempts: int = 10
     connect_attempts: int = 3
+    max_body_bytes: int = MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", self.repository):
@@ -781,6 +792,7 @@ class GitHubSource:
         logger.debug("GET %s", _redact(url))
         try:
             response = send(request)
+            self._read_bounded(response, url)
         finally:
             self._throttle.mark()
         if _origin(url) == self._api_origin:
@@ -790,6 +802,24 @@ class GitHubSource:
         # compares like with like whether or not a token is set.
         response.request = original
         return response
+
+    def _read_bounded(self, response: requests.Response, url: str) -> None:
+        """Read the body here, in chunks, refusing it past ``max_body_bytes`` (announced or
+        decoded); the session then finds it read. Broken bodies raise as requests' own reads do."""
+        limit = self.config.max_body_bytes
+        refused = f"refusing the answer from {_redact(url)}: its body is over {limit:,} bytes"
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            response.close()
+            raise BodyTooLarge(refused)
+        chunks, size = [], 0
+        for chunk in response.iter_content(_BODY_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                response.close()
+                raise BodyTooLarge(refused + " once decoded")
+            chunks.append(chunk)
+        response._content = b"".join(chunks)  # what ``response.content`` returns from now on
 
     def _note_rate_limit(self, response: requests.Response) -> None:
         """After an answer that spent the last request of the rate limit, the next request waits
