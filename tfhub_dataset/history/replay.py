@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tfhub_dataset.sources.commits import Change, first_parent_refs
+from tfhub_dataset.sources.commits import Change, MalformedListing, first_parent_refs
 from tfhub_dataset.sources.snapshot import is_data_path
 
 __all__ = ["Change", "data_changes", "first_parent_line", "replay", "timelines", "topo_order"]
@@ -62,7 +62,7 @@ def data_changes(files: Iterable[Mapping[str, Any]], commit: str = "") -> list[C
     and is refused rather than guessed."""
     out = []
     for f in files:
-        path, prev = f["filename"], f.get("previous_filename") or None
+        path, prev = _file_entry(f, commit)
         if not (is_data_path(path) or (prev is not None and is_data_path(prev))):
             continue
         edited = None
@@ -76,6 +76,24 @@ def data_changes(files: Iterable[Mapping[str, Any]], commit: str = "") -> list[C
             edited = f["changes"] > 0
         out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None, edited))
     return out
+
+
+def _file_entry(f: object, commit: str) -> tuple[str, str | None]:
+    """The path and previous path of one entry of a commit's ``files``, if it has GitHub's
+    shape (strings where GitHub gives strings); MalformedListing otherwise."""
+    ok = (
+        isinstance(f, Mapping)
+        and isinstance(f.get("filename"), str)
+        and isinstance(f.get("status"), str)
+        and isinstance(f.get("previous_filename") or "", str)
+    )
+    if not ok:
+        raise MalformedListing(
+            f"commit {commit[:12] or '?'} lists a changed file not in GitHub's shape: "
+            f"{str(f)[:80]!r}"
+        )
+    assert isinstance(f, Mapping)
+    return f["filename"], f.get("previous_filename") or None
 
 
 def topo_order(refs: Sequence[CommitLike]) -> list[str]:

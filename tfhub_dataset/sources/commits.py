@@ -4,9 +4,26 @@ in force at a moment: the last commit of the first-parent line at or before it."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from tfhub_dataset.sources.errors import FetchError
+
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+class MalformedListing(FetchError):
+    """A commit listing (GitHub's JSON, or a mirror's copy of it) not in the shape GitHub gives."""
+
+
+def checked_sha(value: object, where: str) -> str:
+    """``value`` if it is a full commit SHA, else MalformedListing: SHAs name cache entries and
+    files of a mirror folder, so nothing else may pass for one."""
+    if not isinstance(value, str) or not _SHA.fullmatch(value):
+        raise MalformedListing(f"{where}: {str(value)[:60]!r} is not a full commit SHA")
+    return value
 
 
 def utc_iso(value: str) -> str:
@@ -28,15 +45,24 @@ class CommitRef:
     parents: tuple[str, ...] = ()
 
     @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> CommitRef:
-        commit = item["commit"]
-        message = (commit.get("message") or "").splitlines()
-        return cls(
-            sha=item["sha"],
-            date=utc_iso(commit["committer"]["date"]),
-            message=message[0] if message else "",
-            parents=tuple(p["sha"] for p in item.get("parents") or ()),
-        )
+    def from_api(cls, item: Mapping[str, Any], where: str = "the commits list") -> CommitRef:
+        """One entry of GitHub's commits list; MalformedListing (one line) if it is not one."""
+        try:
+            sha = checked_sha(item["sha"], where)
+            commit, parents = item["commit"], item.get("parents") or []
+            message = commit.get("message") or ""
+            date = utc_iso(commit["committer"]["date"])
+            if not isinstance(message, str) or not isinstance(parents, list):
+                raise TypeError("message or parents of the wrong type")
+            parent_shas = tuple(checked_sha(p["sha"], where) for p in parents)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            if isinstance(exc, MalformedListing):
+                raise
+            raise MalformedListing(
+                f"{where}: an entry is not a GitHub commit ({type(exc).__name__}: {exc})"
+            ) from None
+        lines = message.splitlines()
+        return cls(sha=sha, date=date, message=lines[0] if lines else "", parents=parent_shas)
 
 
 @dataclass(frozen=True)

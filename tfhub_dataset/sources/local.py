@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from tfhub_dataset.history.replay import data_changes
-from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.sources.commits import (
+    Change,
+    CommitRef,
+    MalformedListing,
+    checked_sha,
+    commit_in_force,
+    end_of_day,
+)
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
 from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
@@ -84,9 +92,11 @@ class LocalMirror:
         self.root = Path(root)
         if not (self.root / "commits.json").is_file():
             raise FileNotFoundError(f"{self.root} is not a GitHub-shaped mirror (no commits.json)")
-        items = json.loads((self.root / "commits.json").read_text(encoding="utf-8"))
-        self._refs = {item["sha"]: CommitRef.from_api(item) for item in items}
         self._json = json
+        where = str(self.root / "commits.json")
+        items = self._load(self.root / "commits.json", list)
+        refs = (CommitRef.from_api(item, where) for item in items)
+        self._refs = {ref.sha: ref for ref in refs}
 
     def resolve_as_of(self, day: dt.date) -> CommitRef:
         # commits.json lists the default branch newest first: its tip comes first.
@@ -108,14 +118,30 @@ class LocalMirror:
             stack.extend(self._refs[s].parents)
         return sorted((self._refs[s] for s in seen), key=lambda r: r.date, reverse=True)
 
+    def _load(self, path: Path, shape: type) -> Any:
+        """A JSON file of the mirror, of the given top-level shape; one line if it is not."""
+        try:
+            data = self._json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise MalformedListing(f"{path} cannot be read as JSON ({exc})") from None
+        if not isinstance(data, shape):
+            kind = type(data).__name__
+            raise MalformedListing(f"{path} holds a JSON {kind}, not a {shape.__name__}")
+        return data
+
     def commit_files(self, sha: str) -> list[dict]:
+        checked_sha(sha, f"{self.root}/commits")  # the SHA names a file: nothing else may pass
         path = self.root / "commits" / f"{sha}.json"
-        return self._json.loads(path.read_text(encoding="utf-8")).get("files") or []
+        files = self._load(path, dict).get("files") or []
+        if not isinstance(files, list):
+            raise MalformedListing(f"{path}: `files` is not a list")
+        return files
 
     def commit_changes(self, sha: str) -> list[Change]:
         return data_changes(self.commit_files(sha), sha)
 
     def snapshot(self, sha: str) -> Snapshot:
+        checked_sha(sha, f"{self.root}/tarballs")
         path = self.root / "tarballs" / f"{sha}.tar.gz"
         if not path.is_file():
             raise FileNotFoundError(f"no snapshot tarball for {sha} in {self.root}/tarballs")

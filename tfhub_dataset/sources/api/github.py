@@ -51,7 +51,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from tfhub_dataset import PROJECT_URL, REPOSITORY, __version__
 from tfhub_dataset.history.replay import data_changes
-from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force
+from tfhub_dataset.sources.commits import Change, CommitRef, MalformedListing, commit_in_force
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.snapshot import Snapshot
 from tfhub_dataset.sources.tarball import CorruptArchiveError, UnsafeArchiveError, read_tarball
@@ -645,7 +645,10 @@ class GitHubSource:
                 )
                 if result is None:
                     result = data
-                files.extend(data.get("files") or [])
+                page_files = data.get("files") or []
+                if not isinstance(page_files, list):
+                    raise MalformedListing(f"commit {sha[:12]} page {page}: `files` is not a list")
+                files.extend(page_files)
                 page += 1
         assert result is not None
         if len(files) >= 3000:
