@@ -806,7 +806,7 @@ def _day(value: str | None) -> str:
 
 
 def _import_label(commit: Row) -> str:
-    """'e6bdf737, 2020-08-26: initial import of ...' (the description kept in history.py)."""
+    """'e6bdf737, 2020-08-26: initial import of ...' (the description kept in history/series.py)."""
     text = IMPORT_COMMITS.get(commit["sha"]) or f"{commit['date'][:10]}: {commit['message'] or ''}"
     return f"{commit['sha'][:8]}, {text.rstrip(': ')}"
 

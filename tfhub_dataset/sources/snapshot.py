@@ -1,4 +1,4 @@
-"""The Snapshot: one commit of tensorflow/tfhub.dev as files by path; nothing after it does I/O."""
+"""The Snapshot: one commit of a hub's repository as files by path; nothing after it does I/O."""
 
 from __future__ import annotations
 
