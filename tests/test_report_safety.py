@@ -21,7 +21,7 @@ from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.package.write import ReleaseInfo, render_release
 from tfhub_dataset.report.markdown import code, md_escape, table
-from tfhub_dataset.report.readme import render_report
+from tfhub_dataset.report.readme import is_report_file, render_report
 
 GFM = MarkdownIt("commonmark", {"html": True}).enable("table")
 INFO = ReleaseInfo(
@@ -142,9 +142,24 @@ def test_escaped_text_and_code_render_as_themselves_in_a_table_cell(value):
 
 
 def test_a_description_longer_than_the_csv_field_limit_is_read_back(tmp_path):
+    """Every reader of the written CSV takes it: the report, CHANGES.md against a release before
+    it (either side long), and the SQLite database."""
+    import apsw
+
+    from tfhub_dataset.package.sqlite import sqlite_bytes
+
     limit = csv.field_size_limit()
-    files = release("# Publisher acme\nACME\n\n" + "d" * 200_000 + "\n")
-    assert "README.md" in files and b"d" * 200_000 in files["data/publishers.csv"]
+    long = "d" * 200_000
+    files = release(f"# Publisher acme\nACME\n\n{long}\n")
+    assert "README.md" in files and long.encode() in files["data/publishers.csv"]
+    before = release("# Publisher acme\nACME\n\nShort.\n")
+    for new, old in ((files, before), (before, files)):
+        inputs = {p: b for p, b in new.items() if not is_report_file(p)}
+        assert b"## Schema changes" in render_report(inputs, INFO, previous=old)["CHANGES.md"]
+    db = apsw.Connection(":memory:")
+    db.deserialize("main", sqlite_bytes(files))
+    ((description,),) = db.execute("SELECT description FROM publishers").fetchall()
+    assert description == long
     assert csv.field_size_limit() == limit  # the process-wide limit is left as it was
 
 

@@ -16,11 +16,11 @@ path or file system enters the bytes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from tfhub_dataset.package.csvread import read_rows
 
 SQLITE_NAME = "tfhub-dataset.sqlite"
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}  # others: TEXT
@@ -131,8 +131,7 @@ CONVERTERS = {"integer": _integer, "number": _number, "boolean": _boolean}
 
 
 def _rows(data: bytes, schema: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    header = next(reader)
+    header, *reader = read_rows(data)
     if header != [f["name"] for f in schema["fields"]]:
         raise ValueError(f"CSV header {header} differs from its schema")
     converters = [CONVERTERS.get(f["type"], _text) for f in schema["fields"]]

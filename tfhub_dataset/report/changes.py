@@ -8,15 +8,14 @@ Data Package Version recipe asks for (https://datapackage.org/recipes/data-packa
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfhub_dataset.package.csvread import read_rows
 from tfhub_dataset.report.markdown import code, md_escape, n, table
 
 CHANGES_NAME = "CHANGES.md"
@@ -46,18 +45,12 @@ class Table:
 
 
 def _table(name: str, data: bytes, pk: list[str]) -> Table:
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    header = next(reader)
-    if name in KEYED:
-        rows = list(reader)
-        idx = [header.index(k) for k in pk]
-        keys = frozenset(tuple(r[i] for i in idx) for r in rows)
-        return Table(header, pk, len(rows), keys, rows)
+    header, *rows = read_rows(data)
     if not pk:  # rows are only counted
-        return Table(header, pk, sum(1 for _ in reader), frozenset(), [])
+        return Table(header, pk, len(rows), frozenset(), [])
     idx = [header.index(k) for k in pk]
-    keys = [tuple(r[i] for i in idx) for r in reader]
-    return Table(header, pk, len(keys), frozenset(keys), [])
+    keys = [tuple(r[i] for i in idx) for r in rows]
+    return Table(header, pk, len(rows), frozenset(keys), rows if name in KEYED else [])
 
 
 @dataclass(frozen=True)

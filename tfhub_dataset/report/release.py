@@ -5,27 +5,14 @@ The report works from these and from nothing else, so what the README says is wh
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tfhub_dataset.package.csvread import read_rows
+
 Row = dict[str, Any]
-
-
-@contextmanager
-def _field_limit(size: int) -> Iterator[None]:
-    """Let the csv module read fields as long as the file itself (its default stops at 131,072
-    characters, which a long description passes), then restore the process-wide limit."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(max(old, size))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
 
 
 def _value(text: str, type_: str) -> Any:
@@ -69,11 +56,11 @@ def read_release(files: Mapping[str, bytes]) -> Release:
         name = path[len("data/") : -len(".csv")]
         schema = json.loads(files[f"schemas/{name}.json"].decode("utf-8"))
         types = {f["name"]: f["type"] for f in schema["fields"]}
-        text = files[path].decode("utf-8")
-        with _field_limit(len(text)):
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            if reader.fieldnames != list(types):
-                raise ValueError(f"{path}: header {reader.fieldnames} differs from its schema")
-            tables[name] = [{k: _value(v, types[k]) for k, v in row.items()} for row in reader]
+        header, *rows = read_rows(files[path])
+        if header != list(types):
+            raise ValueError(f"{path}: header {header} differs from its schema")
+        tables[name] = [
+            {k: _value(v, types[k]) for k, v in zip(header, row, strict=True)} for row in rows
+        ]
         schemas[name] = schema
     return Release(tables, schemas)
