@@ -325,8 +325,9 @@ def case_pickle_cache(c: Ctx) -> Result:
         mark.unlink(missing_ok=True)
         return "code from the cache RAN" if ran else "nothing ran"
 
-    argv = c.cmd("build", "--offline", "--api-url", api, "--as-of", "2021-02-01", "--cache",
-                 str(cache), "--quiet", "--out", str(c.work / "out"))  # fmt: skip
+    argv = c.cmd("build", "--source", "api", "--offline", "--api-url", api, "--as-of",
+                 "2021-02-01", "--cache", str(cache), "--quiet",
+                 "--out", str(c.work / "out"))  # fmt: skip
     return argv, {}, check
 
 
@@ -344,7 +345,7 @@ def case_corrupt_cache(kind: str, offline: bool) -> Callable[[Ctx], Result]:
             data = cache.read_bytes()
             cache.write_bytes(data[: len(data) // 2])
         source = (
-            ["--offline", "--api-url", f"http://127.0.0.1:{port}"]
+            ["--source", "api", "--offline", "--api-url", f"http://127.0.0.1:{port}"]
             if offline
             else ["--mirror", str(mirror), "--mirror-port", str(port)]
         )

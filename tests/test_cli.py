@@ -92,6 +92,14 @@ def unwritable(tmp_path: Path) -> Path:
         (["build", "--commit", "0" * 40, "--release-id", "../../x"], "not a safe folder name"),
         (["build", "--release", "nosuch"], "the pinned releases are 2022-04-05, pytorch-hub-2022"),
         (["verify", "--releases", "/nonexistent"], "--releases /nonexistent is not a folder"),
+        # the REST crawler's options are never silently ignored by another source
+        (["build", "--api-url", "http://127.0.0.1:9"], "--api-url set the REST crawler: add"),
+        (["build", "--min-interval", "0"], "--min-interval set the REST crawler: add"),
+        (["build", "--snapshot", "x.tar.gz", "--api-url", "http://x", "--min-interval", "1"],
+         "--api-url and --min-interval set the REST crawler"),
+        (["build", "--snapshot", "x.tar.gz", "--git", "y.git"], "not several"),
+        (["build", "--source", "api", "--git-url", "http://x"], "choose the git source, not"),
+        (["build", "--git", "y.git", "--git-url", "http://x"], "or --git-url, not both"),
     ],
 )
 def test_wrong_arguments_give_one_line_and_status_2(argv, message, capsys, tmp_path):

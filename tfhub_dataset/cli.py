@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -256,9 +255,10 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     )
     where.add_argument(
         "--api-url",
-        default=os.environ.get("TFHUB_DATASET_API_URL"),
+        default=None,
         metavar="URL",
-        help="GitHub API base URL (default https://api.github.com; env TFHUB_DATASET_API_URL)",
+        help="GitHub API base URL of --source api (default https://api.github.com; env "
+        "TFHUB_DATASET_API_URL)",
     )
     where.add_argument(
         "--offline",
@@ -279,8 +279,8 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
         type=_seconds,
         default=None,
         metavar="SECONDS",
-        help="minimum time between two network requests (default 1 to a remote host, 0 to a "
-        "loopback host such as --mirror's: politeness is for remote hosts)",
+        help="minimum time between two requests of --source api (default 1 to a remote host, 0 "
+        "to a loopback host such as --mirror's: politeness is for remote hosts)",
     )
 
 
@@ -293,13 +293,20 @@ def _check_source_options(args: argparse.Namespace) -> None:
     if args.git:
         chosen.append("--git")
     if len(chosen) > 1:
-        raise SystemExit(f"error: give one of {', '.join(chosen)}, not several")
+        raise UsageError(f"give one of {', '.join(chosen)}, not several")
     if args.mirror is not None:
         args.source = "api"  # a GitHub-shaped mirror is crawled through the REST API
     if args.source == "api" and (args.git or args.git_url):
-        raise SystemExit("error: --git and --git-url choose the git source, not --source api")
+        raise UsageError("--git and --git-url choose the git source, not --source api")
+    crawler_only = [o for o, v in (("--api-url", args.api_url), ("--min-interval",
+                    args.min_interval)) if v is not None]  # fmt: skip
+    if crawler_only and (args.source != "api" or args.snapshot is not None):
+        raise UsageError(
+            f"{' and '.join(crawler_only)} set the REST crawler: add --source api "
+            "(the default source is git, which makes a few requests and needs neither)"
+        )
     if args.git_url and args.git:
-        raise SystemExit("error: give --git (a clone on disk) or --git-url, not both")
+        raise UsageError("give --git (a clone on disk) or --git-url, not both")
 
 
 def _hubs_asked(args: argparse.Namespace) -> list[str]:
