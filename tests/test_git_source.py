@@ -3,6 +3,7 @@ object verification, and releases byte-identical to the REST API source's."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fixtures_git import HISTORY, P, SyntheticGit, damage_blob
+from fixtures_git import HISTORY, P, SyntheticGit, _git, damage_blob
 
 from tests.mirror import ROOT
 from tfhub_dataset.annotations import PublisherType
@@ -20,9 +21,9 @@ from tfhub_dataset.sources.api.fake_server import MirrorServer
 from tfhub_dataset.sources.api.github import GitHubConfig, GitHubSource
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git import GitConfig, GitSource
-from tfhub_dataset.sources.git.fetch import FetchConfig
+from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, PackTooLarge
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo
-from tfhub_dataset.sources.git.server import cut_body, delay, status
+from tfhub_dataset.sources.git.server import cut_body, delay, status, trickle
 from tfhub_dataset.verify import compare_folders
 
 TYPES = {"acme": PublisherType("acme", "organization", "synthetic")}
@@ -100,6 +101,54 @@ def test_a_pack_cut_half_way_is_retried_and_never_kept(synthetic_git, git_server
         assert src.fetcher.report.retries == 1
     fsck = subprocess.run(["git", "-C", str(cache), "fsck", "--strict"], capture_output=True)
     assert fsck.returncode == 0, fsck.stderr
+
+
+def test_a_remote_that_sends_too_much_is_cut_off_and_nothing_is_kept(git_server, tmp_path):
+    """A remote sending more than max_pack_bytes (one ignoring the blob filter, or one that
+    never ends) is cut off in one line, not retried, and nothing it sent stays on disk: neither
+    a first clone nor the packs of a fetch into a clone the build already trusts."""
+    work, bare = tmp_path / "work", git_server.root / "too-much.git"
+    _git(tmp_path, "init", "--quiet", "-b", "master", str(work))
+    (work / "README.md").write_text("small\n")
+    _git(work, "add", "README.md")
+    _git(work, "commit", "--quiet", "-m", "small", date="2021-01-01T00:00:00Z")
+    _git(tmp_path, "clone", "--quiet", "--bare", str(work), str(bare))
+    url, cache = git_server.url("too-much.git"), tmp_path / "cache" / "c.git"
+    bounded = dataclasses.replace(FAST, max_pack_bytes=200_000)
+    Fetcher(url, bounded).clone(cache)
+    small = _git(work, "rev-parse", "HEAD")
+    # 600 KB that does not compress, under the 1 MB blob filter, so the server sends it
+    (work / "big.bin").write_bytes(os.urandom(600_000))
+    _git(work, "add", "big.bin")
+    _git(work, "commit", "--quiet", "-m", "big", date="2021-02-01T00:00:00Z")
+    _git(work, "push", "--quiet", str(bare), "master")
+    packs = sorted((cache / "objects" / "pack").iterdir())
+    with pytest.raises(PackTooLarge, match="sent more than 200,000 bytes") as err:
+        Fetcher(url, bounded).fetch(cache)
+    assert "\n" not in str(err.value) and "nothing it sent was kept" in str(err.value)
+    assert sorted((cache / "objects" / "pack").iterdir()) == packs
+    assert _git(cache, "rev-parse", "refs/heads/tip") == small
+    assert subprocess.run(["git", "-C", str(cache), "fsck"], capture_output=True).returncode == 0
+    fresh = tmp_path / "cache" / "fresh.git"
+    with pytest.raises(PackTooLarge):
+        Fetcher(url, bounded).clone(fresh)
+    assert sorted(p.name for p in fresh.parent.iterdir()) == ["c.git"]
+    # cut off while it is still arriving (sent at 300 KB/s): git is stopped, nothing kept
+    git_server.clear_log()
+    git_server.script(r"/git-upload-pack$", trickle(300_000), trickle(300_000))  # ls-refs, pack
+    with pytest.raises(PackTooLarge):
+        Fetcher(url, bounded).fetch(cache)
+    for _ in range(100):  # the server logs the pack's answer once its writes fail
+        answers = [r.sent for r in git_server.requests if r.path.endswith("/git-upload-pack")]
+        if len(answers) == 2:
+            break
+        time.sleep(0.1)
+    assert 200_000 < answers[-1] < 600_000  # git was stopped before the pack was all sent
+    assert sorted((cache / "objects" / "pack").iterdir()) == packs
+    assert _git(cache, "rev-parse", "refs/heads/tip") == small
+    # the control: under a bound the pack fits, the same fetch succeeds
+    Fetcher(url, dataclasses.replace(FAST, max_pack_bytes=5_000_000)).fetch(cache)
+    assert _git(cache, "rev-parse", "refs/heads/tip") == _git(work, "rev-parse", "HEAD")
 
 
 def test_a_slow_answer_waits_and_a_stalled_one_is_retried(synthetic_git, git_server, tmp_path):

@@ -11,15 +11,21 @@
   (tenacity), honouring ``Retry-After`` within a bounded wait; other 4xx are not retried.
 - The User-Agent names the project; no credential helper runs and no token is sent or asked for
   (the repository is public): ``GIT_TERMINAL_PROMPT=0``, an empty ``credential.helper``.
+- What arrives is bounded: a remote that sends more than ``max_pack_bytes`` (a server ignoring
+  the blob filter, or one that never ends) is cut off, what it sent deleted, and the build stops
+  in one line. git streams packs to disk, so this bounds the disk, and the time, not memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +61,7 @@ class FetchConfig:
     max_wait: float = 120.0
     low_speed_time: int = 30
     timeout: float = 900.0
+    max_pack_bytes: int = 256 * 1024 * 1024  # the filtered history of either hub is about 5 MB
 
 
 @dataclass
@@ -91,6 +98,10 @@ class GitUnreachable(FetchError):
     """The remote cannot be reached at all."""
 
 
+class PackTooLarge(FetchError):
+    """The remote sent more than ``max_pack_bytes``: cut off, nothing of it kept."""
+
+
 @dataclass(frozen=True)
 class _Attempt:
     returncode: int
@@ -98,19 +109,40 @@ class _Attempt:
     statuses: list[int]
     retry_after: float | None
     requests: int
+    too_large: bool = False
 
 
-def _run_traced(cmd: list[str], timeout: float) -> _Attempt:
+def _run_traced(cmd: list[str], timeout: float, packs: Path, max_bytes: int) -> _Attempt:
+    """Run one git fetch, tracing its HTTP headers, and cut it off (with git's helpers) when the
+    files it writes under ``packs`` grow past ``max_bytes`` or it outlives ``timeout``."""
     with tempfile.TemporaryDirectory(prefix="tfhub-git-trace-") as tmp:
-        trace = Path(tmp) / "curl.txt"
+        trace, err = Path(tmp) / "curl.txt", Path(tmp) / "stderr.txt"
         env = git_env(GIT_TRACE_CURL=str(trace), GIT_TRACE_CURL_NO_DATA="1")
-        try:
-            done = subprocess.run(
-                cmd, capture_output=True, env=env, timeout=timeout, check=False, text=True
-            )
-            code, stderr = done.returncode, done.stderr
-        except subprocess.TimeoutExpired:
-            code, stderr = -1, f"no answer within {timeout:.0f} s"
+        before = _files(packs)
+        too_large = False
+        with err.open("w+", encoding="utf-8", errors="replace") as stderr_file:
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.DEVNULL, stderr=stderr_file, env=env,
+                start_new_session=True,  # git and its helpers, killed together
+            )  # fmt: skip
+            deadline = time.monotonic() + timeout
+            while proc.poll() is None:
+                too_large = _grown(packs, before) > max_bytes
+                if too_large or time.monotonic() > deadline:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    break
+                time.sleep(0.1)
+            too_large = too_large or _grown(packs, before) > max_bytes
+            stderr_file.seek(0)
+            stderr = stderr_file.read()
+        code = proc.returncode
+        if too_large:
+            for path in _files(packs) - before:  # what it sent, indexed or not
+                path.unlink(missing_ok=True)
+            code, stderr = -2, f"the remote sent more than {max_bytes:,} bytes"
+        elif code < 0:
+            stderr = f"no answer within {timeout:.0f} s"
         text = trace.read_text("utf-8", "replace") if trace.exists() else ""
     hints = [float(m) for m in RETRY_AFTER.findall(text)]
     return _Attempt(
@@ -119,7 +151,22 @@ def _run_traced(cmd: list[str], timeout: float) -> _Attempt:
         [int(s) for s in STATUS.findall(text)],
         hints[-1] if hints else None,
         len(REQUEST.findall(text)),
+        too_large,
     )
+
+
+def _files(packs: Path) -> set[Path]:
+    return set(packs.iterdir()) if packs.is_dir() else set()
+
+
+def _grown(packs: Path, before: set[Path]) -> int:
+    """Bytes of the files written under ``packs`` since ``before`` (packs, their temporary
+    files while they arrive, indexes)."""
+    total = 0
+    for path in _files(packs) - before:
+        with contextlib.suppress(OSError):  # renamed or removed meanwhile
+            total += path.stat().st_size
+    return total
 
 
 def _one_line(stderr: str) -> str:
@@ -228,7 +275,7 @@ class Fetcher:
         self._say(f"[git] fetching {self.url} ({cfg.filter})")
         self.report.fetches += 1
         try:
-            retrying(self._attempt, cmd)
+            retrying(self._attempt, cmd, repo / "objects" / "pack")
         except _Unreachable as exc:
             raise GitUnreachable(f"cannot reach {self.url} ({exc.reason})") from None
         except _Retryable as exc:
@@ -238,11 +285,26 @@ class Fetcher:
             ) from None
         self.report.pack_bytes += _pack_bytes(repo) - before
 
-    def _attempt(self, cmd: list[str]) -> None:
-        a = _run_traced(cmd, self.config.timeout)
+    def _attempt(self, cmd: list[str], packs: Path) -> None:
+        repo = packs.parent.parent
+        refs = self._refs(repo)
+        a = _run_traced(cmd, self.config.timeout, packs, self.config.max_pack_bytes)
         self.report.requests += a.requests
         for s in a.statuses:
             self.report.statuses[s] = self.report.statuses.get(s, 0) + 1
+        if a.too_large:
+            # the fetch may have finished before it was seen: its packs are gone, so its refs go
+            now = self._refs(repo)
+            lines = [f"update {r} {sha}\n" for r, sha in refs.items() if now.get(r) != sha]
+            lines += [f"delete {r}\n" for r in now if r not in refs]
+            subprocess.run(
+                [self.git, "-C", str(repo), "update-ref", "--no-deref", "--stdin"],
+                input="".join(lines), text=True, check=True, capture_output=True, env=git_env(),
+            )  # fmt: skip
+            raise PackTooLarge(
+                f"git fetch from {self.url}: {a.stderr} (the filtered history of a hub is about "
+                "5 MB), so it was cut off and nothing it sent was kept; check --git-url"
+            )
         if a.returncode == 0:
             return
         why = _one_line(a.stderr)
@@ -254,6 +316,14 @@ class Fetcher:
         if last is None and CONNECT_FAILURE.search(a.stderr):
             raise _Unreachable(why)
         raise _Retryable(why)  # a pack cut short, a stalled transfer, a broken connection
+
+
+    def _refs(self, repo: Path) -> dict[str, str]:
+        listed = subprocess.run(
+            [self.git, "-C", str(repo), "for-each-ref", "--format=%(refname) %(objectname)"],
+            text=True, check=True, capture_output=True, env=git_env(),
+        ).stdout  # fmt: skip
+        return dict(line.split(" ", 1) for line in listed.splitlines())
 
 
 def _pack_bytes(repo: Path) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Fault", "GitHTTPServer", "LoggedRequest", "cut_body", "delay", "status"]
+__all__ = ["Fault", "GitHTTPServer", "LoggedRequest", "cut_body", "delay", "status", "trickle"]
 
 # Settings given to `git http-backend` through the environment (the served repositories are not
 # touched): serve blob-size filters, and wants of any reachable commit (GitHub allows both).
@@ -37,12 +37,14 @@ BACKEND_CONFIG = {
 class Fault:
     """One scripted answer: ``status`` (with ``headers``) replaces the real answer; ``cut_at``
     (a fraction of the body) sends the full Content-Length but only part of the body, then
-    closes the connection; ``delay`` waits before answering."""
+    closes the connection; ``delay`` waits before answering; ``rate`` sends the body at that many
+    bytes a second (a slow server, or one sending far more than it should)."""
 
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cut_at: float | None = None
     delay: float = 0.0
+    rate: float | None = None
 
 
 def status(code: int, retry_after: str | None = None) -> Fault:
@@ -60,12 +62,17 @@ def delay(seconds: float) -> Fault:
     return Fault(delay=seconds)
 
 
+def trickle(bytes_per_second: float) -> Fault:
+    """The real answer, its body sent at ``bytes_per_second``."""
+    return Fault(rate=bytes_per_second)
+
+
 @dataclass(frozen=True)
 class LoggedRequest:
     method: str
     path: str
     status: int
-    sent: int  # body bytes sent
+    sent: int  # body bytes written before the answer ended or the client went away
     agent: str = ""  # User-Agent
     authorization: bool = False  # an Authorization header was sent
 
@@ -170,7 +177,8 @@ class GitHTTPServer:
             self._send(h, fault.status, headers, payload, None)
             return
         code, headers, payload = self._backend(h, split.path, split.query, body)
-        self._send(h, code, headers, payload, fault.cut_at if fault else None)
+        self._send(h, code, headers, payload, fault.cut_at if fault else None,
+                   fault.rate if fault else None)  # fmt: skip
 
     def _backend(
         self, h: _Handler, path: str, query: str, body: bytes
@@ -219,6 +227,7 @@ class GitHTTPServer:
         headers: dict[str, str],
         payload: bytes,
         cut_at: float | None,
+        rate: float | None = None,
     ) -> None:
         h.send_response(code)
         for name, value in headers.items():
@@ -228,16 +237,22 @@ class GitHTTPServer:
             h.send_header("Connection", "close")
         h.end_headers()
         sent = payload if cut_at is None else payload[: int(len(payload) * cut_at)]
+        step = max(1, int(rate / 20)) if rate else len(sent) or 1  # 20 writes a second
+        written = 0
         try:
-            h.wfile.write(sent)
-            h.wfile.flush()
-        except OSError:
-            pass
+            for i in range(0, len(sent), step):
+                h.wfile.write(sent[i : i + step])
+                h.wfile.flush()
+                written += len(sent[i : i + step])
+                if rate:
+                    time.sleep(0.05)
+        except OSError:  # the client went away
+            h.close_connection = True
         if cut_at is not None:
             h.close_connection = True
         with self._lock:
             agent, auth = h.headers.get("User-Agent", ""), "Authorization" in h.headers
-            self._log.append(LoggedRequest(h.command, h.path, code, len(sent), agent, auth))
+            self._log.append(LoggedRequest(h.command, h.path, code, written, agent, auth))
 
 
 def _read_body(h: _Handler) -> bytes:
