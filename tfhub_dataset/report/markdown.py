@@ -23,6 +23,16 @@ def dec(value: float, places: int = 1) -> str:
     return f"{value:.{places}f}"
 
 
+def signed(value: int) -> str:
+    """A change with its sign and thousands separators (+1,234, -5), and 0 for none."""
+    return f"{value:+,}" if value else "0"
+
+
+def day(value: str | None) -> str:
+    """The date of an ISO date-time, or empty."""
+    return value[:10] if value else ""
+
+
 def mean_sd(values: list[int]) -> tuple[float, float]:
     """Mean and sample standard deviation (n - 1), 0 for fewer than two values."""
     if not values:

@@ -28,6 +28,7 @@ from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import HistoryFacts
 from tfhub_dataset.report.markdown import (
     code,
+    day,
     dec,
     md_escape,
     mean_sd,
@@ -35,6 +36,7 @@ from tfhub_dataset.report.markdown import (
     names,
     pct,
     ranked,
+    signed,
     table,
 )
 from tfhub_dataset.report.readme import (
@@ -432,14 +434,6 @@ def _quality(facts: PyTorchFacts) -> list[str]:
 # --- history ------------------------------------------------------------------------------------
 
 
-def _signed(value: int) -> str:
-    return f"{value:+,}" if value else "0"
-
-
-def _day(value: str | None) -> str:
-    return value[:10] if value else ""
-
-
 def _history(facts: PyTorchFacts) -> list[str]:
     h = HistoryFacts(facts.r)
     if not h.present:
@@ -462,9 +456,9 @@ def _history(facts: PyTorchFacts) -> list[str]:
     ]
     measures = [(c, label) for c, label in SNAPSHOT_MEASURES.items() if c in first]
     rows = [
-        ["Month-end commit", f"{code(first['commit'][:8])} ({_day(first['commit_date'])})",
-         f"{code(last['commit'][:8])} ({_day(last['commit_date'])})", ""],
-        *[[label, n(first[c]), n(last[c]), _signed(last[c] - first[c])] for c, label in measures],
+        ["Month-end commit", f"{code(first['commit'][:8])} ({day(first['commit_date'])})",
+         f"{code(last['commit'][:8])} ({day(last['commit_date'])})", ""],
+        *[[label, n(first[c]), n(last[c]), signed(last[c] - first[c])] for c, label in measures],
     ]  # fmt: skip
     lines += ["**First and last month** (`snapshots`, first and last row):", ""]
     lines += table(
@@ -501,9 +495,9 @@ def _history(facts: PyTorchFacts) -> list[str]:
         "lrrrrrr",
     )  # fmt: skip
     joins = [
-        [code(p["handle"]), p["type"], _day(p["first_seen"]),
+        [code(p["handle"]), p["type"], day(p["first_seen"]),
          code(p["first_model"]) if p["first_model"] else "(none)", n(p["models_seen"]),
-         _day(p["removed"])]
+         day(p["removed"])]
         for p in h.publishers_by_join
     ]  # fmt: skip
     lines += ["", "**When each publisher joined** (`publisher_history`, by `first_seen`):", ""]

@@ -29,7 +29,18 @@ from tfhub_dataset.report.changes import (
 from tfhub_dataset.report.citation import DATASET_TITLE, citation_cff, license_text
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import VARIANT_KINDS, Facts, HistoryFacts
-from tfhub_dataset.report.markdown import code, dec, md_escape, n, names, pct, ranked, table
+from tfhub_dataset.report.markdown import (
+    code,
+    day,
+    dec,
+    md_escape,
+    n,
+    names,
+    pct,
+    ranked,
+    signed,
+    table,
+)
 from tfhub_dataset.report.published import CRAWLED, study_reference
 from tfhub_dataset.report.release import Release, Row, read_release
 from tfhub_dataset.report.reproduction import reproduction_section
@@ -797,14 +808,6 @@ GROWTH_COLUMNS = (
 IMPORT_FLAG = "(import)"
 
 
-def _signed(value: int) -> str:
-    return f"{value:+,}" if value else "0"
-
-
-def _day(value: str | None) -> str:
-    return value[:10] if value else ""
-
-
 def _import_label(commit: Row) -> str:
     """'e6bdf737, 2020-08-26: initial import of ...' (the description kept in history/series.py)."""
     text = IMPORT_COMMITS.get(commit["sha"]) or f"{commit['date'][:10]}: {commit['message'] or ''}"
@@ -852,12 +855,12 @@ def _history_first_last(first: Row, last: Row) -> list[str]:
     rows = [
         [
             "Month-end commit",
-            f"{code(first['commit'][:8])} ({md_escape(_day(first['commit_date']))})",
-            f"{code(last['commit'][:8])} ({md_escape(_day(last['commit_date']))})",
+            f"{code(first['commit'][:8])} ({md_escape(day(first['commit_date']))})",
+            f"{code(last['commit'][:8])} ({md_escape(day(last['commit_date']))})",
             "",
         ],
         *[
-            [label, n(first[c]), n(last[c]), _signed(last[c] - first[c])]
+            [label, n(first[c]), n(last[c]), signed(last[c] - first[c])]
             for c, label in measures
             if first[c] is not None and last[c] is not None
         ],
@@ -933,9 +936,9 @@ def _history_per_year(h: HistoryFacts) -> list[str]:
 def _history_publishers(h: HistoryFacts) -> list[str]:
     rows = []
     for p in h.publishers_by_join:
-        joined = _day(p["first_seen"]) + (f" {IMPORT_FLAG}" if p["first_seen_imported"] else "")
+        joined = day(p["first_seen"]) + (f" {IMPORT_FLAG}" if p["first_seen_imported"] else "")
         first_model = p["first_model"]
-        model_date = _day(p["first_model_date"])
+        model_date = day(p["first_model_date"])
         if first_model and h.model_imported.get(first_model):
             model_date += f" {IMPORT_FLAG}"
         rows.append(
@@ -946,7 +949,7 @@ def _history_publishers(h: HistoryFacts) -> list[str]:
                 code(first_model) if first_model else "(none)",
                 model_date,
                 n(p["models_seen"]),
-                _day(p["removed"]),
+                day(p["removed"]),
             ]
         )
     imported = sum(bool(p["first_seen_imported"]) for p in h.rows("publisher_history"))

@@ -317,7 +317,6 @@ class Fetcher:
             raise _Unreachable(why)
         raise _Retryable(why)  # a pack cut short, a stalled transfer, a broken connection
 
-
     def _refs(self, repo: Path) -> dict[str, str]:
         listed = subprocess.run(
             [self.git, "-C", str(repo), "for-each-ref", "--format=%(refname) %(objectname)"],
