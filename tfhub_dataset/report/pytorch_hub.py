@@ -21,10 +21,9 @@ from tfhub_dataset.hubs import hub
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
-from tfhub_dataset.report.changes import CHANGES_NAME, Changes, compare, read_side, render_changes
+from tfhub_dataset.report.changes import CHANGES_NAME, Changes
 from tfhub_dataset.report.changes import summary as changes_summary
 from tfhub_dataset.report.citation import hub_citation_cff, hub_dataset_title, hub_license_text
-from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.facts import HistoryFacts
 from tfhub_dataset.report.markdown import (
     code,
@@ -47,8 +46,9 @@ from tfhub_dataset.report.readme import (
     dictionary_pointer,
     files_table,
     provenance_table,
+    report_files,
 )
-from tfhub_dataset.report.release import Release, Row, read_release
+from tfhub_dataset.report.release import Release, Row
 
 FIGURES_DIR = "figures"
 REPORT_FILES = ("README.md", "DATA_DICTIONARY.md", CHANGES_NAME, "CITATION.cff", "LICENSE")
@@ -142,23 +142,10 @@ def render_report(
     """README.md, DATA_DICTIONARY.md, CHANGES.md, CITATION.cff, LICENSE and figures/*.png of a
     PyTorch Hub release, from its files; ``previous`` holds the files of the release before it
     (None for the first)."""
-    inputs = {p: b for p, b in files.items() if not is_report_file(p)}
-    release = read_release(inputs)
-    facts = PyTorchFacts(release)
-    figures = _figures(facts, info)
-    dictionary = render_dictionary(
-        release.schemas,
-        title=f"Data dictionary: release {info.release_id}",
-        row_counts=facts.row_counts(),
+    citation, license_file = hub_citation_cff(info), hub_license_text(info, DATA_FILES)
+    return report_files(
+        files, info, previous, PyTorchFacts, _figures, _readme, citation, license_file
     )
-    changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
-    out: dict[str, bytes] = dict(figures)
-    out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
-    out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version).encode("utf-8")
-    out["CITATION.cff"] = hub_citation_cff(info)
-    out["LICENSE"] = hub_license_text(info, DATA_FILES)
-    out["README.md"] = _readme(facts, inputs, info, list(figures), changes).encode("utf-8")
-    return dict(sorted(out.items()))
 
 
 # --- figures ------------------------------------------------------------------------------------

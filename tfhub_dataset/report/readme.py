@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tfhub_dataset import PROJECT_URL
@@ -98,24 +98,40 @@ def render_report(
     """README.md, DATA_DICTIONARY.md, CHANGES.md, CITATION.cff, LICENSE and figures/*.png of one
     release, from its files; ``previous`` holds the files of the pinned release before it (None
     for the first release)."""
+    return report_files(
+        files, info, previous, Facts, _figures, _readme, citation_cff(info), license_text(info)
+    )
+
+
+def report_files(
+    files: Mapping[str, bytes],
+    info: ReleaseInfo,
+    previous: Mapping[str, bytes] | None,
+    facts_of: Callable[[Release], Any],
+    figures_of: Callable[[Any, ReleaseInfo], dict[str, bytes]],
+    readme_of: Callable[..., str],
+    citation: bytes,
+    license_file: bytes,
+) -> dict[str, bytes]:
+    """Every generated file of a release, the same way for each hub: its files read back
+    (``facts_of`` the hub's figures over them), charts, data dictionary, CHANGES.md against
+    ``previous``, the given CITATION.cff and LICENSE, and the README (``readme_of``)."""
     inputs = {p: b for p, b in files.items() if not is_report_file(p)}
     release = read_release(inputs)
-    facts = Facts(release)
-    figures = _figures(facts, info)
+    facts = facts_of(release)
+    figures = figures_of(facts, info)
     dictionary = render_dictionary(
         release.schemas,
         title=f"Data dictionary: release {info.release_id}",
         row_counts=facts.row_counts(),
     )
-    changes = None
-    if previous is not None:
-        changes = compare(read_side(previous), read_side(inputs))
+    changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
     out: dict[str, bytes] = dict(figures)
     out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
     out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version).encode("utf-8")
-    out["CITATION.cff"] = citation_cff(info)
-    out["LICENSE"] = license_text(info)
-    out["README.md"] = _readme(facts, inputs, info, list(figures), changes).encode("utf-8")
+    out["CITATION.cff"] = citation
+    out["LICENSE"] = license_file
+    out["README.md"] = readme_of(facts, inputs, info, list(figures), changes).encode("utf-8")
     return dict(sorted(out.items()))
 
 
