@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.image
 import matplotlib.patches
 import matplotlib.text
 import matplotlib.ticker
@@ -51,15 +52,26 @@ def _font(size: float = 9, weight: str = "normal") -> FontProperties:
 
 
 def _png(fig: Figure) -> bytes:
-    """Render with the bundled font on every text element, PNG without varying metadata."""
+    """Render once with the bundled font on every text element; PNG without varying metadata.
+
+    Every tick is made before the fonts are set (``get_ticklabels`` makes the ticks its locator
+    asks for; a tick made later while drawing copies its font from the first tick), so the one
+    draw below lays the figure out and rasterises it with that font: the PNG is written from the
+    drawn canvas rather than by ``savefig``, which would draw it a second time."""
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # creates every tick label
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_ticklabels(which="both")
     for text in fig.findobj(matplotlib.text.Text):
         size = text.get_fontsize()
         weight = text.get_fontweight()
         text.set_fontproperties(_font(size, weight if isinstance(weight, str) else "normal"))
+    canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    matplotlib.image.imsave(
+        buf, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI,
+        metadata={"Software": None},
+    )  # fmt: skip
     return buf.getvalue()
 
 
