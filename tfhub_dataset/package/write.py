@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -250,11 +250,15 @@ def render_release(
     tables: dict[str, list[dict[str, Any]]],
     info: ReleaseInfo,
     schema_dir: Path | None = None,
+    parquet: Callable[[list[dict[str, Any]], dict[str, Any]], bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every file of a release (relative path -> bytes), except the README and figures.
 
-    ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's).
+    ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's);
+    ``parquet`` makes a table's Parquet bytes (default :func:`parquet_bytes`; the build passes
+    a memo of it, package/memo.py).
     """
+    parquet = parquet or parquet_bytes
     schema_dir = schema_dir or hub(info.hub).schema_dir
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
@@ -266,7 +270,7 @@ def render_release(
         schema_path = f"schemas/{name}.json"
         files[schema_path] = dumps_json(schema).encode("utf-8")
         csv_data = csv_bytes(rows, schema)
-        pq_data = parquet_bytes(rows, schema)
+        pq_data = parquet(rows, schema)
         files[f"data/{name}.csv"] = csv_data
         files[f"data/{name}.parquet"] = pq_data
         resources.append(
