@@ -93,6 +93,18 @@ class Parsed:
     publishers: dict[str, str | None] = field(default_factory=dict)
 
 
+class IncrementalParse(Protocol):
+    """A hub's parse that follows the first-parent line: the Parsed of each snapshot made from
+    its state after the previous one and the files that changed since (the net of what the
+    commits between them changed), not from every file and table of the snapshot. It must equal
+    ``HistoryRules.parse`` of the same snapshot (the full recount, kept as the reference)."""
+
+    def advance(self, snapshot: Snapshot, changed: Mapping[str, str | None]) -> Parsed:
+        """``changed``: each path whose blob id differs from the previous snapshot advanced (every
+        path of the first one) -> its blob id, or None where the path is gone."""
+        ...
+
+
 @dataclass(frozen=True)
 class HistoryRules:
     """What the history needs to know of a hub (each hub's wiring module has its ``HISTORY``)."""
@@ -113,6 +125,9 @@ class HistoryRules:
     # (affordable for a small repository; a hub whose paths say the doc can read month-ends only,
     # see replay.py).
     every_commit: bool = False
+    # (publisher types, doc cache) -> an IncrementalParse that gives what ``parse`` gives, from
+    # what changed; None: every snapshot goes through ``parse``.
+    incremental: Callable[[dict[str, PublisherType], Any], IncrementalParse] | None = None
 
 
 @dataclass
@@ -229,6 +244,7 @@ def build_history(
     known: Snapshot | None = None,
     doc_cache: Any = None,
     rules: HistoryRules | None = None,
+    recount: bool = False,
 ) -> History:
     """The history of the repository up to ``commit`` (the commit in force on ``as_of``).
 
@@ -238,7 +254,9 @@ def build_history(
     With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
     snapshot whose summary is cached is neither fetched nor parsed again.
 
-    ``rules`` are the hub's (default: the registry's first hub's).
+    ``rules`` are the hub's (default: the registry's first hub's). A hub whose rules have an
+    ``incremental`` parse counts each snapshot from what changed since the previous one;
+    ``recount`` parses every snapshot in full instead (the reference the tests compare with).
     """
     dt.date.fromisoformat(as_of)
     rules = rules or default_hub().module().HISTORY
@@ -279,6 +297,10 @@ def build_history(
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
     doc_cache = {} if doc_cache is None else doc_cache
+    stepper = None
+    if rules.incremental is not None and not recount:
+        stepper = rules.incremental(publisher_types, doc_cache)
+    before: Mapping[str, str] = {}  # blob ids of the last snapshot the stepper advanced to
     for n, sha in enumerate(wanted, start=1):
         key = cache.key("snapshot-summary", rules.hub, sha, types_key) if cache else ""
         hit = cache.load(key) if cache else None
@@ -291,7 +313,14 @@ def build_history(
         t1 = time.perf_counter()
         if snap.commit != sha:
             raise ValueError(f"source gave snapshot {snap.commit}, not {sha}")
-        parsed[sha] = rules.parse(snap, publisher_types, doc_cache)
+        if stepper is not None:
+            ids = _blob_ids(snap)
+            changed: dict[str, str | None] = {p: b for p, b in ids.items() if before.get(p) != b}
+            changed.update((p, None) for p in before.keys() - ids.keys())
+            parsed[sha] = stepper.advance(snap, changed)
+            before = ids
+        else:
+            parsed[sha] = rules.parse(snap, publisher_types, doc_cache)
         del snap
         if cache:
             cache.save(key, _to_json(parsed[sha]))
@@ -325,6 +354,14 @@ def build_history(
     if cache:
         cache.save(history_key, _history_to_json(hist))
     return hist
+
+
+def _blob_ids(snap: Snapshot) -> Mapping[str, str]:
+    """Path -> blob id of every file of a snapshot (a source that knows them, git, says them;
+    otherwise they are hashed from the bytes)."""
+    if snap.blob_ids is not None:
+        return snap.blob_ids
+    return {path: snap.blob_id(path) for path in snap.files}
 
 
 def _history_to_json(h: History) -> dict[str, Any]:
@@ -449,8 +486,11 @@ def _assemble(
         when,
         imports,
     )
+    models_of: dict[str, list[Row]] = {}  # publisher -> its models (one pass, not one a publisher)
+    for m in model_rows.values():
+        models_of.setdefault(m["publisher"], []).append(m)
     for handle, row in publisher_rows.items():
-        models = [m for m in model_rows.values() if m["publisher"] == handle]
+        models = models_of.get(handle, [])
         first_model = min(models, key=lambda m: m["first_seen"], default=None)
         annotation = publisher_types.get(handle)
         row.update(
