@@ -173,9 +173,9 @@ class Replay:
     def key_of(self, life: int, at: int) -> tuple[Observed, str | None]:
         """(kind, handle) of a life at topological index ``at`` and where it came from."""
         obs = self.observed.get(life)
-        if obs:
-            later = [o for o in obs if o[0] >= at]
-            return (later[0] if later else obs[-1])[1], "snapshot"
+        if obs:  # the first observation at or after ``at``, else the last (sorted by index)
+            i = bisect.bisect_left(obs, at, key=lambda o: o[0])
+            return obs[min(i, len(obs) - 1)][1], "snapshot"
         path = self.lives[life].path
         near = self.path_observed.get(self.normalized(path))
         if near:

@@ -515,8 +515,11 @@ def _assemble(
             key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"] or "", r["kind"]),
         ),
     }
-    # Each table holds the fields of the hub's schema, in its order.
-    tables = {n: _project(rows, rules.schema_dir / f"{n}.json") for n, rows in tables.items()}
+    del commits, event_rows, snapshots, anomalies
+    # Each table holds the fields of the hub's schema, in its order (one table at a time, so
+    # that each table's rows are held once: its events are most of a large hub's history).
+    for n in list(tables):
+        tables[n] = _project(tables.pop(n), rules.schema_dir / f"{n}.json")
     return History(
         commit=commit,
         as_of=as_of,

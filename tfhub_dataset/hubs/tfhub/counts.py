@@ -22,7 +22,7 @@ from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.replay import Observed
 from tfhub_dataset.history.series import Parsed
 from tfhub_dataset.hubs.tfhub.catalog import Catalog, DocCache, _read_readme
-from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, parse_doc
+from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, Doc, parse_doc
 from tfhub_dataset.hubs.tfhub.tables import task_domains
 from tfhub_dataset.hubs.tfhub.tags import DOMAINS, TAG_FILES, Vocabularies, parse_vocabularies
 from tfhub_dataset.hubs.tfhub.tags import resolve as resolve_tag
@@ -42,12 +42,14 @@ class Facts(NamedTuple):
     version: int | None
     publisher: str | None
     tasks: tuple[str, ...]  # the raw values of its task metadata, in order
+    observed: Observed  # (kind, handle), one tuple shared by every snapshot that holds it
 
 
-def facts_of(path: str, data: bytes) -> Facts:
-    doc = parse_doc(path, data)
+def facts_of(doc: Doc) -> Facts:
     tasks = tuple(mv.value for mv in doc.values("task"))
-    return Facts(doc.kind, doc.handle, doc.base, doc.version, doc.publisher, tasks)
+    return Facts(
+        doc.kind, doc.handle, doc.base, doc.version, doc.publisher, tasks, (doc.kind, doc.handle)
+    )
 
 
 class TFHubCounts:
@@ -73,6 +75,8 @@ class TFHubCounts:
         self.tag_ids: tuple[str | None, ...] = (None,) * len(TAG_FILES)
         self.vocab_cache: dict[tuple[str | None, ...], Vocabularies] = {}
         self.kaggle_readme: tuple[bool, frozenset[str]] = (False, frozenset())
+        self._read: dict[str, bytes] = {}  # the docs read in one go for this snapshot
+        self._names: dict[str, str] = {}  # one string per path for the whole history (memory)
 
     # -- one snapshot ---------------------------------------------------------------------
 
@@ -80,12 +84,14 @@ class TFHubCounts:
         """The Parsed of ``snapshot``; ``changed`` maps each path whose blob differs from the
         previous snapshot advanced (every path, the first time) to its blob id (None: gone)."""
         dirty: set[str] = set()  # models whose domain may have changed
-        for path in sorted(changed):
-            if path.startswith("assets/") and path.endswith(".md"):
-                blob = changed[path]
-                self._drop(path, dirty)
-                if blob is not None:
-                    self._add(path, self._facts(snapshot, path, blob), dirty)
+        docs = sorted(p for p in changed if p.startswith("assets/") and p.endswith(".md"))
+        self._prefetch(snapshot, [p for p in docs if changed[p] is not None])
+        for path in docs:
+            blob = changed[path]
+            self._drop(path, dirty)
+            if blob is not None:
+                self._add(path, self._facts(snapshot, path, blob), dirty)
+        self._read = {}
         if TAG_PATHS & changed.keys():
             self._read_vocabularies(snapshot)
             dirty = set(self.models)
@@ -95,19 +101,31 @@ class TFHubCounts:
             self._set_domain(model)
         return self._parsed(snapshot)
 
+    def _prefetch(self, snapshot: Snapshot, paths: list[str]) -> None:
+        """Read the changed docs not parsed before in one go, where the source can (git)."""
+        read_many = getattr(snapshot.files, "read_many", None)
+        missing = [
+            p
+            for p in paths
+            if ("counts", p, snapshot.blob_id(p)) not in self.doc_cache
+            and (p, snapshot.blob_id(p)) not in self.doc_cache
+        ]
+        self._read = read_many(missing) if read_many is not None and missing else {}
+
     def _facts(self, snapshot: Snapshot, path: str, blob: str) -> Facts | None:
         key = ("counts", path, blob)
         found = self.doc_cache.get(key)
         if found is None:
             doc = self.doc_cache.get((path, blob))  # parsed by the release's own parse
             if doc is not None:
-                tasks = tuple(mv.value for mv in doc.values("task"))
-                found = Facts(doc.kind, doc.handle, doc.base, doc.version, doc.publisher, tasks)
+                found = facts_of(doc)
             else:
-                data = snapshot.files[path]
+                data = self._read.get(path)
+                if data is None:
+                    data = snapshot.files[path]
                 if len(data) > MAX_FILE_BYTES:  # the catalog leaves it out (an anomaly)
                     return None
-                found = facts_of(path, data)
+                found = facts_of(parse_doc(path, data))
             self.doc_cache[key] = found
         return found
 
@@ -137,6 +155,7 @@ class TFHubCounts:
     def _add(self, path: str, f: Facts | None, dirty: set[str]) -> None:
         if f is None:
             return
+        path = self._names.setdefault(path, path)
         self.facts[path] = f
         key = self._key(f)
         if key is None:
@@ -279,5 +298,7 @@ class TFHubCounts:
             m: (("unmigrated" if m in deleted else "not-listed") if moved else None)
             for m in self.models
         }
-        docs: dict[str, Observed] = {p: (f.kind, f.handle) for p, f in self.facts.items()}
-        return Parsed(snapshot.commit, frozenset(snapshot.files), docs, counts, kaggle)
+        docs: dict[str, Observed] = {p: f.observed for p, f in self.facts.items()}
+        names = self._names
+        paths = frozenset([names.setdefault(p, p) for p in snapshot.files])
+        return Parsed(snapshot.commit, paths, docs, counts, kaggle)
