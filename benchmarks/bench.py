@@ -13,8 +13,8 @@ Every build reads SOURCE: the git clone beside the project (`--git ../shared/tfh
 with `--source tarballs` the REST mirror's month-end tarballs (`--snapshot ../shared/tfhub.dev`,
 what this benchmark read before the git source).
 - floor: a Python process that only reads every file of the 2024-03-18 snapshot from SOURCE, the
-  way builds read it (the git source: `git ls-tree`, each blob through `git cat-file --batch` and
-  hashed against its id);
+  way builds read it (the git source: `git ls-tree`, the blobs through `git cat-file --batch`, a
+  chunk of ids at a time, each hashed against its id);
 - parse: the same process, then the snapshot parsed into every table of a release
   (build.release_tables); goal (issue 10): at most 2x the floor;
 - help: `python -m tfhub_dataset --help`, against `python -c "import matplotlib.pyplot,
@@ -130,11 +130,15 @@ def read_or_parse(step: str, source: Any, shas: list[str]) -> None:
         for sha in shas:
             snap = source.snapshot(sha)
             ids = getattr(snap, "blob_ids", None) or {}
-            for path in snap.files:
-                key = (path, ids.get(path) or sha)  # a file version is read once, as the history
-                if key not in read:  # parses it once
-                    read.add(key)
-                    total += len(snap.files[path])
+            # a file version is read once, as the history parses it once; many at a time where
+            # the source can (git), as the builds read them
+            new = [p for p in snap.files if (p, ids.get(p) or sha) not in read]
+            read.update((p, ids.get(p) or sha) for p in new)
+            read_many = getattr(snap.files, "read_many", None)
+            for start in range(0, len(new), 2000):
+                chunk = new[start : start + 2000]
+                data = read_many(chunk) if read_many else {p: snap.files[p] for p in chunk}
+                total += sum(len(d) for d in data.values())
         print(total)
         return
     from tfhub_dataset.annotations import load_publisher_types

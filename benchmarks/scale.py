@@ -56,9 +56,10 @@ def is_data_path(path: str) -> bool:
 
 def first_parent_changes(clone: Path) -> list[tuple[int, list[tuple[str, str | None]]]]:
     """The real first-parent line, oldest first: (committer time, [(path, blob or None)])."""
+    # No pathspec: every commit is listed; no rename detection: no blob is read for it.
     out = git(clone, "log", "--first-parent", "--reverse", "--raw", "-z", "--no-abbrev",
               "--no-renames", "--diff-merges=first-parent", "--root", "--format=%x01%ct",
-              "HEAD")  # fmt: skip (no pathspec: every commit listed; no rename reads a blob)
+              "HEAD")  # fmt: skip
     commits: list[tuple[int, list[tuple[str, str | None]]]] = []
     tokens = out.split(b"\0")
     i = 0

@@ -31,6 +31,7 @@ from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 VERSION_KINDS = ("Module", "Placeholder", "Lite", "Tfjs", "Coral")
 TAG_PATHS = frozenset(TAG_FILES.values())
 DOMAIN_BUCKETS = (*DOMAINS, "other", "none")
+CHUNK = 2000  # changed docs read in one go
 
 
 class Facts(NamedTuple):
@@ -85,13 +86,15 @@ class TFHubCounts:
         previous snapshot advanced (every path, the first time) to its blob id (None: gone)."""
         dirty: set[str] = set()  # models whose domain may have changed
         docs = sorted(p for p in changed if p.startswith("assets/") and p.endswith(".md"))
-        self._prefetch(snapshot, [p for p in docs if changed[p] is not None])
-        for path in docs:
-            blob = changed[path]
-            self._drop(path, dirty)
-            if blob is not None:
-                self._add(path, self._facts(snapshot, path, blob), dirty)
-        self._read = {}
+        for start in range(0, len(docs), CHUNK):  # read in chunks: bounded memory
+            chunk = docs[start : start + CHUNK]
+            self._prefetch(snapshot, [p for p in chunk if changed[p] is not None])
+            for path in chunk:
+                blob = changed[path]
+                self._drop(path, dirty)
+                if blob is not None:
+                    self._add(path, self._facts(snapshot, path, blob), dirty)
+            self._read = {}
         if TAG_PATHS & changed.keys():
             self._read_vocabularies(snapshot)
             dirty = set(self.models)
