@@ -169,6 +169,11 @@ def build_release(
 
         parquet = memoized_parquet(outputs)
     files = render_release(tables, info, h.schema_dir, parquet)
+    # What follows reads the written files only: the parsed objects (most of a large hub's
+    # memory) are let go before the report, the database and the validating child.
+    del tables, docs, snapshot
+    if has_history(source):
+        del history
     dest = out_root / pin.id
     previous = previous_release(pin, out_root)
     if previous is not None:
