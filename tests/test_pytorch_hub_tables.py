@@ -10,6 +10,7 @@ from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs import TFHUB
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
+from tfhub_dataset.hubs.pytorch_hub.names import NAMES_PATH, PublisherName, parse_publisher_names
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables, snapshot_counts
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
@@ -17,9 +18,10 @@ from tfhub_dataset.package.write import ReleaseInfo, load_schema, render_release
 
 SCHEMAS = ROOT / "schemas" / "pytorch_hub"
 TYPES = {
-    "acme-lab": PublisherType("acme-lab", "organization", "Acme Lab, a lab."),
-    "jdoe": PublisherType("jdoe", "individual", "Jane Doe, one person."),
+    "acme-lab": PublisherType("acme-lab", "organization", "Acme Lab, a lab.", "Acme"),
+    "jdoe": PublisherType("jdoe", "individual", "Jane Doe, for Acme.", "Acme"),
 }
+NAMES = {"acme-lab": PublisherName("acme-lab", "Acme Laboratories", "Its pages' authors.")}
 FILES = {
     "README.md": "# hub\n\nSubmit a `<owner>_<repo>_<title>.md` page.\n",
     "CONTRIBUTING.md": "# Contributing\n",
@@ -52,7 +54,7 @@ def by(rows, *keys):
 
 @pytest.fixture(scope="module")
 def t():
-    return build_tables(build_catalog(snapshot(FILES)), TYPES)
+    return build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES)
 
 
 def test_one_model_row_per_model_page(t):
@@ -79,9 +81,32 @@ def test_publishers_count_pages_entrypoints_repositories_authors(t):
     assert sorted(pubs) == ["acme-lab", "jdoe", "zed"]
     acme = pubs["acme-lab"]
     assert (acme["model_count"], acme["entrypoint_count"], acme["repository_count"]) == (2, 3, 2)
-    # One page each says "Acme Lab" and "Acme Lab Research": the first page by handle wins.
-    assert (acme["author_count"], acme["display_name"]) == (2, "Acme Lab Research")
     assert (pubs["jdoe"]["type"], pubs["zed"]["type"]) == ("individual", "unannotated")
+
+
+def test_publishers_are_named_and_organised_by_the_curated_annotations(t):
+    """Issue 20, findings 2 and 3: the account's type and the organisation behind it, and its
+    name, come from the curated files; each page keeps its own author string."""
+    pubs = by(t["publishers"], "handle")
+    acme, jdoe, zed = pubs["acme-lab"], pubs["jdoe"], pubs["zed"]
+    # Its pages say "Acme Lab" and "Acme Lab Research": neither names the account.
+    assert (acme["author_count"], acme["display_name"]) == (2, "Acme Laboratories")
+    authors = {m["handle"]: m["author"] for m in t["models"] if m["publisher"] == "acme-lab"}
+    assert sorted(authors.values()) == ["Acme Lab", "Acme Lab Research"]
+    assert (acme["type"], acme["organization"]) == ("organization", "Acme")
+    # A personal account publishing for an organisation: typed as a person's, organisation kept.
+    assert (jdoe["type"], jdoe["organization"], jdoe["display_name"]) == (
+        "individual",
+        "Acme",
+        None,
+    )
+    assert (zed["organization"], zed["display_name"]) == (None, None)
+    unnamed = {r["handle"] for r in t["anomalies"] if r["source_path"] == NAMES_PATH}
+    assert unnamed == {"jdoe", "zed"}
+    assert parse_publisher_names("handle,display_name,evidence\nx,X,e\n")["x"].display_name == "X"
+    for bad in ("handle,name\nx,X\n", "handle,display_name,evidence\nx,X,\n"):
+        with pytest.raises(ValueError):
+            parse_publisher_names(bad)
 
 
 def test_entrypoints_one_row_per_call(t):
@@ -131,7 +156,7 @@ def test_anomalies_say_file_line_and_kind(t):
 
 
 def test_a_snapshot_without_vocabularies():
-    t = build_tables(build_catalog(snapshot(FILES, vocabulary=False)), TYPES)
+    t = build_tables(build_catalog(snapshot(FILES, vocabulary=False)), TYPES, NAMES)
     missing = [r for r in t["anomalies"] if r["kind"] == "missing-vocabulary"]
     assert [r["source_path"] for r in missing] == [
         "docs/template.md",
@@ -151,7 +176,7 @@ def test_history_hooks():
     assert (
         handle_from_path("CONTRIBUTING.md") == handle_from_path("docs/template.md") == (None, None)
     )
-    counts = snapshot_counts(build_tables(cat, TYPES))
+    counts = snapshot_counts(build_tables(cat, TYPES, NAMES))
     assert counts["models"] == 4 and counts["publishers_unannotated"] == 1
     assert counts["calls"] == 5 and counts["models_vision"] == 4
 
@@ -175,7 +200,7 @@ def test_release_renders_and_validates(t, tmp_path):
     info = ReleaseInfo("pytorch-hub-test", "2022-04-05", "8" * 40, "2022-03-23T08:54:35Z")
     files = render_release(t, info, SCHEMAS)
     assert files == render_release(
-        build_tables(build_catalog(snapshot(FILES)), TYPES), info, SCHEMAS
+        build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES), info, SCHEMAS
     )  # byte for byte
     assert json.loads(files["schemas/entrypoints.json"]) == load_schema("entrypoints", SCHEMAS)
     write_release(files, tmp_path / "release", validate=True, progress=lambda _m: None)

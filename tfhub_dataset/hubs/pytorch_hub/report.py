@@ -39,6 +39,7 @@ from tfhub_dataset.report.markdown import (
     signed,
     table,
 )
+from tfhub_dataset.report.organizations import organization_section
 from tfhub_dataset.report.release import Release, Row
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
@@ -262,9 +263,11 @@ def _totals(facts: PyTorchFacts) -> list[str]:
         "",
         "- " + md_escape(facts.r.schemas["models"]["description"]),
         "- " + md_escape(facts.r.schemas["publishers"]["description"]),
-        "- A publisher's type comes from the curated annotation "
-        "`build/annotations/pytorch_hub/publisher_types.csv`, with one line of evidence each "
-        "(`publishers.type_evidence`).",
+        "- A publisher's type (the GitHub account's, for what it is) and the organisation behind "
+        "it come from the curated annotation `build/annotations/pytorch_hub/publisher_types.csv`, "
+        "with one line of evidence each (`publishers.type_evidence`); its name from "
+        "`build/annotations/pytorch_hub/publisher_names.csv`. Organisations are named as in "
+        "`build/annotations/organizations.csv`, the same on every hub.",
         "- " + md_escape(facts.r.schemas["entrypoints"]["description"]),
         "- Standard deviations are sample standard deviations (n − 1).",
     ]
@@ -279,6 +282,7 @@ def _publishers(facts: PyTorchFacts) -> list[str]:
             md_escape(facts.name(p["handle"])),
             code(p["handle"]),
             p["type"],
+            md_escape(p.get("organization") or ""),
             n(p["model_count"]),
             pct(p["model_count"], total),
             n(p["entrypoint_count"]),
@@ -288,16 +292,19 @@ def _publishers(facts: PyTorchFacts) -> list[str]:
     ]
     lines = [
         f"Every publisher, by models (ties by handle); share of all {n(total)} models. The name "
-        "is the author string its pages give most often (`publishers.display_name`).",
+        "is curated (`publishers.display_name`); each page's own author string is in "
+        "`models.author`. *Organisation* is the one behind the account (`publishers.organization`; "
+        "empty for a person publishing on their own).",
         "",
     ]
     lines += table(
-        ["#", "Publisher", "Handle", "Type", "Models", "Share of all models", "Entrypoints",
-         "Repositories"],
+        ["#", "Publisher", "Handle", "Type", "Organisation", "Models", "Share of all models",
+         "Entrypoints", "Repositories"],
         rows,
-        "rlllrrrr",
+        "rllllrrrr",
     )  # fmt: skip
-    return lines
+    by_org = organization_section(facts.publishers, total, facts.name)
+    return lines + (["", *by_org] if by_org else [])
 
 
 def _taxonomy(facts: PyTorchFacts) -> list[str]:

@@ -5,7 +5,8 @@ them column by column):
 - a *model* is a model page (a root Markdown file with ``layout: hub_detail``), keyed by its file
   name without ``.md``;
 - a *publisher* is the lower-cased GitHub owner of a model page's repository (github-id, else
-  github-link, else the first torch.hub.load call; see page.py for why);
+  github-link, else the first torch.hub.load call; see page.py for why); its name is curated
+  (names.py), never one of its pages' author strings, which stay per page (models.author);
 - an *entrypoint row* is one torch.hub.load call in a page's fenced code, commented-out calls
   included (flagged): pages list their variants as commented calls;
 - a model's ``entrypoint_count`` is the number of distinct entrypoint names its calls load; a
@@ -23,6 +24,7 @@ from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.pytorch_hub.anomaly import Anomaly
 from tfhub_dataset.hubs.pytorch_hub.catalog import Catalog
 from tfhub_dataset.hubs.pytorch_hub.links import LINK_TYPES, OTHER_TYPES
+from tfhub_dataset.hubs.pytorch_hub.names import NAMES_PATH, PublisherName, curated_names
 from tfhub_dataset.hubs.pytorch_hub.page import Page
 from tfhub_dataset.hubs.pytorch_hub.vocab import SOURCES, TEMPLATE
 from tfhub_dataset.hubs.tfhub.tables import _anomalies  # the anomalies table's rows, shared
@@ -93,8 +95,13 @@ class _Terms:
         return rows
 
 
-def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tables:
-    """Every table of a PyTorch Hub release, from one catalog."""
+def build_tables(
+    cat: Catalog,
+    publisher_types: dict[str, PublisherType],
+    names: dict[str, PublisherName] | None = None,
+) -> Tables:
+    """Every table of a PyTorch Hub release, from one catalog; ``names`` are the publishers'
+    curated names (default: the project's, names.py)."""
     anomalies = cat.all_anomalies()
     terms = {name: _Terms(cat, name, anomalies) for name in TAXONOMY}
     pages = sorted(cat.pages.values(), key=lambda p: p.handle)
@@ -111,7 +118,8 @@ def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tab
                 )
         t["entrypoints"].extend(_entrypoints(page))
         t["links"].extend(_links(page))
-    t["publishers"] = _publishers(pages, publisher_types, anomalies)
+    names = curated_names() if names is None else names
+    t["publishers"] = _publishers(pages, publisher_types, names, anomalies)
     t["link_types"] = [
         {"id": name, "description": desc, "host_pattern": pattern}
         for name, desc, pattern in LINK_TYPES
@@ -196,7 +204,10 @@ def _links(page: Page) -> list[Row]:
 
 
 def _publishers(
-    pages: list[Page], types: dict[str, PublisherType], anomalies: list[Anomaly]
+    pages: list[Page],
+    types: dict[str, PublisherType],
+    names: dict[str, PublisherName],
+    anomalies: list[Anomaly],
 ) -> list[Row]:
     by_handle: dict[str, list[Page]] = {}
     for page in pages:
@@ -204,10 +215,14 @@ def _publishers(
             by_handle.setdefault(page.publisher, []).append(page)
     rows = []
     for handle, own in sorted(by_handle.items()):
-        authors = Counter(p.get("author") for p in own if p.get("author"))
-        # The most frequent author string; ties go to the first page by handle.
-        first_at = {a: i for i, p in reversed(list(enumerate(own))) if (a := p.get("author"))}
-        display = min(authors, key=lambda a: (-authors[a], first_at[a]), default=None)
+        authors = {p.get("author") for p in own if p.get("author")}
+        name = names.get(handle)
+        if name is None:
+            anomalies.append(
+                Anomaly(
+                    NAMES_PATH, None, "unannotated-publisher", f"{handle!r} has no name", handle
+                )
+            )
         entrypoints = {
             (c.repository.lower(), c.entrypoint)
             for p in own
@@ -228,8 +243,9 @@ def _publishers(
         rows.append(
             {
                 "handle": handle,
-                "display_name": display,
+                "display_name": name.display_name if name else None,
                 "type": annotation.type if annotation else "unannotated",
+                "organization": annotation.organization if annotation else None,
                 "type_evidence": annotation.evidence if annotation else None,
                 "model_count": len(own),
                 "entrypoint_count": len(entrypoints),
