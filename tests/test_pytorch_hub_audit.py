@@ -95,3 +95,15 @@ def test_a_case_only_rename_moves_one_doc(release, repo):
     ]
     (m,) = [r for r in rows(release, "models") if r["handle"] == "nvidia_dle_resnext"]
     assert m["first_seen"] == "2021-01-16T10:00:00Z"
+
+
+def test_a_placeholder_page_is_no_model_and_is_recorded(release, repo):
+    """Finding 5: a page with the model layout, no torch.hub.load call and no repository is a
+    placeholder: in no model count, recorded as an anomaly."""
+    assert "example" not in {r["handle"] for r in rows(release, "model_history")}
+    assert "example" not in {r["handle"] for r in rows(release, "doc_history")}
+    (a,) = [r for r in rows(release, "history_anomalies") if r["kind"] == "placeholder-page"]
+    assert (a["commit"], a["path"]) == (repo.shas["init"], "example.md")
+    assert "'ELFtest'" in a["detail"] and "[test]" in a["detail"]
+    january = next(s for s in rows(release, "snapshots") if s["month"] == "2021-01")
+    assert january["models"] == "2"

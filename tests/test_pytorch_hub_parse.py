@@ -156,6 +156,20 @@ def test_publisher_falls_back_to_github_link_then_calls():
     assert r.publisher is None and "unidentified-publisher" in kinds(r)
 
 
+def test_a_page_that_offers_no_model_is_a_placeholder():
+    """Issue 20, finding 5: the model layout, no call and no repository (example.md, 'ELFtest',
+    tags [test], github-link http://www.github.com) is no model page; recorded."""
+    p = parse(page(title="ELFtest", tags="[test]", body="Prose.\n", drop=("github-id",),
+                   github_link="http://www.github.com"), "example.md")  # fmt: skip
+    assert not p.is_model and "placeholder-page" in kinds(p)
+    (a,) = [a for a in p.anomalies if a.kind == "placeholder-page"]
+    assert a.detail == "title 'ELFtest', tags [test], github-link 'http://www.github.com'"
+    # A page without a call but with a repository is a model (flagged no-entrypoint), and so is
+    # a page whose calls name the repository.
+    assert parse(page(body="Prose.\n")).is_model
+    assert parse(page(drop=("github-id",), github_link="http://www.github.com")).is_model
+
+
 def test_publisher_disagreements_are_flagged():
     p = parse(
         page(github_link="https://github.com/someone/acmenet.git"),

@@ -19,6 +19,10 @@ ANOMALY_KINDS: dict[str, str] = {
     "not-a-model-page": (
         "a root Markdown file with front matter whose layout is not hub_detail; not a model page"
     ),
+    "placeholder-page": (
+        "a page with the model layout that offers no model: no torch.hub.load call and no GitHub "
+        "repository in github-id, github-link or a call (a test page); not a model page"
+    ),
     "invalid-yaml": (
         "the front matter is not valid YAML (Jekyll would have dropped it); fields recovered "
         "line by line as 'key: value'"
