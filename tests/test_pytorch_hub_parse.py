@@ -209,6 +209,34 @@ def test_calls_positional_keyword_and_multiline():
     assert [kind for _, kind, _ in notes] == ["legacy-argument"]
 
 
+def test_arguments_after_the_entrypoint_keep_the_checkpoint_a_call_loads():
+    """Issue 20, finding 6: the third argument was dropped; the checkpoints a call loads
+    ('bert-base-uncased', 'gpt2') are kept, local paths and variables are not checkpoints."""
+    found, _ = calls(
+        """
+        ```python
+        t = torch.hub.load('huggingface/pytorch-transformers', 'tokenizer', 'bert-base-uncased')
+        m = torch.hub.load('huggingface/transformers', 'modelForCausalLM', 'gpt2', output=True)
+        l = torch.hub.load('huggingface/pytorch-transformers', 'model', './test/bert_model/')
+        f = torch.hub.load('huggingface/pytorch-transformers', 'model', './ckpt.index', tf=True)
+        j = torch.hub.load('huggingface/pytorch-transformers', 'config', 'x/my_configuration.json')
+        v = torch.hub.load('acme/x', 'y', name, 3)
+        p = torch.hub.load('acme/x', 'y', pretrained=True)
+        ```
+        """
+    )
+    got = [(c.entrypoint, c.arguments, c.checkpoint) for c in found]
+    assert got == [
+        ("tokenizer", "'bert-base-uncased'", "bert-base-uncased"),
+        ("modelForCausalLM", "'gpt2'", "gpt2"),
+        ("model", "'./test/bert_model/'", None),
+        ("model", "'./ckpt.index'", None),
+        ("config", "'x/my_configuration.json'", None),
+        ("y", "name, 3", None),
+        ("y", None, None),
+    ]
+
+
 def test_commented_calls_count_even_across_lines():
     found, notes = calls(
         """

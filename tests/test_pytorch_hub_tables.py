@@ -122,6 +122,30 @@ def test_entrypoints_one_row_per_call(t):
     assert rows[("acme-lab_acmenet_large", 2)]["keywords"] == "pretrained"
 
 
+def test_loadables_count_entrypoints_with_their_checkpoints():
+    """Issue 20, findings 1 and 6: what a user can load is (repository, entrypoint,
+    checkpoint); an entrypoint without a named checkpoint counts once as itself."""
+    code = (
+        "```python\n"
+        "t = torch.hub.load('acme-lab/bert', 'tokenizer', 'bert-base')\n"
+        "t = torch.hub.load('Acme-Lab/bert', 'tokenizer', 'bert-large')\n"
+        "t = torch.hub.load('acme-lab/bert', 'tokenizer', './my/saved/')\n"
+        "m = torch.hub.load('acme-lab/bert', 'model', 'bert-base')\n"
+        "m = torch.hub.load('acme-lab/bert', 'model', 'bert-base', output_attentions=True)\n"
+        "```\n### Model Description\n"
+    )
+    files = {"acme-lab_bert_bert.md": page(github_id="acme-lab/bert", body=code)}
+    t = build_tables(build_catalog(snapshot(files)), TYPES, NAMES)
+    (m,) = t["models"]
+    (p,) = t["publishers"]
+    assert (m["call_count"], m["entrypoint_count"], m["loadable_count"]) == (5, 2, 4)
+    assert (p["entrypoint_count"], p["loadable_count"]) == (2, 4)
+    assert [r["checkpoint"] for r in t["entrypoints"]] == [
+        "bert-base", "bert-large", None, "bert-base", "bert-base"
+    ]  # fmt: skip
+    assert snapshot_counts(t)["loadables"] == 4
+
+
 def test_taxonomy_keeps_undeclared_values_flagged(t):
     tags = by(t["tags"], "id")
     assert tags["vision"]["declared"] and tags["vision"]["declared_in"] == "scripts/tags.py"

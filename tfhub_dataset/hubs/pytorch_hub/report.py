@@ -76,6 +76,7 @@ SNAPSHOT_MEASURES = {
     "models": "Models (model pages)",
     "calls": "torch.hub.load calls",
     "entrypoints": "Entrypoints (distinct per publisher)",
+    "loadables": "Loadables (entrypoints with their checkpoints, distinct per publisher)",
     "models_vision": "Models tagged vision",
     "models_nlp": "Models tagged nlp",
     "models_audio": "Models tagged audio",
@@ -249,6 +250,8 @@ def _totals(facts: PyTorchFacts) -> list[str]:
         ["`torch.hub.load` calls (commented-out among them)", f"{n(calls)} ({n(commented)})"],
         ["Calls that pin a tag or branch (`owner/repo:ref`)", n(pinned)],
         ["Distinct entrypoints ((repository, entrypoint) pairs)", n(distinct)],
+        ["Loadables ((repository, entrypoint, checkpoint) triples: what a user can load)",
+         n(sum(p["loadable_count"] for p in facts.publishers))],
         ["Repositories named by the pages", n(repositories)],
         ["Models with a demo link", n(demos)],
         ["Links", n(len(facts.links))],
@@ -269,6 +272,10 @@ def _totals(facts: PyTorchFacts) -> list[str]:
         "`build/annotations/pytorch_hub/publisher_names.csv`. Organisations are named as in "
         "`build/annotations/organizations.csv`, the same on every hub.",
         "- " + md_escape(facts.r.schemas["entrypoints"]["description"]),
+        "- Units: a *model* here is a page, which bundles variants; a *loadable* is what a user "
+        "can load, a distinct (repository, entrypoint, checkpoint) of the pages' calls "
+        "(`models.loadable_count`, `publishers.loadable_count`): the unit comparable with one "
+        "TF Hub model (a handle).",
         "- Standard deviations are sample standard deviations (n − 1).",
     ]
     return lines
@@ -286,6 +293,7 @@ def _publishers(facts: PyTorchFacts) -> list[str]:
             n(p["model_count"]),
             pct(p["model_count"], total),
             n(p["entrypoint_count"]),
+            n(p["loadable_count"]),
             n(p["repository_count"]),
         ]
         for i, p in enumerate(facts.top, start=1)
@@ -299,9 +307,9 @@ def _publishers(facts: PyTorchFacts) -> list[str]:
     ]
     lines += table(
         ["#", "Publisher", "Handle", "Type", "Organisation", "Models", "Share of all models",
-         "Entrypoints", "Repositories"],
+         "Entrypoints", "Loadables", "Repositories"],
         rows,
-        "rllllrrrr",
+        "rllllrrrrr",
     )  # fmt: skip
     by_org = organization_section(facts.publishers, total, facts.name)
     return lines + (["", *by_org] if by_org else [])

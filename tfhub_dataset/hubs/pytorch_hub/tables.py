@@ -11,6 +11,12 @@ them column by column):
   included (flagged): pages list their variants as commented calls;
 - a model's ``entrypoint_count`` is the number of distinct entrypoint names its calls load; a
   publisher's is the number of distinct (repository, entrypoint) pairs over its pages;
+- a *loadable* is what a user can load: a distinct (repository, entrypoint, checkpoint) triple of
+  the calls (repository compared case-insensitively; checkpoint the string literal a call passes
+  after the entrypoint, ``'bert-base-uncased'``; an entrypoint called without one, with a local
+  path or a variable, counts once as itself); ``loadable_count`` counts them per model and per
+  publisher, ``snapshots.loadables`` sums the publishers' (the unit comparable with TF Hub's
+  handles);
 - a tag, category or accelerator is *declared* when the snapshot's own checks or template name it
   (see vocab.py); values used but not declared are kept, flagged.
 """
@@ -160,9 +166,20 @@ def _model(page: Page, terms: dict[str, _Terms]) -> Row:
         "featured_image_2": page.get("featured_image_2"),
         "order": None if page.order is None else str(page.order),
         "entrypoint_count": len(entrypoints),
+        "loadable_count": len(loadables([page])),
         "call_count": len(page.calls),
         "source_path": page.path,
         **UNDATED_MODEL,
+    }
+
+
+def loadables(pages: list[Page]) -> set[tuple[str, str, str | None]]:
+    """What the pages' calls let a user load: (repository lower-cased, entrypoint, checkpoint)."""
+    return {
+        (c.repository.lower(), c.entrypoint, c.checkpoint)
+        for p in pages
+        for c in p.calls
+        if c.repository and c.entrypoint
     }
 
 
@@ -180,6 +197,8 @@ def _entrypoints(page: Page) -> list[Row]:
             "entrypoint": c.entrypoint,
             "entrypoint_source": c.entrypoint_source,
             "keywords": ";".join(c.keywords) or None,
+            "arguments": c.arguments,
+            "checkpoint": c.checkpoint,
         }
         for n, c in enumerate(page.calls, start=1)
     ]
@@ -249,6 +268,7 @@ def _publishers(
                 "type_evidence": annotation.evidence if annotation else None,
                 "model_count": len(own),
                 "entrypoint_count": len(entrypoints),
+                "loadable_count": len(loadables(own)),
                 "repository_count": len({p.repository.lower() for p in own if p.repository}),
                 "author_count": len(authors),
                 **UNDATED_PUBLISHER,
@@ -269,5 +289,6 @@ def snapshot_counts(t: Tables) -> Row:
         "models": len(t["models"]),
         "calls": len(t["entrypoints"]),
         "entrypoints": sum(r["entrypoint_count"] for r in t["publishers"]),
+        "loadables": sum(r["loadable_count"] for r in t["publishers"]),
         **{f"models_{tag}": tags[tag] for tag in ("vision", "nlp", "audio", "generative")},
     }
