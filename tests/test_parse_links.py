@@ -121,3 +121,24 @@ def test_link_text_keeps_autolinks_and_underscores():
         ("https://twitter.com/x__y", "@x__y"),
         ("https://z.example", "Z & Co"),
     ]
+
+
+def test_images_are_links_only_when_asked():
+    """PyTorch Hub asks for image sources (issue 20, finding 7); TF Hub's publisher links do not
+    change: the icon stays one link."""
+    text = (
+        "[![Icon URL]](https://example.org/icon.png)\n"
+        '<img src="https://example.org/a.png">\n'
+        "[![DOI](https://example.org/badge.svg)](https://doi.org/10.1/x)\n"
+    )
+    assert [(ln.kind, ln.url) for ln in extract_links(text)] == [
+        ("icon", "https://example.org/icon.png"),
+        ("markdown", "https://doi.org/10.1/x"),
+    ]
+    assert [(ln.kind, ln.url) for ln in extract_links(text, images=True)] == [
+        ("icon", "https://example.org/icon.png"),
+        ("html-image", "https://example.org/a.png"),
+        ("markdown", "https://doi.org/10.1/x"),
+        ("link-image", "https://example.org/badge.svg"),
+    ]
+    assert extract_links("<img " * 20_000 + "src='x'>", images=True)[0].url == "x"

@@ -50,6 +50,30 @@ def test_a_model_page_reads_every_field():
     ]
 
 
+def test_links_include_html_images_and_the_badge_inside_a_link():
+    """Issue 20, finding 7: <img src> URLs were omitted (hustvl_yolop line 29), and so was the
+    badge inside a link (ultralytics_yolov5 line 92)."""
+    body = (
+        "### Model Description\n"
+        '<img width="800" alt="YOLOP Model" src="https://github.com/hustvl/YOLOP/raw/main/y.png">\n'
+        '<img src="https://example.org/a.jpg" width="50%" /><img src=\'b.jpg\'>\n'
+        "[![DOI](https://zenodo.org/badge/264818686.svg)](https://zenodo.org/badge/latestdoi/264818686)\n"
+        "![plain](https://example.org/c.png) <img src=> <img alt='x'>\n"
+        "```python\n<img src='https://example.org/in-code.png'>\n```\n"
+    )
+    p = parse(page(body=body))
+    got = [(ln.kind, ln.url, ln.text, ln.line) for ln in p.links if ln.kind != "front-matter"]
+    assert got == [
+        ("html-image", "https://github.com/hustvl/YOLOP/raw/main/y.png", None, 20),
+        ("html-image", "https://example.org/a.jpg", None, 21),
+        ("html-image", "b.jpg", None, 21),
+        ("markdown", "https://zenodo.org/badge/latestdoi/264818686", "DOI", 22),
+        ("link-image", "https://zenodo.org/badge/264818686.svg", "DOI", 22),
+        ("markdown", "https://example.org/c.png", "plain", 23),
+    ]
+    assert [ln.position for ln in p.links] == list(range(1, len(p.links) + 1))
+
+
 @pytest.mark.parametrize(
     "text",
     ["# hub\n\nSubmit models here: `torch.hub.load(...)`.\n", "", "no front matter\n---\n"],

@@ -1,4 +1,5 @@
-"""Links of a model page: its front matter's repository and demo links, and the URLs of its body.
+"""Links of a model page: its front matter's repository and demo links, and the URLs of its body
+(images included: an HTML image's source, the badge image inside a link).
 
 Link types are assigned by host as for TF Hub's publisher links (same ids where the hosts are the
 same), with the hosts PyTorch Hub pages link to most added: Hugging Face Spaces (the hub's demos),
@@ -38,7 +39,7 @@ class PageLink:
     line: int
     url: str
     text: str | None
-    kind: str  # front-matter, markdown, autolink, html, bare, icon
+    kind: str  # front-matter, markdown, autolink, html, bare, icon, html-image, link-image
     link_type: str
     field: str | None  # the front matter key, for front-matter links
     label: str | None
@@ -85,7 +86,7 @@ def page_links(body: str, fields: list[tuple[str, str, int]]) -> list[PageLink]:
         PageLink(n, line, url, None, "front-matter", classify(url), key, None, None)
         for n, (key, url, line) in enumerate(fields, start=1)
     ]
-    for link in extract_links(body):
+    for link in extract_links(body, images=True):
         links.append(
             PageLink(
                 len(links) + 1,

@@ -27,7 +27,13 @@ OTHER_TYPES: list[tuple[str, str]] = [
     ("icon", "the publisher's icon image ([![Icon URL]](...)); also in publishers.icon_url"),
 ]
 LINK_KINDS = ("markdown", "autolink", "html", "bare", "icon")
+# With ``images``: an HTML image's source, and the image inside a linked image (a badge).
+IMAGE_KINDS = ("html-image", "link-image")
 LABEL = re.compile(r"^\W*\**\s*([A-Za-z][\w .+-]{0,30}?)\s*\**\s*:")
+# <img ... src="url">: attributes before src bounded, so a line of unclosed tags stays linear.
+HTML_IMAGE = re.compile(r"<img\s[^>]{0,2000}?\bsrc\s*=\s*[\"']([^\"'\s>]{1,2000})[\"']", re.I)
+# The label of [![alt](image)](url): the image's URL.
+LINKED_IMAGE = re.compile(r"^!\[[^\[\]]*\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)$")
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,11 @@ def classify(url: str, kind: str) -> str:
     return "website"
 
 
-def extract_links(text: str) -> list[Link]:
-    """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart."""
+def extract_links(text: str, images: bool = False) -> list[Link]:
+    """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart.
+
+    ``images`` adds the sources of HTML images (``<img src>``) and the image inside a linked
+    image (``[![DOI](badge.svg)](url)``: the badge, right after its link)."""
     body = markdown.strip_comments(markdown.blank_code(text)).split("\n")
     found: list[tuple[int, int, str, str, str]] = []  # line, col, url, text, kind
     section = None
@@ -82,6 +91,10 @@ def extract_links(text: str) -> list[Link]:
                     "icon" if is_icon else "markdown",
                 )
             )
+            inner = LINKED_IMAGE.match(m.group(2)) if images and not m.group(1) else None
+            if inner:  # the badge of [![alt](image)](url), read right after its link
+                alt = markdown.text(re.sub(r"^!\[([^\]]*)\].*$", r"\1", m.group(2)), inline=True)
+                found.append((no, m.start() + 1, inner.group(1), alt, "link-image"))
         for m in markdown.AUTOLINK.finditer(line):
             if not _inside(m.span(), taken):
                 taken.append(m.span())
@@ -91,6 +104,9 @@ def extract_links(text: str) -> list[Link]:
                 taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
                 anchor = markdown.text(m.group(2) or "", inline=True)
                 found.append((no, m.start(), m.group(1), anchor, "html"))
+        for m in HTML_IMAGE.finditer(line) if images else ():
+            taken.append(m.span())
+            found.append((no, m.start(), m.group(1), "", "html-image"))
         for m in markdown.BARE_URL.finditer(line):
             if not _inside(m.span(), taken):
                 url = m.group(1).rstrip(".,;:!?*")
