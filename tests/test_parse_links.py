@@ -66,6 +66,14 @@ def test_section_and_position():
         ("https://avatars.githubusercontent.com/u/1", "image"),
         ("www.silero.ai", "website"),
         ("https://tfhub.dev/google", "tfhub"),
+        # Issue 20, finding 8: DOIs, the usual paper hosts and PDFs are papers.
+        ("https://doi.org/10.21105/joss.01667", "paper"),
+        ("https://dx.doi.org/10.1145/3500868.3559477", "paper"),
+        ("https://openaccess.thecvf.com/content/x.html", "paper"),
+        ("https://aclanthology.org/N19-1423/", "paper"),
+        ("http://artelab.dista.uninsubria.it/res/papers/2019/2019-IVCNZ-Nawaz-Birds.pdf", "paper"),
+        ("https://zenodo.org/badge/latestdoi/264818686", "website"),
+        ("https://www.doi.org.example.com/x", "website"),
     ],
 )
 def test_classify_by_host(url, kind):

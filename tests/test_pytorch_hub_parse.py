@@ -5,6 +5,7 @@ import pytest
 from tests.synthetic_pytorch_hub import BODY, TEMPLATE_MD, dedent, page
 from tfhub_dataset.hubs.pytorch_hub import is_data_path
 from tfhub_dataset.hubs.pytorch_hub.calls import extract_calls
+from tfhub_dataset.hubs.pytorch_hub.links import classify
 from tfhub_dataset.hubs.pytorch_hub.page import parse_page
 from tfhub_dataset.hubs.pytorch_hub.vocab import parse_vocabularies
 
@@ -48,6 +49,28 @@ def test_a_model_page_reads_every_field():
         ("front-matter", "demo-model-link", "huggingface", 17),
         ("markdown", None, "paper", 29),
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "link_type"),
+    [
+        ("sisec18.unmix.app", "website"),  # a host without a scheme
+        ("github.com/sigsep/open-unmix-pytorch", "github"),
+        ("link", "placeholder"),  # [Sony Corporation](link)
+        ("", "placeholder"),
+        ("audio/", "relative"),
+        ("hybridnets.jpg", "relative"),  # a file name, not a host
+        ("#usage", "relative"),
+        ("/hub/research-models", "relative"),
+        ("https://doi.org/10.21105/joss.01667", "paper"),
+        ("http://artelab.dista.uninsubria.it/papers/2019-IVCNZ-Nawaz-Birds.pdf", "paper"),
+        ("https://github.com/x/y/raw/main/paper.pdf", "github"),  # the host's type first
+        ("x" * 5_000 + ".example.com", "relative"),  # no host has a 5,000-letter label
+    ],
+)
+def test_link_types_tell_hosts_paths_and_placeholders_apart(url, link_type):
+    """Issue 20, finding 8: 'relative' held a host without a scheme and a placeholder."""
+    assert classify(url) == link_type
 
 
 def test_links_include_html_images_and_the_badge_inside_a_link():

@@ -8,8 +8,22 @@ from urllib.parse import urlsplit
 
 from tfhub_dataset.hubs.tfhub import markdown
 
+# A paper: a DOI, arXiv, or the usual hosts of proceedings and journals; also any URL of another
+# web site whose path is a PDF (classify). Shared with PyTorch Hub's link types.
+PAPER_HOSTS = (
+    r"(^|\.)(arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openaccess\.thecvf\.com"
+    r"|papers\.nips\.cc|proceedings\.neurips\.cc|proceedings\.mlr\.press|openreview\.net"
+    r"|dl\.acm\.org|ieeexplore\.ieee\.org|link\.springer\.com|joss\.theoj\.org|biorxiv\.org"
+    r"|medrxiv\.org|semanticscholar\.org)$"
+)
+PAPER_DESCRIPTION = (
+    "a paper: a DOI (doi.org), arXiv, or a host of proceedings or journals (ACL Anthology, CVF "
+    "Open Access, NeurIPS, PMLR, OpenReview, ACM DL, IEEE Xplore, Springer, JOSS, bioRxiv, "
+    "medRxiv, Semantic Scholar); also a PDF (a path ending .pdf) on any other web site"
+)
 # Link types, in the order a host is tested. The first whose pattern matches the host wins;
-# anything else with a host is a website. The table `link_types` is generated from this list.
+# anything else with a host is a website (a PDF: a paper). The table `link_types` is generated
+# from this list.
 LINK_TYPES: list[tuple[str, str, str]] = [
     ("github", "GitHub profile, organisation or repository", r"(^|\.)github\.com$"),
     ("gitlab", "GitLab profile or repository", r"(^|\.)gitlab\.com$"),
@@ -17,7 +31,7 @@ LINK_TYPES: list[tuple[str, str, str]] = [
     ("linkedin", "LinkedIn profile or company page", r"(^|\.)linkedin\.com$"),
     ("twitter", "Twitter/X profile", r"(^|\.)(twitter\.com|x\.com)$"),
     ("kaggle", "Kaggle profile", r"(^|\.)kaggle\.com$"),
-    ("paper", "a paper (arXiv)", r"(^|\.)arxiv\.org$"),
+    ("paper", PAPER_DESCRIPTION, PAPER_HOSTS),
     ("tfhub", "a page of tfhub.dev itself", r"(^|\.)tfhub\.dev$"),
     ("image", "an image host (avatars, logos)", r"(^|\.)(githubusercontent\.com|gstatic\.com)$"),
 ]
@@ -54,11 +68,17 @@ def classify(url: str, kind: str) -> str:
         return "icon"
     if url.lower().startswith("mailto:"):
         return "email"
-    host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    host = (parts.hostname or "").lower()
     for name, _, pattern in LINK_TYPES:
         if re.search(pattern, host):
             return name
-    return "website"
+    return "paper" if is_pdf(parts.path) else "website"
+
+
+def is_pdf(path: str) -> bool:
+    """A URL path naming a PDF document (a paper, when no host type claims it)."""
+    return path.lower().endswith(".pdf")
 
 
 def extract_links(text: str, images: bool = False) -> list[Link]:

@@ -733,7 +733,7 @@ def _explain_links(s: Study) -> list[str]:
     lines = [
         f"{n(len(f.publishers_with_links))} publishers give at least one external URL (without: "
         f"{names(without)}). Four conventions were tried for each published link figure: "
-        "*host*, this dataset's own (the type of the URL's host, where GitLab, Bitbucket, arXiv "
+        "*host*, this dataset's own (the type of the URL's host, where GitLab, Bitbucket, papers "
         "and e-mail are types of their own); *wording* (the type named in the label written "
         "before the link or in its link text, the URL itself excluded); *host and wording* (a "
         "link of the type's host that the page also names so); and *written, five types* (links "
