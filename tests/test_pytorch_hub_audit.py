@@ -107,3 +107,13 @@ def test_a_placeholder_page_is_no_model_and_is_recorded(release, repo):
     assert "'ELFtest'" in a["detail"] and "[test]" in a["detail"]
     january = next(s for s in rows(release, "snapshots") if s["month"] == "2021-01")
     assert january["models"] == "2"
+
+
+def test_tags_before_a_vocabulary_fold_case_and_say_so(release):
+    """Finding 9: 'Vision' and 'vision' before any vocabulary are one tag (2019-05 read vision 1
+    where the pages say 2), and the month says its tags are not over a declared vocabulary."""
+    months = {s["month"]: s for s in rows(release, "snapshots")}
+    got = {m: (months[m]["models_vision"], months[m]["tags_declared"]) for m in months}
+    assert got == {"2021-01": ("2", "false"), "2021-02": ("2", "true"), "2021-03": ("2", "true")}
+    readme = (release / "README.md").read_text(encoding="utf-8")
+    assert "Tags before a vocabulary existed (2021-01, `snapshots.tags_declared` false" in readme

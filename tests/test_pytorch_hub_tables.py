@@ -189,6 +189,16 @@ def test_a_snapshot_without_vocabularies():
     ]
     assert not any(r["declared"] for r in t["tags"] + t["categories"] + t["accelerators"])
     assert not any(r["kind"].startswith("undeclared-") for r in t["anomalies"])
+    # Issue 20, finding 9: without a vocabulary too, tags are read lower-cased ('Audio').
+    large = [r for r in t["model_tags"] if r["model"] == "acme-lab_acmenet_large"]
+    assert [(r["tag"], r["raw"]) for r in large] == [
+        ("vision", "vision"), ("audio", "Audio"), ("speech", "speech")
+    ]  # fmt: skip
+    assert sorted(r["id"] for r in t["tags"]) == ["audio", "speech", "vision"]
+    assert not snapshot_counts(t)["tags_declared"]
+    assert snapshot_counts(build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES))[
+        "tags_declared"
+    ]
 
 
 def test_history_hooks():

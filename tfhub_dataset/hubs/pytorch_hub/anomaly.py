@@ -52,8 +52,8 @@ ANOMALY_KINDS: dict[str, str] = {
     "missing-section": "no 'Model Description' heading, which the hub's sanity check requires",
     "tags-not-list": "tags given as text rather than a YAML list (split at commas)",
     "case-mismatch": (
-        "a tag, category or accelerator that matches a declared one only when lower-cased "
-        "(lower-cased)"
+        "a tag, category or accelerator written with capitals that matches a declared one only "
+        "when lower-cased, or any such value before a vocabulary is declared (read lower-cased)"
     ),
     "undeclared-tag": "a tag the snapshot's scripts/tags.py does not declare (kept, flagged)",
     "undeclared-category": (

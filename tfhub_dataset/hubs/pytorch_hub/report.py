@@ -64,10 +64,13 @@ DATA_FILES = (
     "scripts/sanity_check.py, docs/template.md)"
 )
 GROWTH_SERIES = (
-    ("models", "models"),
+    ("models", "models (pages)"),
+    ("loadables", "loadables (what a user can load)"),
     ("publishers", "publishers"),
     ("calls", "torch.hub.load calls"),
+    ("models_vision", "models tagged vision"),
 )
+GROWTH_SHADE_LABEL = "no tag vocabulary yet ({}): tags not comparable"
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
     "publishers_individual": "Publishers: individual",
@@ -164,13 +167,21 @@ def _figures(facts: PyTorchFacts, info: ReleaseInfo) -> dict[str, bytes]:
     )
     snaps = HistoryFacts(facts.r).snapshots
     if snaps:
+        untagged = untagged_months(snaps)
         out[f"{FIGURES_DIR}/growth.png"] = growth_png(
             [s["month"] for s in snaps],
             [(label, [s[c] for s in snaps]) for c, label in GROWTH_SERIES if c in snaps[0]],
             f"Growth over time, release {info.release_id} (monthly snapshots)",
+            shade=untagged,
+            shade_label=GROWTH_SHADE_LABEL.format(", ".join(untagged)) if untagged else "",
             xlabel="month (each month's last commit)",
         )
     return out
+
+
+def untagged_months(snaps: list[Row]) -> list[str]:
+    """Months whose snapshot declares no tag vocabulary: their tag counts are not comparable."""
+    return [s["month"] for s in snaps if s.get("tags_declared") is False]
 
 
 # --- the README ---------------------------------------------------------------------------------
@@ -519,6 +530,16 @@ def _history(facts: PyTorchFacts) -> list[str]:
         "by an import: every first seen date is the date a page was first committed.",
         "- A page's publisher is read from the page (its repository's GitHub owner), so a page "
         "that moved to another repository counts for its latest owner.",
+        *(
+            [
+                f"- Tags before a vocabulary existed ({', '.join(untagged_months(snaps))}, "
+                "`snapshots.tags_declared` false, shaded in the growth chart) were free text "
+                "('Vision', 'NLP', 'CV'): read lower-cased like every tag, but 'CV' is not "
+                "vision, so those months' tag counts are not comparable with later ones."
+            ]
+            if untagged_months(snaps)
+            else []
+        ),
         "",
         f"**History anomalies:** {n(len(anomalies))}"
         + (

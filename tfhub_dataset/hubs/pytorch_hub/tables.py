@@ -18,7 +18,9 @@ them column by column):
   publisher, ``snapshots.loadables`` sums the publishers' (the unit comparable with TF Hub's
   handles);
 - a tag, category or accelerator is *declared* when the snapshot's own checks or template name it
-  (see vocab.py); values used but not declared are kept, flagged.
+  (see vocab.py); values used but not declared are kept, flagged; every value is read
+  case-insensitively, as lower case ('Vision' is vision, before any vocabulary existed too);
+  ``snapshots.tags_declared`` says whether a month's tag counts are over a declared vocabulary.
 """
 
 from __future__ import annotations
@@ -68,25 +70,28 @@ class _Terms:
 
     def resolve(self, page: Page, raw: str, line: int | None) -> str:
         _, _, undeclared, source = TAXONOMY[self.vocabulary]
+        # Values are read case-insensitively, as lower case (how every declared value is
+        # written): 'Vision' is vision whether or not a vocabulary declares it yet.
+        lower = raw.lower()
+        if raw in (self.declared or ()):
+            return raw
+        if lower != raw and (self.declared is None or lower in self.declared):
+            # Recorded here, not on the page: pages are shared between snapshots (a cache).
+            self.anomalies.append(
+                Anomaly(page.path, line, "case-mismatch", f"{raw!r} read as {lower!r}", page.handle)
+            )
         if self.declared is None:
             if not self.used:
                 self.anomalies.append(
                     Anomaly(source, None, "missing-vocabulary", f"no {self.vocabulary} declared")
                 )
-            self.used.setdefault(raw, raw)
-            return raw
-        if raw in self.declared:
-            return raw
-        lower = raw.lower()
+            self.used.setdefault(lower, raw)
+            return lower
         if lower in self.declared:
-            # Recorded here, not on the page: pages are shared between snapshots (a cache).
-            self.anomalies.append(
-                Anomaly(page.path, line, "case-mismatch", f"{raw!r} read as {lower!r}", page.handle)
-            )
             return lower
         self.anomalies.append(Anomaly(page.path, line, undeclared, f"{raw[:100]!r}", page.handle))
-        self.used.setdefault(raw, raw)
-        return raw
+        self.used.setdefault(lower, raw)
+        return lower
 
     def rows(self) -> list[Row]:
         rows = [
@@ -291,4 +296,5 @@ def snapshot_counts(t: Tables) -> Row:
         "entrypoints": sum(r["entrypoint_count"] for r in t["publishers"]),
         "loadables": sum(r["loadable_count"] for r in t["publishers"]),
         **{f"models_{tag}": tags[tag] for tag in ("vision", "nlp", "audio", "generative")},
+        "tags_declared": any(r["declared"] for r in t["tags"]),
     }
