@@ -212,6 +212,7 @@ def test_history_hooks():
     )
     counts = snapshot_counts(build_tables(cat, TYPES, NAMES))
     assert counts["models"] == 4 and counts["publishers_unannotated"] == 1
+    assert counts["publishers_with_models"] == counts["publishers"] == 3  # pages make publishers
     assert counts["calls"] == 5 and counts["models_vision"] == 4
 
 

@@ -321,3 +321,14 @@ def test_demo_comes_from_the_tfjs_variants():
     t = tables(files)
     assert by(t["models"], "handle")["acme/m"]["demo"] == "https://demo.example/new"
     assert by(tables(BASE)["models"], "handle")["acme/vision/classifier"]["demo"] is None
+
+
+def test_snapshot_counts_publishers_with_models():
+    """Issue 20, finding 10: a publisher doc without a model counts as a publisher, not as one
+    with models; the series comparable with PyTorch Hub's, whose publishers all have models."""
+    from tfhub_dataset.hubs.tfhub.history import parse_snapshot
+
+    files = dict(BASE)
+    files["assets/docs/zed/zed.md"] = PUBLISHER.replace("acme", "zed").replace("ACME", "ZED")
+    counts = parse_snapshot(snapshot(files), TYPES).counts
+    assert (counts["publishers"], counts["publishers_with_models"]) == (2, 1)

@@ -73,6 +73,7 @@ GROWTH_SERIES = (
 GROWTH_SHADE_LABEL = "no tag vocabulary yet ({}): tags not comparable"
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
+    "publishers_with_models": "Publishers with at least one model",
     "publishers_individual": "Publishers: individual",
     "publishers_organization": "Publishers: organization",
     "publishers_unannotated": "Publishers: unannotated",

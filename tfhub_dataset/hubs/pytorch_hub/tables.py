@@ -288,6 +288,7 @@ def snapshot_counts(t: Tables) -> Row:
     tags = Counter(r["tag"] for r in t["model_tags"])
     return {
         "publishers": len(t["publishers"]),
+        "publishers_with_models": sum(1 for r in t["publishers"] if r["model_count"] > 0),
         "publishers_individual": types["individual"],
         "publishers_organization": types["organization"],
         "publishers_unannotated": types["unannotated"],

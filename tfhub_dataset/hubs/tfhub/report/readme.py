@@ -626,6 +626,7 @@ def _quality(facts: Facts) -> list[str]:
 
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
+    "publishers_with_models": "Publishers with at least one model",
     "publishers_individual": "Publishers: individual",
     "publishers_organization": "Publishers: organization",
     "publishers_unannotated": "Publishers: unannotated",
