@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from tfhub_dataset.hubs.tfhub.report import published as P
+from tfhub_dataset.hubs.tfhub.report.crawler import crawler_lines
 from tfhub_dataset.hubs.tfhub.report.facts import BRIDGE_COLUMNS, Facts
 from tfhub_dataset.package.write import ReleaseInfo
 from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, names, pct, table
@@ -974,9 +975,17 @@ def _explain_which_models(s: Study) -> list[str]:
             + " models"
             for h, cnt in pub.items()
         )
-        + "."
+        + " (by handle below, after the conventions of a crawler of the site)."
     )
-    return [*lines, "", unsettled]
+    crawler = crawler_lines(
+        f.models,
+        f.versions,
+        f.r.get("collection_members") or [],
+        s.named_models,
+        {h: target[h] for h in unnamed},
+        {d: rest[d] for d in differ},
+    )
+    return [*lines, "", unsettled, *crawler]
 
 
 def _explain_domains(s: Study) -> list[str]:
