@@ -455,8 +455,9 @@ def _history(facts: PyTorchFacts) -> list[str]:
         "Tables: `snapshots` (one row per month, counted by the release parser), `doc_history`, "
         "`model_history`, `publisher_history` (first seen, last changed, removed, exact to the "
         "commit), `events` (every changed data file of every commit), `commits`, "
-        f"`history_anomalies` ({n(len(anomalies))} rows). The growth chart "
-        f"([`{FIGURES_DIR}/growth.png`]({FIGURES_DIR}/growth.png)) draws `snapshots` by month.",
+        f"`history_anomalies` ({n(len(anomalies))} row{'' if len(anomalies) == 1 else 's'}). "
+        f"The growth chart ([`{FIGURES_DIR}/growth.png`]({FIGURES_DIR}/growth.png)) draws "
+        "`snapshots` by month.",
         "",
     ]
     measures = [(c, label) for c, label in SNAPSHOT_MEASURES.items() if c in first]
