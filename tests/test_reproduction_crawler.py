@@ -47,5 +47,5 @@ def test_a_convention_settles_the_gap_only_when_it_selects_exactly_it():
     open_gap = crawler_lines(MODELS, VERSIONS, MEMBERS, set(), {"tf": 3}, {"image": 3})
     text = "\n".join(open_gap)
     assert "None settles it" in text and "The 3 candidates" in text
-    assert "| `tf/a/fpn` | image | Module | (7) |" in text  # listed by handle, with why
+    assert "| `tf/a/fpn` | image | Module | (6) (7) |" in text  # listed by handle, with why
     assert crawler_lines(MODELS, VERSIONS, MEMBERS, set(), {}, {}) == []
