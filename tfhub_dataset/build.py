@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
-# The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
+# The generated comparison of the hubs: a folder beside the releases (tfhub_dataset/comparison/).
 COMPARISON = "comparison"
 
 Progress = Callable[[str], None]
@@ -309,10 +309,10 @@ def build_comparison(
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
     them is in neither folder. With ``outputs``, it is made again only when one of its inputs
-    changed (the tables it reads, the code, the curated files), and not rewritten when the
-    folder already holds it."""
+    changed (the tables it reads, the code, the curated files), not validated again when the
+    same bytes passed before, and not rewritten when the folder already holds it."""
+    from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
-    from tfhub_dataset.report.comparison import render_comparison
 
     inputs = comparison_inputs(pins)
     if not inputs:
@@ -345,7 +345,7 @@ def build_comparison(
             outputs.save(key, files)
     dest = out_root / COMPARISON
     write_release(
-        files, dest, validate=False, progress=progress, lock_timeout=lock_timeout, outputs=outputs
+        files, dest, validate=True, progress=progress, lock_timeout=lock_timeout, outputs=outputs
     )
     progress(f"[{COMPARISON}] written to {dest}")
     return dest

@@ -258,8 +258,20 @@ def render_release(
     ``parquet`` makes a table's Parquet bytes (default :func:`parquet_bytes`; the build passes
     a memo of it, package/memo.py).
     """
+    files, resources = render_tables(tables, schema_dir or hub(info.hub).schema_dir, parquet)
+    files["datapackage.json"] = dumps_json(descriptor(info, resources)).encode()
+    return files
+
+
+def render_tables(
+    tables: dict[str, list[dict[str, Any]]],
+    schema_dir: Path,
+    parquet: Callable[[list[dict[str, Any]], dict[str, Any]], bytes] | None = None,
+) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """Each table as CSV and Parquet with its schema (``schema_dir/<name>.json``), and the
+    package resources describing them (the CSV ones first, then the Parquet ones); ``parquet``
+    as for :func:`render_release`."""
     parquet = parquet or parquet_bytes
-    schema_dir = schema_dir or hub(info.hub).schema_dir
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []
@@ -279,8 +291,7 @@ def render_release(
         parquet_resources.append(
             resource_entry(name, f"data/{name}.parquet", pq_data, schema, schema_path, "parquet")
         )
-    files["datapackage.json"] = dumps_json(descriptor(info, resources + parquet_resources)).encode()
-    return files
+    return files, resources + parquet_resources
 
 
 def iter_files(folder: Path) -> Iterable[tuple[str, bytes]]:

@@ -70,6 +70,7 @@ class TFHubCounts:
         self.kinds: Counter[str] = Counter()  # versioned kind -> (kind, handle)s held
         self.collections = 0
         self.publisher_refs: Counter[str] = Counter()  # publisher -> rows naming it
+        self.model_publishers: Counter[str] = Counter()  # publisher -> its models
         self.domain: dict[str, str] = {}  # model -> its domain bucket
         self.domains: Counter[str] = Counter()
         self.vocab = parse_vocabularies({})
@@ -193,6 +194,7 @@ class TFHubCounts:
             members = self.models.setdefault(f.base, set())
             if not members:
                 self.publisher_refs[f.base.split("/", 1)[0]] += 1
+                self.model_publishers[f.base.split("/", 1)[0]] += 1
             members.add(key)
             dirty.add(f.base)
 
@@ -214,6 +216,7 @@ class TFHubCounts:
             if not members:
                 del self.models[was.base]
                 self.publisher_refs[was.base.split("/", 1)[0]] -= 1
+                self.model_publishers[was.base.split("/", 1)[0]] -= 1
                 old = self.domain.pop(was.base, None)  # None: counted in this very snapshot
                 if old is not None:
                     self.domains[old] -= 1
@@ -283,6 +286,7 @@ class TFHubCounts:
         )
         counts = {
             "publishers": len(publishers),
+            "publishers_with_models": sum(1 for n in self.model_publishers.values() if n > 0),
             "publishers_individual": types["individual"],
             "publishers_organization": types["organization"],
             "publishers_unannotated": types["unannotated"],
