@@ -150,9 +150,9 @@ def write_release(
                 )
             validate, record = False, None
         whole = None
-        if not validate:  # nothing runs beside the derived files: is anything to be written?
+        if not validate and outputs is not None:  # nothing to validate: anything to write?
             whole = {**files, **(derived_files() if derived_files else {})}
-            if outputs is not None and same_files(dest, whole):
+            if same_files(dest, whole):
                 if progress:
                     progress(f"{dest.name} is unchanged: it already holds these bytes")
                 return

@@ -55,7 +55,7 @@ def load_local(
     files, oversized = {}, {}
     for count, f in enumerate(sorted(root.rglob("*")), start=1):
         if count > MAX_MEMBERS:
-            raise ValueError(f"more than {MAX_MEMBERS:,} files in snapshot folder {p} ({BEYOND})")
+            raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p} ({BEYOND})")
         if f.is_symlink():
             raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
         if f.is_file():

@@ -20,7 +20,7 @@ from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 # Bounds against archive bombs, far above any real hub: the largest real snapshot holds about
-# 25 MB in some 12,000 members; a hub a hundred times TF Hub's size passes both.
+# 25 MB in some 12,000 members; a hub a hundred times that size passes both.
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # uncompressed
 MAX_MEMBERS = 2_000_000
 BEYOND = "a bound against archive bombs; build a repository this large from git with --git PATH"
@@ -127,7 +127,7 @@ def read_tarball(
                 commit = commit or tar.pax_headers.get("comment", "")
                 if count > max_members:
                     raise UnsafeArchiveError(
-                        f"more than {max_members:,} members in archive ({BEYOND})"
+                        f"more than {max_members} members in archive ({BEYOND})"
                     )
                 path = _member_path(member.name)
                 if member.issym() or member.islnk():
