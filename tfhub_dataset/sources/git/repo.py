@@ -226,10 +226,13 @@ class GitRepo:
         """Every commit reachable from ``head``, newest first (committer date; ties: git's
         order), each read and verified from its object."""
         shas = self.run("rev-list", "--date-order", head).decode().split()
-        return [self.commit(s) for s in shas]
+        raws = self.read_many(shas, "commit")  # a chunk of ids at a time, not one round trip each
+        return [self._commit_ref(s, raws[s]) for s in shas]
 
     def commit(self, sha: str) -> CommitRef:
-        raw = self.read(sha, "commit")
+        return self._commit_ref(sha, self.read(sha, "commit"))
+
+    def _commit_ref(self, sha: str, raw: bytes) -> CommitRef:
         head, _, message = raw.partition(b"\n\n")
         parents: list[str] = []
         date = None
