@@ -88,6 +88,7 @@ class Catalog:
     modules: dict[str, Module]  # by name: the models
     others: list[Module] = field(default_factory=list)  # module.py files that are no module
     readme_only: list[str] = field(default_factory=list)  # folders with a README, no module.py
+    paths: list[str] = field(default_factory=list)  # every catalogue file, sorted
     anomalies: list[Anomaly] = field(default_factory=list)
     license_blob: str | None = None
 
@@ -122,6 +123,7 @@ def _build(snapshot: Snapshot, cache: ParseCache) -> Catalog:
     by_folder: dict[str, dict[str, str]] = {}  # folder -> file role -> path
     for path in sorted(snapshot.files):
         if is_catalogue_file(path):
+            cat.paths.append(path)
             folder, _, name = path.rpartition("/")
             role = file_role(name)
             assert role is not None

@@ -126,12 +126,13 @@ def arxiv_id(url: str) -> str | None:
     return m.group(1) if m else None
 
 
-def is_paper(link: Link) -> bool:
+def is_paper(link_type: str, text: str | None) -> bool:
     """A paper link: to a paper host, or whose text says it is a paper (论文, paper, 技术报告)."""
-    if link.link_type == "paper":
+    if link_type == "paper":
         return True
-    return bool(link.text and link.link_type not in ("image", "local", "email", "relative")
-                and PAPER_WORDS.search(link.text[:500]))  # fmt: skip
+    if not text or link_type in ("image", "local", "email", "relative"):
+        return False
+    return PAPER_WORDS.search(text[:500]) is not None
 
 
 def extract_links(lines: list[str], sections: list[str | None]) -> tuple[list[Link], bool]:
