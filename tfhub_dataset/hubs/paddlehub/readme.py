@@ -181,10 +181,11 @@ def _table(lines: list[str], notes: list[Note]) -> tuple[dict[str, str], bool | 
     """The information table: the first Markdown table whose rows' first cells name known keys
     (its header row is one of them: ``|模型名称|name|``)."""
     fields: dict[str, str] = {}
+    seen: set[str] = set()
     for no, line in enumerate(lines, start=1):
         row = line.strip()
         if not row.startswith("|"):
-            if fields:
+            if seen:
                 break
             continue
         cells = [c.strip() for c in row.strip("|").split("|", 2)[:2]]
@@ -195,9 +196,10 @@ def _table(lines: list[str], notes: list[Note]) -> tuple[dict[str, str], bool | 
         if field is None:
             continue
         value = markdown.plain(cells[1][:MAX_CELL])
-        if field in fields:
+        if field in seen:
             notes.append((no, "duplicate-key", f"the table gives {cells[0][:40]!r} twice"))
             continue
+        seen.add(field)
         if value.lower() not in EMPTY_CELL:
             fields[field] = value
     fine = fields.get("fine_tuning")
