@@ -28,6 +28,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass
 
 from tfhub_dataset.hubs.paddlehub.authors import email_class
@@ -82,7 +83,9 @@ def parse_module(data: bytes) -> ModuleInfo:
     text, repairs = decode_text("", data)
     notes += [(a.line, a.kind, a.detail) for a in repairs]
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():  # e.g. an invalid escape: no concern of the catalogue's
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except SyntaxError as exc:  # IndentationError too
         notes.append(
             (exc.lineno, "syntax-error", "not valid Python: the decorator is read on its own")
@@ -300,7 +303,9 @@ def _decorator_alone(text: str, notes: list[Note]) -> ModuleInfo:
             return ModuleInfo(False, line=no, notes=tuple(notes))
         source, used = call
         try:
-            expr = ast.parse(source, mode="eval").body
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                expr = ast.parse(source, mode="eval").body
         except (SyntaxError, RecursionError, MemoryError, ValueError):
             notes.append((no, "unreadable-moduleinfo", "its arguments are not valid Python"))
             return ModuleInfo(False, line=no, notes=tuple(notes))
