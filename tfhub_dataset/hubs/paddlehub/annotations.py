@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from tfhub_dataset import ROOT
@@ -100,3 +101,9 @@ def load_curation(folder: Path = ANNOTATIONS) -> Curation:
 
 def load_types(folder: Path = ANNOTATIONS) -> dict[str, PublisherType]:
     return load_publisher_types(folder / TYPES_PATH.name)
+
+
+@cache
+def default_curation() -> Curation:
+    """The committed judgements, read once per process."""
+    return load_curation()

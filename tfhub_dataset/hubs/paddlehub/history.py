@@ -12,8 +12,20 @@ after the module, with exceptions the anomalies list).
 
 from __future__ import annotations
 
-from tfhub_dataset.hubs.paddlehub import MODULE_FILE, README, README_EN, file_role
-from tfhub_dataset.hubs.paddlehub.catalog import Catalog, place_of
+from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.history.series import Parsed
+from tfhub_dataset.hubs.paddlehub import (
+    MODULE_FILE,
+    README,
+    README_EN,
+    THIRDPARTY,
+    catalogue_parts,
+    file_role,
+)
+from tfhub_dataset.hubs.paddlehub.annotations import Curation, default_curation
+from tfhub_dataset.hubs.paddlehub.catalog import Catalog, ParseCache, build_catalog, place_of
+from tfhub_dataset.hubs.paddlehub.tables import build_tables, snapshot_counts
+from tfhub_dataset.sources.snapshot import Snapshot
 
 KINDS = {MODULE_FILE: "Module", README: "Readme", README_EN: "ReadmeEn"}
 Observed = tuple[str | None, str | None]  # (kind, handle); (None, None): no module's doc
@@ -56,3 +68,28 @@ def module_states(cat: Catalog) -> dict[str, tuple[str | None, str]]:
     return {
         name: ((m.info.version or "").strip() or None, m.path) for name, m in cat.modules.items()
     }
+
+
+def normalized_path(path: str) -> str:
+    """A catalogue file's path below its root (and below thirdparty/): the paths the moves of
+    the catalogue kept count as one."""
+    found = catalogue_parts(path)
+    if found is None:
+        return path
+    _, parts = found
+    return "/".join(parts[1:] if parts[0] == THIRDPARTY else parts)
+
+
+def parse_snapshot(
+    snapshot: Snapshot,
+    publisher_types: dict[str, PublisherType],
+    cache: ParseCache | None = None,
+    curation: Curation | None = None,
+) -> Parsed:
+    """One snapshot through the release parser: its docs, the snapshots row counts, and each
+    module's first credited publisher."""
+    cat = build_catalog(snapshot, cache)
+    t = build_tables(cat, publisher_types, curation or default_curation())
+    publishers = {r["handle"]: r["publisher"] for r in t["models"]}
+    paths = frozenset(snapshot.files)
+    return Parsed(snapshot.commit, paths, observed(cat), snapshot_counts(t), {}, publishers)
