@@ -123,9 +123,9 @@ def declared(repo: Path, commit: str) -> dict[str, str | None]:
 
 
 def credited(authors: dict[str, str | None]) -> dict[str, Counter]:
-    """Publisher -> modules credited, through build/annotations/paddlehub_authors.csv read here
+    """Publisher -> modules credited, through build/annotations/paddlehub/authors.csv read here
     (NFKC, white space collapsed; an unmapped string is an error here, not a guess)."""
-    path = ROOT / "build" / "annotations" / "paddlehub_authors.csv"
+    path = ROOT / "build" / "annotations" / "paddlehub" / "authors.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         mapping = {
             " ".join(unicodedata.normalize("NFKC", r["author"]).split()): r["publishers"]

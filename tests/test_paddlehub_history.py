@@ -2,35 +2,28 @@
 of the same docs, versions are read commit by commit, a side branch's module counts from its
 merge."""
 
+import dataclasses
+
 import pytest
 
 from tests.paddlehub_repo import ACME, FLASH, POEM, SKY, make_paddlehub_repo
 from tests.synthetic_paddlehub import CURATION, TYPES
-from tfhub_dataset.history.series import HistoryRules, build_history
+from tfhub_dataset.history.series import build_history
 from tfhub_dataset.hubs.paddlehub import GIT_PATHSPEC, REPOSITORY, is_data_path
 from tfhub_dataset.hubs.paddlehub.catalog import build_catalog
 from tfhub_dataset.hubs.paddlehub.history import (
     doc_from_path,
-    model_of,
     module_states,
     normalized_path,
     parse_snapshot,
 )
 from tfhub_dataset.hubs.paddlehub.tables import build_tables
 from tfhub_dataset.hubs.paddlehub.versions import module_versions
-from tfhub_dataset.package.write import ROOT
+from tfhub_dataset.hubs.paddlehub.wiring import HISTORY
 
-RULES = HistoryRules(
-    hub="paddlehub",
-    parse=lambda snap, types, cache: parse_snapshot(snap, types, cache, CURATION),
-    data_path=is_data_path,
-    normalized=normalized_path,
-    path_doc=doc_from_path,
-    model_of=model_of,
-    publisher_of=lambda kind, handle: None,
-    import_commits=dict,
-    schema_dir=ROOT / "schemas" / "paddlehub",
-    every_commit=True,
+# The hub's own rules, with the synthetic repository's curated judgements.
+RULES = dataclasses.replace(
+    HISTORY, parse=lambda snap, types, cache: parse_snapshot(snap, types, cache, CURATION)
 )
 
 
@@ -158,6 +151,14 @@ def test_module_versions_over_the_line(history, repo, source):
     )
     assert rows[("senta_test", "1.0.0")]["ended_commit"] == shas["remove demo"]
     assert {r["handle"] for r in history.tables["model_history"]} >= {m for m, _ in rows}
+    # The history's own table (HistoryRules.extra_tables) is the same, from its parsed commits.
+    assert history.tables["module_versions"] == module_versions(observations)
+
+
+def test_every_credited_publisher_has_a_history(history, repo):
+    pubs = {r["handle"]: r for r in history.tables["publisher_history"]}
+    assert pubs["李四"]["first_seen_commit"] == repo[1]["add poem"]  # credited second
+    assert pubs["李四"]["first_model"] == "poem" and pubs["张三"]["models_seen"] == 1
 
 
 def test_what_history_guesses_from_a_path_agrees_with_the_parser(repo, source):

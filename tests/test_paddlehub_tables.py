@@ -14,6 +14,7 @@ from tests.synthetic_paddlehub import (
     readme,
     snapshot,
 )
+from tfhub_dataset import ROOT
 from tfhub_dataset.hubs.paddlehub import GIT_PATHSPEC, is_data_path
 from tfhub_dataset.hubs.paddlehub.annotations import (
     load_curation,
@@ -28,7 +29,7 @@ from tfhub_dataset.hubs.paddlehub.tables import build_tables, snapshot_counts
 from tfhub_dataset.hubs.paddlehub.versions import module_versions
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
-from tfhub_dataset.package.write import ROOT, ReleaseInfo, load_schema, render_release
+from tfhub_dataset.package.write import ReleaseInfo, load_schema, render_release
 
 SCHEMAS = ROOT / "schemas" / "paddlehub"
 CLS = "modules/image/classification"
@@ -167,8 +168,8 @@ def test_anomalies_say_file_line_and_kind(t):
     assert ("invalid-type", "modules/text/text_generation/poem/sub_poem/module.py") in got
     assert ("author-names-no-one", "modules/demo/senta_test/module.py") in got
     assert ("missing-readme", "modules/demo/senta_test/README.md") in got
-    assert ("unannotated-author", "build/annotations/paddlehub_authors.csv") in got
-    assert ("unannotated-publisher", "build/annotations/paddlehub_publisher_types.csv") in got
+    assert ("unannotated-author", "build/annotations/paddlehub/authors.csv") in got
+    assert ("unannotated-publisher", "build/annotations/paddlehub/publisher_types.csv") in got
     assert {r["kind"] for r in t["anomalies"]} <= set(ANOMALY_KINDS)
     # A task's index, a group's README and a README inside a module's folder are no module.
     assert not any(p.endswith(("classification/README.md", "sub/README.md")) for _, p in got)

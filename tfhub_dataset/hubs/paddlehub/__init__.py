@@ -1,6 +1,7 @@
 """PaddleHub (github.com/PaddlePaddle/PaddleHub, branch develop): modules, each a folder whose
 ``module.py`` carries ``@moduleinfo(...)``, with a README.md. Pure functions over a snapshot's
-bytes, like hubs/tfhub and hubs/pytorch_hub.
+bytes, like the other hubs' folders. ``HUB`` is its record in the hub registry (hubs/__init__.py);
+``wiring.py`` wires it through the pipeline.
 
 Where the catalogue lived (the repository's first-parent line, read with git):
 
@@ -17,6 +18,8 @@ Where the catalogue lived (the repository's first-parent line, read with git):
 """
 
 from __future__ import annotations
+
+from tfhub_dataset.plugin import Hub
 
 NAME = "paddlehub"
 REPOSITORY = "PaddlePaddle/PaddleHub"
@@ -72,3 +75,32 @@ def file_role(name: str) -> str | None:
 def is_data_path(path: str) -> bool:
     """The paths a PaddleHub release is derived from (what history replays)."""
     return path == LICENSE_FILE or is_catalogue_file(path)
+
+
+HUB = Hub(
+    name=NAME,
+    title="PaddleHub",
+    site="paddlepaddle.org.cn/hub",
+    repository=REPOSITORY,
+    git_url="https://github.com/PaddlePaddle/PaddleHub.git",
+    git_url_env="TFHUB_DATASET_PADDLEHUB_GIT_URL",
+    clone_name="paddlehub.git",
+    folder="paddlehub",
+    package_name="tfhub-dataset-paddlehub",
+    sqlite_name="paddlehub.sqlite",
+    keywords=(
+        "paddlehub",
+        "paddlepaddle",
+        "model-hub",
+        "pre-trained-models",
+        "model-publishers",
+        "mining-software-repositories",
+    ),
+    rights_holder="the PaddlePaddle Authors",
+    is_data_path=is_data_path,
+    wiring="tfhub_dataset.hubs.paddlehub.wiring",
+    contents="Modules, their versions, publishers, README links, papers and taxonomy",
+    release_prefix="paddlehub-",
+    git_pathspec=GIT_PATHSPEC,
+    checkout_marker="paddlehub",
+)

@@ -1,11 +1,11 @@
-"""PaddleHub's curated judgements under build/annotations/, one line of evidence each:
+"""PaddleHub's curated judgements under build/annotations/paddlehub/, one line of evidence each:
 
-- ``paddlehub_authors.csv`` (author,publishers,evidence): which publishers an author string
+- ``authors.csv`` (author,publishers,evidence): which publishers an author string
   credits, in order (``;``-separated handles; empty when it names no one, like ``anonymous``):
   the strings mapped to one handle are one publisher;
-- ``paddlehub_publisher_types.csv`` (handle,type,evidence): individual or organization, in the
+- ``publisher_types.csv`` (handle,type,evidence): individual or organization, in the
   shape every hub's type annotation has (annotations.load_publisher_types reads it);
-- ``paddlehub_organizations.csv`` (handle,organization,evidence): the organisation behind a
+- ``organizations.csv`` (handle,organization,evidence): the organisation behind a
   publisher (the company or lab an organisation account belongs to, or a person's employer
   where the repository says it).
 """
@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
+from tfhub_dataset.hubs.paddlehub import HUB
 from tfhub_dataset.hubs.paddlehub.authors import normalize
 
-ANNOTATIONS = ROOT / "build" / "annotations"
-AUTHORS_PATH = ANNOTATIONS / "paddlehub_authors.csv"
-TYPES_PATH = ANNOTATIONS / "paddlehub_publisher_types.csv"
-ORGANIZATIONS_PATH = ANNOTATIONS / "paddlehub_organizations.csv"
+ANNOTATIONS = HUB.annotations_dir
+AUTHORS_PATH = ANNOTATIONS / "authors.csv"
+TYPES_PATH = HUB.annotations
+ORGANIZATIONS_PATH = ANNOTATIONS / "organizations.csv"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _rows(text: str, origin: str, header: list[str]) -> list[tuple[int, dict[str
     return [(n, {k: (row.get(k) or "") for k in header}) for n, row in enumerate(reader, start=2)]
 
 
-def parse_authors(text: str, origin: str = "paddlehub_authors.csv") -> dict[str, AuthorMapping]:
+def parse_authors(text: str, origin: str = "authors.csv") -> dict[str, AuthorMapping]:
     """author,publishers,evidence -> mappings keyed by the normalised author string. Raises
     ValueError on a malformed line."""
     out: dict[str, AuthorMapping] = {}
@@ -74,9 +74,7 @@ def parse_authors(text: str, origin: str = "paddlehub_authors.csv") -> dict[str,
     return out
 
 
-def parse_organizations(
-    text: str, origin: str = "paddlehub_organizations.csv"
-) -> dict[str, Organization]:
+def parse_organizations(text: str, origin: str = "organizations.csv") -> dict[str, Organization]:
     """handle,organization,evidence -> by handle. Raises ValueError on a malformed line."""
     out: dict[str, Organization] = {}
     for n, row in _rows(text, origin, ["handle", "organization", "evidence"]):

@@ -80,7 +80,7 @@ ANOMALY_KINDS: dict[str, str] = {
         "the annotation says the author string names no publisher (e.g. 'anonymous')"
     ),
     "unannotated-author": (
-        "an author string the annotation build/annotations/paddlehub_authors.csv does not map; "
+        "an author string the annotation build/annotations/paddlehub/authors.csv does not map; "
         "split at its separators, each part taken as a publisher"
     ),
     "unannotated-publisher": (

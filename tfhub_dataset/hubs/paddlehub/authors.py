@@ -3,7 +3,7 @@
 A module's ``author`` is free text: an organisation's account name (``paddlepaddle``,
 ``baidu-nlp``), a person's GitHub login (``jm12138``), a person's name, or several people in one
 string (``郑博培、彭兆帅``, ``Arrow, 七年期限，Mr.郑先生_``). It is normalised (:func:`normalize`),
-then mapped to publishers by the curated annotation (build/annotations/paddlehub_authors.csv);
+then mapped to publishers by the curated annotation (build/annotations/paddlehub/authors.csv);
 a string the annotation does not know is split at its separators and each part taken as a
 publisher (:func:`default_publishers`), and an anomaly says so.
 

@@ -12,6 +12,8 @@ after the module, with exceptions the anomalies list).
 
 from __future__ import annotations
 
+from typing import Any
+
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.series import Parsed
 from tfhub_dataset.hubs.paddlehub import (
@@ -25,6 +27,7 @@ from tfhub_dataset.hubs.paddlehub import (
 from tfhub_dataset.hubs.paddlehub.annotations import Curation, default_curation
 from tfhub_dataset.hubs.paddlehub.catalog import Catalog, ParseCache, build_catalog, place_of
 from tfhub_dataset.hubs.paddlehub.tables import build_tables, snapshot_counts
+from tfhub_dataset.hubs.paddlehub.versions import module_versions
 from tfhub_dataset.sources.snapshot import Snapshot
 
 KINDS = {MODULE_FILE: "Module", README: "Readme", README_EN: "ReadmeEn"}
@@ -86,10 +89,26 @@ def parse_snapshot(
     cache: ParseCache | None = None,
     curation: Curation | None = None,
 ) -> Parsed:
-    """One snapshot through the release parser: its docs, the snapshots row counts, and each
-    module's first credited publisher."""
+    """One snapshot through the release parser: its docs, the snapshots row counts, each
+    module's publishers (the first, and all it credits), and each module's declared version
+    (``extra``, for module_versions)."""
     cat = build_catalog(snapshot, cache)
     t = build_tables(cat, publisher_types, curation or default_curation())
     publishers = {r["handle"]: r["publisher"] for r in t["models"]}
+    credits: dict[str, list[str]] = {}
+    for r in t["model_publishers"]:  # sorted by (model, position)
+        credits.setdefault(r["model"], []).append(r["publisher"])
+    extra = {"modules": {name: list(state) for name, state in module_states(cat).items()}}
     paths = frozenset(snapshot.files)
-    return Parsed(snapshot.commit, paths, observed(cat), snapshot_counts(t), {}, publishers)
+    counts = snapshot_counts(t)
+    return Parsed(snapshot.commit, paths, observed(cat), counts, {}, publishers, credits, extra)
+
+
+def history_tables(seen: list[tuple[str, str, dict[str, Any]]]) -> dict[str, list[dict]]:
+    """The hub's own history table, module_versions, from what parse_snapshot kept of every
+    parsed commit of the line (oldest first)."""
+    observations = [
+        (sha, date, {name: (v, path) for name, (v, path) in extra.get("modules", {}).items()})
+        for sha, date, extra in seen
+    ]
+    return {"module_versions": module_versions(observations)}

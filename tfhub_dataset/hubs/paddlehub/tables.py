@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.hubs.paddlehub.annotations import AUTHORS_PATH as AUTHORS_FILE
 from tfhub_dataset.hubs.paddlehub.annotations import TYPES_PATH, Curation
 from tfhub_dataset.hubs.paddlehub.anomaly import Anomaly
 from tfhub_dataset.hubs.paddlehub.authors import (
@@ -41,8 +43,8 @@ from tfhub_dataset.hubs.tfhub.tables import _anomalies  # the anomalies table's 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
-ANNOTATIONS_PATH = f"build/annotations/{TYPES_PATH.name}"
-AUTHORS_PATH = "build/annotations/paddlehub_authors.csv"
+ANNOTATIONS_PATH = TYPES_PATH.relative_to(ROOT).as_posix()
+AUTHORS_PATH = AUTHORS_FILE.relative_to(ROOT).as_posix()
 DOMAINS = ("image", "text", "audio", "video")  # the catalogue's domain folders (and demo)
 # Dates from the repository's history (filled by the history step); empty in a release built
 # from a single snapshot.
