@@ -321,3 +321,22 @@ def test_the_curated_annotations_hold_together():
         parse_organizations("handle,org\n")
     with pytest.raises(ValueError, match="required"):
         parse_organizations("handle,organization,evidence\nx,,e\n")
+
+
+def test_addresses_in_author_strings_and_readmes_are_withheld():
+    files = {
+        f"{CLS}/mail/module.py": module_py("mail", author="Jane Roe <jane.roe@example.org>"),
+        f"{CLS}/mail/README.md": readme(
+            "mail",
+            description="联系 jane.roe@example.org 或 [邮件](mailto:jane.roe@example.org)。",
+        ),
+    }
+    t = build_tables(build_catalog(snapshot(files)), TYPES, CURATION)
+    cells = [str(v) for rows in t.values() for row in rows for v in row.values()]
+    assert not any("jane.roe@" in c for c in cells)
+    model = t["models"][0]
+    assert model["author"] == "Jane Roe <[e-mail withheld]>"
+    assert "[e-mail withheld]" in model["description"]
+    assert not [r for r in t["links"] if r["url"].startswith("mailto:")]
+    kinds = [r["kind"] for r in t["anomalies"]]
+    assert kinds.count("email-withheld") == 1

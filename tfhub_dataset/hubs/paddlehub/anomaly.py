@@ -74,6 +74,10 @@ ANOMALY_KINDS: dict[str, str] = {
     "duplicate-key": "the README's information table gives a key twice; the first is kept",
     "invalid-value": "the README's fine-tuning cell is neither yes nor no",
     "too-many-links": "a README with more links than the parser keeps (2,000)",
+    "email-withheld": (
+        "an e-mail link in a README: personal data, left out of links (addresses in any text "
+        "column are replaced by '[e-mail withheld]')"
+    ),
     # authors and annotations
     "missing-author": "author is absent or empty: the module credits no publisher",
     "author-names-no-one": (

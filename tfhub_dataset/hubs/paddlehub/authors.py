@@ -44,14 +44,26 @@ GENERIC_TLDS = frozenset({
     "tech", "site", "online", "xyz", "top", "cloud", "ltd", "vip", "club", "shop", "work", "ai",
 })  # fmt: skip
 ADDRESS = re.compile(r"[^@\s]{1,64}@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})")
+# An e-mail address in free text (an author string, a README): withheld wherever it appears.
+# Linear: each start scans at most 64 characters before its '@'.
+IN_TEXT = re.compile(
+    r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,20}"
+)
+WITHHELD = "[e-mail withheld]"
+
+
+def withhold(text: str | None) -> str | None:
+    """The text with every e-mail address in it replaced by WITHHELD (personal data)."""
+    if text is None or "@" not in text:
+        return text
+    return IN_TEXT.sub(WITHHELD, text)
 
 
 def normalize(author: str) -> str:
     """An author string as compared: NFKC (full-width forms made ASCII), white space collapsed,
-    stripped; at most MAX_AUTHOR characters."""
-    return SPACES.sub(" ", unicodedata.normalize("NFKC", author[: MAX_AUTHOR * 2])).strip()[
-        :MAX_AUTHOR
-    ]
+    stripped, any e-mail address withheld; at most MAX_AUTHOR characters."""
+    text = SPACES.sub(" ", unicodedata.normalize("NFKC", author[: MAX_AUTHOR * 2])).strip()
+    return (withhold(text) or "")[:MAX_AUTHOR]
 
 
 def split_author(author: str) -> list[str]:

@@ -51,7 +51,7 @@ LINK_TYPES: list[tuple[str, str, str]] = [
 OTHER_TYPES: list[tuple[str, str]] = [
     ("local", "a loopback, private or placeholder address (serving examples: 127.0.0.1:8866)"),
     ("website", "any other web site"),
-    ("email", "an e-mail address (mailto: link or bare address)"),
+    ("email", "an e-mail address (mailto: link or bare address): personal data, never kept"),
     ("relative", "a path inside the PaddleHub repository (no host)"),
 ]
 LINK_KINDS = ("markdown", "image", "html", "html-image", "autolink", "bare")

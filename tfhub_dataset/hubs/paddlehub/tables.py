@@ -35,6 +35,7 @@ from tfhub_dataset.hubs.paddlehub.authors import (
     default_publishers,
     normalize,
     split_author,
+    withhold,
 )
 from tfhub_dataset.hubs.paddlehub.catalog import Catalog, Module
 from tfhub_dataset.hubs.paddlehub.links import LINK_TYPES, OTHER_TYPES, arxiv_id, is_paper
@@ -74,7 +75,7 @@ def build_tables(
             t["model_publishers"].append(
                 {"model": module.handle, "position": n, "publisher": handle, "credited_as": part}
             )
-        links = _links(module)
+        links = _links(module, anomalies)
         papers = _papers(module, links)
         t["links"] += links
         t["model_papers"] += papers
@@ -159,8 +160,8 @@ def _model(
     return {
         "handle": module.handle,
         "version": (info.version or "").strip() or None,
-        "summary": " ".join((info.summary or "").split()) or None,
-        "author": (info.author or "").strip() or None,
+        "summary": withhold(" ".join((info.summary or "").split())) or None,
+        "author": withhold((info.author or "").strip()) or None,
         "publisher": credited[0][0] if credited else None,
         "publisher_count": len(credited),
         "email_class": info.email_class,
@@ -173,14 +174,14 @@ def _model(
         "thirdparty": place.thirdparty,
         "class_name": info.class_name,
         "meta": info.meta,
-        "title": readme.title if readme else None,
-        "category": fields.get("category"),
-        "network": fields.get("network"),
-        "dataset": fields.get("dataset"),
+        "title": withhold(readme.title) if readme else None,
+        "category": withhold(fields.get("category")),
+        "network": withhold(fields.get("network")),
+        "dataset": withhold(fields.get("dataset")),
         "fine_tunable": readme.fine_tuning if readme else None,
-        "model_size": fields.get("size"),
-        "description": readme.description if readme else None,
-        "description_en": readme_en.description if readme_en else None,
+        "model_size": withhold(fields.get("size")),
+        "description": withhold(readme.description) if readme else None,
+        "description_en": withhold(readme_en.description) if readme_en else None,
         "release_note_versions": len(readme.history) if readme else 0,
         "link_count": link_count,
         "paper_count": paper_count,
@@ -205,24 +206,30 @@ def _split_type(raw: str | None) -> tuple[str | None, str | None]:
     return domain, task
 
 
-def _links(module: Module) -> list[Row]:
+def _links(module: Module, anomalies: list[Anomaly]) -> list[Row]:
+    """The READMEs' links; an e-mail link (personal data) is left out, an anomaly says where."""
     rows: list[Row] = []
     for doc, name in DOCS:
         readme = module.readme if doc == "readme" else module.readme_en
-        if readme is None:
+        path = module.readme_path if doc == "readme" else module.readme_en_path
+        if readme is None or path is None:
             continue
         for link in readme.links:
+            if link.link_type == "email":
+                detail = "an e-mail link is not kept (personal data)"
+                anomalies.append(Anomaly(path, link.line, "email-withheld", detail, module.handle))
+                continue
             rows.append(
                 {
                     "model": module.handle,
                     "position": len(rows) + 1,
                     "doc": name,
                     "line": link.line,
-                    "url": link.url,
-                    "text": link.text,
+                    "url": withhold(link.url),
+                    "text": withhold(link.text),
                     "kind": link.kind,
                     "link_type": link.link_type,
-                    "section": link.section,
+                    "section": withhold(link.section),
                 }
             )
     return rows
