@@ -11,7 +11,7 @@ from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "release_tables", "render_report"]
+__all__ = ["HISTORY", "comparison_view", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -28,3 +28,10 @@ def render_report(
     from tfhub_dataset.hubs.tfhub.report.readme import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.tfhub.comparison import view
+
+    return view(release)
