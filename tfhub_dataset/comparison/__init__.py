@@ -77,8 +77,10 @@ def _with_legacy_organizations(cols: list[Column]) -> list[Column]:
     return out
 
 
-def organizations() -> list[dict[str, Any]]:
-    """The canonical organisations (organization, evidence)."""
+def organizations(cols: list[Column] | None = None) -> list[dict[str, Any]]:
+    """The canonical organisations (organization, evidence). Until build/annotations/
+    organizations.csv lists them: those of hub_organizations.csv, and those a hub's own
+    annotation names behind its publishers (in ``cols``, the releases' publishers tables)."""
     import csv
     import io
 
@@ -87,11 +89,19 @@ def organizations() -> list[dict[str, Any]]:
         return [{"organization": r["organization"], "evidence": r["evidence"]} for r in rows]
     from tfhub_dataset.annotations import load_hub_organizations
 
-    names = sorted({m.organization for m in load_hub_organizations().values()})
-    return [
-        {"organization": o, "evidence": "Matched by build/annotations/hub_organizations.csv."}
-        for o in names
-    ]
+    evidence = {
+        m.organization: "Matched by build/annotations/hub_organizations.csv."
+        for m in load_hub_organizations().values()
+    }
+    for c in cols or []:
+        for p in c.view.publishers:
+            if p.organization:
+                evidence.setdefault(
+                    p.organization,
+                    "Named behind a publisher by its hub's curated annotation "
+                    "(publishers.organization of the release, with its evidence).",
+                )
+    return [{"organization": o, "evidence": evidence[o]} for o in sorted(evidence)]
 
 
 def render_comparison(inputs: Inputs) -> dict[str, bytes]:
@@ -102,7 +112,7 @@ def render_comparison(inputs: Inputs) -> dict[str, bytes]:
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
 
     cols = _with_legacy_organizations(read_columns(inputs))
-    tables = comparison_tables(cols, organizations())
+    tables = comparison_tables(cols, organizations(cols))
     files = package_files(tables, cols)
     files.update(render_readme(files))
     files[SUMS_NAME] = sha256sums(files)

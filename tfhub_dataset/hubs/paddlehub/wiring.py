@@ -31,7 +31,7 @@ from tfhub_dataset.hubs.paddlehub.history import (
 from tfhub_dataset.hubs.paddlehub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "parse_snapshot", "release_tables", "render_report"]
+__all__ = ["HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -65,3 +65,10 @@ def render_report(
     from tfhub_dataset.hubs.paddlehub.report import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.paddlehub.comparison import view
+
+    return view(release)
