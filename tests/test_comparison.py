@@ -144,7 +144,8 @@ def figure(column: str, name: str, unit: str, grouping: str) -> tuple[float, str
 @pytest.mark.parametrize(("column", "hub", "release"), list(columns()))
 def test_loadable_units_and_organisations_recomputed_from_the_csv_files(column, hub, release):
     """The like-with-like figures, recomputed with pandas from the release's own tables: a
-    loadable unit is a TF Hub handle, a distinct repo:entrypoint of PyTorch Hub's calls;
+    loadable unit is a TF Hub handle, a distinct repo:entrypoint of PyTorch Hub's calls, a
+    PaddleHub module at a version (module_versions, each credited publisher holding it);
     organisations group publishers (a unit of two of its publishers counts once)."""
     label = column.split(", ", 1)[1]
     col = f"{hub}/{label.replace(',', '').replace(' ', '-')}"
@@ -155,6 +156,14 @@ def test_loadable_units_and_organisations_recomputed_from_the_csv_files(column, 
         owner = dict(zip(models["handle"], models["publisher"], strict=True))
         keys = calls["repository"].str.lower() + ":" + calls["entrypoint"]
         owned = pd.DataFrame({"key": keys, "publisher": calls["model"].map(owner)})
+    elif hub == "paddlehub":  # a module at a version, credited to each of its publishers
+        path = ROOT / "releases" / release / "data" / "module_versions.csv"
+        versions = pd.read_csv(path, dtype=str, keep_default_na=False)
+        versions = versions[versions["module"].isin(set(models["handle"]))]
+        credits = frame(release, "model_publishers")[["model", "publisher"]]
+        keyed = versions.assign(key=versions["module"] + "==" + versions["version"])
+        owned = keyed.merge(credits, left_on="module", right_on="model", how="left")
+        owned = owned[["key", "publisher"]].fillna("")
     else:
         owned = pd.DataFrame({"key": models["handle"], "publisher": models["publisher"]})
     total = owned["key"].nunique()
