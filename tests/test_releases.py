@@ -76,7 +76,7 @@ def test_committed_release_checks_itself_when_copied_alone(pin, tmp_path):
 @needs_release(LATEST.id)
 def test_root_descriptor_is_the_latest_release_and_valid():
     root = ROOT / "datapackage.json"
-    assert root.read_bytes() == root_descriptor(ROOT / "releases" / LATEST.id)
+    assert root.read_bytes() == root_descriptor(ROOT / "releases" / LATEST.id, ROOT)
     assert validate_package(root) == []
 
 

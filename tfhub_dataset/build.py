@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import CHECKOUT, DATA
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
 from tfhub_dataset.hubs import DEFAULT_HUB, HUBS, hub
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id  # cheap: no stack
@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from tfhub_dataset.derived import DerivedCache
     from tfhub_dataset.package.write import ReleaseInfo
 
-PINS_PATH = ROOT / "build" / "releases.toml"
-RELEASES_DIR = ROOT / "releases"
+PINS_PATH = DATA / "build" / "releases.toml"
+# The committed releases: a checkout's only (None when the package runs installed).
+RELEASES_DIR: Path | None = CHECKOUT / "releases" if CHECKOUT is not None else None
+NEEDS_CHECKOUT = "this is an installed copy of tfhub-dataset, without the project's releases/"
 # The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
 COMPARISON = "comparison"
 
@@ -103,7 +105,7 @@ def release_tables(
 def build_release(
     pin: Pin,
     source: SnapshotSource,
-    out_root: Path = RELEASES_DIR,
+    out_root: Path,
     *,
     publisher_types: dict[str, PublisherType] | None = None,
     validate: bool = True,
@@ -163,6 +165,12 @@ def build_release(
     previous = previous_release(pin, out_root)
     if previous is not None:
         progress(f"[{pin.id}] CHANGES.md compares with {previous[0]}")
+    elif (before := earlier_pin(pin)) is not None:
+        where = f"{out_root}" + (" nor in the committed releases/" if RELEASES_DIR else "")
+        progress(
+            f"[{pin.id}] CHANGES.md compares with no release: {before.id}, the release before it, "
+            f"is not in {where} (build it first, or copy it there)"
+        )
     write_release(
         files,
         dest,
@@ -217,23 +225,27 @@ def previous_release(
     an earlier as-of date): built beside it in ``out_root`` (the build makes pins in as-of
     order), else as committed under releases/; None for the first release or when neither folder
     exists. Only what CHANGES.md reads: datapackage.json, the CSV files and the schemas."""
+    prev = earlier_pin(pin, pins)
+    return None if prev is None else release_files(prev.id, out_root)
+
+
+def earlier_pin(pin: Pin, pins: list[Pin] | None = None) -> Pin | None:
+    """The latest pin of ``pin``'s hub with an earlier as-of date (None for the first)."""
     earlier = [
         p
         for p in pins or load_pins()
         if p.hub == pin.hub and p.as_of < pin.as_of and p.id != pin.id
     ]
-    if not earlier:
-        return None
-    prev = max(earlier, key=lambda p: p.as_of)
-    return release_files(prev.id, out_root)
+    return max(earlier, key=lambda p: p.as_of) if earlier else None
 
 
 def release_files(
-    release_id: str, out_root: Path, committed: Path = RELEASES_DIR
+    release_id: str, out_root: Path, committed: Path | None = RELEASES_DIR
 ) -> tuple[Path, dict[str, bytes]] | None:
     """A release's folder and tables (datapackage.json, the CSV files and the schemas): as built
-    in ``out_root``, else as committed; None when neither folder holds it."""
-    for folder in (out_root / release_id, committed / release_id):
+    in ``out_root``, else as committed (a checkout's releases/); None when neither holds it."""
+    folders = [out_root / release_id] + ([committed / release_id] if committed else [])
+    for folder in folders:
         if (folder / "datapackage.json").is_file():
             paths = [
                 folder / "datapackage.json",
@@ -267,7 +279,7 @@ def comparison_inputs(pins: list[Pin] | None = None) -> list[tuple[str, dict[str
 def build_comparison(
     out_root: Path,
     *,
-    committed: Path = RELEASES_DIR,
+    committed: Path | None = RELEASES_DIR,
     pins: list[Pin] | None = None,
     progress: Progress = stderr_progress,
     lock_timeout: float = LOCK_TIMEOUT,
@@ -299,7 +311,7 @@ def build_comparison(
     return dest
 
 
-def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:
+def root_descriptor(release_dir: Path, root: Path) -> bytes:
     """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
     import json
 

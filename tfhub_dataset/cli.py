@@ -9,10 +9,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tfhub_dataset import __version__
+from tfhub_dataset import CACHE, CHECKOUT, __version__
 from tfhub_dataset.build import (
+    NEEDS_CHECKOUT,
     RELEASES_DIR,
-    ROOT,
     Pin,
     build_comparison,
     build_release,
@@ -148,9 +148,10 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--out",
         type=Path,
-        default=RELEASES_DIR,
+        default=None,
         metavar="DIR",
-        help="folder that receives <release-id>/ (default releases/)",
+        help="folder that receives <release-id>/ (default releases/ of the checkout; an "
+        "installed copy needs --out)",
     )
     out.add_argument(
         "--no-validate",
@@ -191,9 +192,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--releases",
         type=Path,
-        default=RELEASES_DIR,
+        default=None,
         metavar="DIR",
-        help="folder holding the committed releases (default releases/)",
+        help="folder holding the committed releases (default releases/ of the checkout; an "
+        "installed copy needs --releases)",
     )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
@@ -280,10 +282,11 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where.add_argument(
         "--cache",
         type=Path,
-        default=ROOT / "build" / "cache" / "http.sqlite",
+        default=CACHE / "http.sqlite",
         metavar="FILE",
-        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite); the git "
-        "source keeps its clone in git/ beside it",
+        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite of the "
+        "checkout, ~/.cache/tfhub-dataset/ when installed); the git source keeps its clones in "
+        "git/ beside it",
     )
     where.add_argument(
         "--min-interval",
@@ -472,10 +475,29 @@ def _served(args: argparse.Namespace, sources: HubSources, pins: list[Pin]) -> l
 def _check_targets(args: argparse.Namespace, targets: list[Target]) -> None:
     """Before anything is built: a build into the committed releases/ must not replace a
     committed release with one of another kind, unless --replace asks for it."""
-    if args.replace or args.out.resolve() != RELEASES_DIR.resolve():
+    if args.replace or not _into_committed(args.out):
         return
     for pin, source in targets:
         not_replacing_another_kind(args.out / pin.id, pin.commit, has_history(source))
+
+
+def _into_committed(folder: Path) -> bool:
+    """True when ``folder`` is the checkout's committed releases/."""
+    return RELEASES_DIR is not None and folder.resolve() == RELEASES_DIR.resolve()
+
+
+def _needs_checkout(args: argparse.Namespace) -> None:
+    """The default folders (releases/) exist in a checkout only: one line says so otherwise."""
+    option, attr = ("--releases", "releases") if args.command == "verify" else ("--out", "out")
+    if getattr(args, attr) is not None:
+        return
+    if RELEASES_DIR is None:
+        what = "compares with" if args.command == "verify" else "builds into"
+        raise UsageError(
+            f"{args.command} without {option} {what} the committed releases/ of a checkout of the "
+            f"project, and {NEEDS_CHECKOUT}: give {option} DIR"
+        )
+    setattr(args, attr, RELEASES_DIR)
 
 
 def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
@@ -509,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     from tfhub_dataset.sources.errors import FetchError
 
     try:
+        _needs_checkout(args)
         if args.command == "verify":
             existing_folder(args.releases, "--releases")
             with _source(args) as sources:
@@ -537,10 +560,11 @@ def main(argv: list[str] | None = None) -> int:
             build_comparison(args.out, progress=progress, lock_timeout=args.lock_timeout)
         # The root descriptor describes the default hub's latest release.
         latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
-        if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
-            tmp = ROOT / ".datapackage.json.tmp"
-            tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id))
-            tmp.replace(ROOT / "datapackage.json")
+        if _into_committed(args.out) and latest.id in {b.name for b in built}:
+            assert CHECKOUT is not None and RELEASES_DIR is not None
+            tmp = CHECKOUT / ".datapackage.json.tmp"
+            tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id, CHECKOUT))
+            tmp.replace(CHECKOUT / "datapackage.json")
             progress(f"root datapackage.json now describes release {latest.id}")
     except FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)

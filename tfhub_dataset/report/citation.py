@@ -7,11 +7,11 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from tfhub_dataset import PROJECT_URL, ROOT
+from tfhub_dataset import DATA, PROJECT_URL
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.study import study_cff
 
-LICENSE_PATH = ROOT / "LICENSE"
+LICENSE_PATH = DATA / "LICENSE"
 # The repository's LICENSE: the Apache License 2.0 text, then this separator, then what it covers.
 SEPARATOR = "-" * 80
 
