@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import load_publisher_types
-from tfhub_dataset.build import ROOT, load_pins, release_info, release_tables
+from tfhub_dataset.build import load_pins, release_info, release_tables
 from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.package.write import ReleaseInfo, iter_files, render_release
 from tfhub_dataset.report.release_report import info_from_files, is_report_file

@@ -311,6 +311,37 @@ def build_comparison(
     return dest
 
 
+def root_citation(pins: list[Pin], releases: Path, root: Path) -> bytes:
+    """The root CITATION.cff: the citation of the default hub's latest release in ``releases``,
+    naming each other hub's latest release."""
+    from tfhub_dataset.report.citation import release_url, root_citation_cff
+    from tfhub_dataset.report.release_report import info_from_files
+
+    def latest(name: str) -> Pin:
+        return max((p for p in pins if p.hub == name), key=lambda p: p.as_of)
+
+    first = latest(DEFAULT_HUB)
+    others = []
+    for name in HUBS:
+        if name == DEFAULT_HUB or not any(p.hub == name for p in pins):
+            continue
+        pin = latest(name)
+        desc = releases / pin.id / "datapackage.json"
+        info = info_from_files({"datapackage.json": desc.read_bytes()})
+        others.append(
+            {
+                "title": hub(name).title,
+                "release": pin.id,
+                "version": info.version,
+                "url": release_url(info),
+                "repository": info.repository_url,
+                "authors": hub(name).rights_holder[:1].upper() + hub(name).rights_holder[1:],
+            }
+        )
+    folder = (releases / first.id).resolve().relative_to(root.resolve()).as_posix()
+    return root_citation_cff((releases / first.id / "CITATION.cff").read_bytes(), folder, others)
+
+
 def root_descriptor(release_dir: Path, root: Path) -> bytes:
     """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
     import json

@@ -18,6 +18,7 @@ from tfhub_dataset.build import (
     build_release,
     has_history,
     load_pins,
+    root_citation,
     root_descriptor,
     stderr_progress,
 )
@@ -565,7 +566,10 @@ def main(argv: list[str] | None = None) -> int:
             tmp = CHECKOUT / ".datapackage.json.tmp"
             tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id, CHECKOUT))
             tmp.replace(CHECKOUT / "datapackage.json")
-            progress(f"root datapackage.json now describes release {latest.id}")
+            tmp = CHECKOUT / ".CITATION.cff.tmp"
+            tmp.write_bytes(root_citation(load_pins(), RELEASES_DIR, CHECKOUT))
+            tmp.replace(CHECKOUT / "CITATION.cff")
+            progress(f"root datapackage.json and CITATION.cff now describe release {latest.id}")
     except FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

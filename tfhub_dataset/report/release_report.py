@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfhub_dataset import PROJECT_URL
 from tfhub_dataset.hubs import DEFAULT_HUB, hub
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, render_changes
+from tfhub_dataset.report.citation import release_bibtex, release_url
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.markdown import code, md_escape, n, ranked, table
 from tfhub_dataset.report.release import Release, Row, read_release
+from tfhub_dataset.study import study_bibtex, study_reference
 
 REPORT_FILES = ("README.md", "DATA_DICTIONARY.md", CHANGES_NAME, "CITATION.cff", "LICENSE")
 FIGURES_DIR = "figures"
@@ -225,7 +226,8 @@ def dictionary_pointer(facts: Any) -> list[str]:
 
 
 def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
-    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry."""
+    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry, and
+    the study the dataset builds on, with its BibTeX entry."""
     year = info.released[:4]
     repo = repository_name(info.repository_url)
     return [
@@ -234,17 +236,17 @@ def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
         "",
         f"> tfhub-dataset contributors ({year}). *{title}*, release {info.release_id}, "
         f"version {info.version} (released {info.released}; as of {info.as_of}). Data set "
-        f"derived from {repo} at commit {info.commit}. {PROJECT_URL}",
+        f"derived from {repo} at commit {info.commit}. {release_url(info)}",
         "",
         "```bibtex",
-        f"@misc{{tfhub_dataset_{info.release_id.replace('-', '_')},",
-        "  author       = {{tfhub-dataset contributors}},",
-        f"  title        = {{{{{title}}}, release {info.release_id}}},",
-        f"  year         = {{{year}}},",
-        f"  version      = {{{info.version}}},",
-        f"  howpublished = {{\\url{{{PROJECT_URL}}}}},",
-        f"  note         = {{Derived from {repo} at commit {info.commit} "
-        f"({info.commit_date}); as of {info.as_of}}}",
-        "}",
+        *release_bibtex(info, title),
+        "```",
+        "",
+        "The published study this dataset builds on (it began as its reproduction):",
+        "",
+        f"> {study_reference()}",
+        "",
+        "```bibtex",
+        *study_bibtex(),
         "```",
     ]

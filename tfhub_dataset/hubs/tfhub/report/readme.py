@@ -17,7 +17,7 @@ from tfhub_dataset.hubs.tfhub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.tfhub.history import IMPORT_COMMITS
 from tfhub_dataset.hubs.tfhub.report.citation import DATASET_TITLE, citation_cff, license_text
 from tfhub_dataset.hubs.tfhub.report.facts import VARIANT_KINDS, Facts
-from tfhub_dataset.hubs.tfhub.report.published import CRAWLED, study_reference
+from tfhub_dataset.hubs.tfhub.report.published import CRAWLED
 from tfhub_dataset.hubs.tfhub.report.reproduction import reproduction_section
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo
@@ -1036,13 +1036,7 @@ def _loading() -> list[str]:
 
 def _citation(info: ReleaseInfo) -> list[str]:
     note = ' (GitHub\'s "Cite this repository" reads the one at the repository root)'
-    return [
-        *citation_lines(info, DATASET_TITLE, note),
-        "",
-        "The published study this dataset revisits:",
-        "",
-        f"> {study_reference()}",
-    ]
+    return citation_lines(info, DATASET_TITLE, note)
 
 
 def _license(info: ReleaseInfo) -> list[str]:
