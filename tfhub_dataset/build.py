@@ -207,12 +207,16 @@ def derived_files(
     files: dict[str, bytes], info: ReleaseInfo, previous: dict[str, bytes] | None
 ) -> dict[str, bytes]:
     """Every file made from the tables: the report (README, data dictionary, CHANGES.md,
-    CITATION.cff, LICENSE, figures), the SQLite database, and SHA256SUMS of all the others."""
+    CITATION.cff, LICENSE, figures), what it publishes to the field (croissant.json,
+    DATASHEET.md, Datasette's metadata.json, zenodo.json), the SQLite database, and SHA256SUMS
+    of all the others."""
     from tfhub_dataset.package.sqlite import sqlite_bytes
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
+    from tfhub_dataset.publish import publish_files
 
     h = hub(info.hub)
     out = h.module().render_report(files, info, previous)
+    out.update(publish_files(files, info))
     out[h.sqlite_name] = sqlite_bytes(files)
     out[SUMS_NAME] = sha256sums({**files, **out})
     return dict(sorted(out.items()))

@@ -199,6 +199,30 @@ def parser() -> argparse.ArgumentParser:
         "installed copy needs --releases)",
     )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    a = sub.add_parser(
+        "archive",
+        help="write each release's deposit: a deterministic zip and its Zenodo metadata",
+        description="Write <out>/tfhub-dataset-<release>.zip (every file of the release "
+        "folder, checked against its SHA256SUMS; the same bytes on every run) and, beside it, "
+        "tfhub-dataset-<release>.zenodo.json (the deposit's metadata) for each release.",
+    )
+    a.add_argument(
+        "--release",
+        action="append",
+        metavar="ID",
+        help="a pinned release id (repeatable; default every pinned release in --releases)",
+    )
+    a.add_argument(
+        "--releases",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder holding the releases (default releases/ of the checkout; an installed "
+        "copy needs --releases)",
+    )
+    a.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder written to")
+    a.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
 
 
@@ -489,11 +513,11 @@ def _into_committed(folder: Path) -> bool:
 
 def _needs_checkout(args: argparse.Namespace) -> None:
     """The default folders (releases/) exist in a checkout only: one line says so otherwise."""
-    option, attr = ("--releases", "releases") if args.command == "verify" else ("--out", "out")
+    option, attr = ("--out", "out") if args.command == "build" else ("--releases", "releases")
     if getattr(args, attr) is not None:
         return
     if RELEASES_DIR is None:
-        what = "compares with" if args.command == "verify" else "builds into"
+        what = {"build": "builds into", "verify": "compares with"}.get(args.command, "reads")
         raise UsageError(
             f"{args.command} without {option} {what} the committed releases/ of a checkout of the "
             f"project, and {NEEDS_CHECKOUT}: give {option} DIR"
@@ -523,6 +547,26 @@ def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
     return 0 if result.ok else 1
 
 
+def _archive(args: argparse.Namespace, progress) -> int:
+    from tfhub_dataset.publish.archive import write_archive
+
+    pins = {p.id: p for p in load_pins()}
+    unknown = [r for r in args.release or [] if r not in pins]
+    if unknown:
+        raise UsageError(f"no pinned release {', '.join(unknown)} in build/releases.toml")
+    ids = args.release or [p for p in pins if (args.releases / p).is_dir()]
+    if not ids:
+        raise UsageError(f"{args.releases} holds no pinned release")
+    writable_folder(args.out, "--out")
+    for rid in ids:
+        folder = args.releases / rid
+        if not folder.is_dir():
+            raise UsageError(f"{folder} does not exist: build release {rid} first")
+        zipped, meta = write_archive(folder, args.out)
+        progress(f"[{rid}] {zipped} ({zipped.stat().st_size:,} bytes), {meta.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -533,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         _needs_checkout(args)
+        if args.command == "archive":
+            existing_folder(args.releases, "--releases")
+            return _archive(args, progress)
         if args.command == "verify":
             existing_folder(args.releases, "--releases")
             with _source(args) as sources:

@@ -208,20 +208,23 @@ ROOT_MESSAGE = (
 )
 
 
-def root_citation_cff(release_cff: bytes, release_dir: str, others: list[dict[str, str]]) -> bytes:
+def root_citation_cff(
+    release_cff: bytes, release_dir: str, others: list[dict[str, str]]
+) -> bytes:
     """The repository's CITATION.cff: the latest release's (``release_cff``, in ``release_dir``
     such as releases/<id>), its message saying so, and the latest release of each other hub
-    (``others``: title, release, version, url, repository, authors) named in the abstract, its source
-    repository among the references."""
+    (``others``: title, release, version, url, repository, authors) named in the abstract, its
+    source repository among the references."""
     import yaml
 
     class Loader(yaml.SafeLoader):  # dates stay strings, as CFF's schema wants them
-        yaml_implicit_resolvers = {
-            k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
-            for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-        }
+        pass
 
-    cff = yaml.load(release_cff.decode("utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+    Loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    cff = yaml.load(release_cff.decode("utf-8"), Loader=Loader)
     cff["message"] = ROOT_MESSAGE.format(path=f"{release_dir}/CITATION.cff")
     for other in others:
         cff["abstract"] += (

@@ -16,6 +16,7 @@ from typing import Any
 from tfhub_dataset.hubs import DEFAULT_HUB, hub
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
+from tfhub_dataset.publish import PUBLISH_FILES
 from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, render_changes
 from tfhub_dataset.report.citation import release_bibtex, release_url
 from tfhub_dataset.report.dictionary import render_dictionary
@@ -32,6 +33,7 @@ def is_report_file(path: str) -> bool:
     so are not inputs to it."""
     return (
         path in REPORT_FILES
+        or path in PUBLISH_FILES
         or path == SUMS_NAME
         or ("/" not in path and path.endswith(".sqlite"))
         or path.startswith(f"{FIGURES_DIR}/")
@@ -73,13 +75,18 @@ def report_files(
     release = read_release(inputs)
     facts = facts_of(release)
     figures = figures_of(facts, info)
+    vectors = {
+        f"{p.removesuffix('.png')}.svg": chart.svg
+        for p, chart in figures.items()
+        if p.endswith(".png") and getattr(chart, "svg", None)
+    }
     dictionary = render_dictionary(
         release.schemas,
         title=f"Data dictionary: release {info.release_id}",
         row_counts=facts.row_counts(),
     )
     changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
-    out: dict[str, bytes] = dict(figures)
+    out: dict[str, bytes] = {**{p: bytes(c) for p, c in figures.items()}, **vectors}
     out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
     out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version).encode("utf-8")
     out["CITATION.cff"] = citation
@@ -135,6 +142,30 @@ def provenance_table(info: ReleaseInfo, source: str) -> list[str]:
     )
 
 
+def rebuild_lines(info: ReleaseInfo) -> list[str]:
+    """How to rebuild the release: from the hub's git repository (fetched into the checkout's
+    build/cache/git/ when its pinned commit is missing) or a clone on disk, in a checkout or
+    with an installed copy."""
+    h = hub(info.hub)
+    rid = info.release_id
+    return [
+        f"Rebuild this release from its git source, {h.repository}: in a checkout of the "
+        "project the first command fetches it (a bare partial clone under `build/cache/git/`, "
+        "only when the pinned commit is missing); the second reads a clone on disk and needs "
+        "no network; an installed copy (`pip install`) builds it anywhere with `--out`:",
+        "",
+        "```sh",
+        f"python -m tfhub_dataset build --release {rid}",
+        f"python -m tfhub_dataset build --release {rid} --git PATH/TO/{h.clone_name}",
+        f"python -m tfhub_dataset build --release {rid} --git PATH/TO/{h.clone_name} --out DIR",
+        "```",
+        "",
+        "Each build checks the pinned commit's objects against their ids; `python -m "
+        "tfhub_dataset verify` rebuilds every committed release and compares every file byte "
+        "for byte.",
+    ]
+
+
 def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     """YAML front matter for the Hugging Face Hub: one config per table, its Parquet file as
     the data (so `datasets.load_dataset(folder, "models")` loads one table, not all in one)."""
@@ -177,8 +208,16 @@ def files_table(
         ],
         ["`DATA_DICTIONARY.md`", "every table and field, and a diagram of the keys"],
         [f"`{CHANGES_NAME}`", "what changed since the pinned release before this one"],
-        ["`figures/`", f"the charts {charts}"],
+        ["`figures/`", f"the charts {charts}, each as PNG and as SVG (for print)"],
         ["`CITATION.cff`, `LICENSE`", "how to cite this release, and its license"],
+        ["`DATASHEET.md`", "the datasheet: motivation, composition, collection, uses, "
+         "distribution, maintenance and the personal data it holds"],
+        ["`croissant.json`", "Croissant 1.1 metadata with the Responsible-AI fields "
+         "(`mlcroissant validate --jsonld croissant.json`)"],
+        ["`metadata.json`", f"Datasette's metadata for `{sqlite_name}`: descriptions, labels, "
+         "facets and canned queries"],
+        ["`zenodo.json`", "the deposit metadata of this release's zip archive (see "
+         "*How to deposit* in the project's README)"],
         [f"`{SUMS_NAME}`", "SHA-256 of every other file: `sha256sum -c SHA256SUMS` in this folder"],
     ]
     return table(["File", "What it holds"], rows)

@@ -49,6 +49,7 @@ from tfhub_dataset.report.release_report import (
     dictionary_pointer,
     files_table,
     provenance_table,
+    rebuild_lines,
     report_files,
 )
 
@@ -618,16 +619,7 @@ def _provenance(info: ReleaseInfo) -> list[str]:
         "first pinned release is 1.0.0, and each later one is the next version of the one before "
         f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
         "",
-        "Rebuild this release from the repository root (it fetches pytorch/hub into "
-        "`build/cache/git/` when the pinned commit is missing), or from a clone on disk:",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id}",
-        f"python -m tfhub_dataset build --release {info.release_id} --git PATH/TO/pytorch-hub.git",
-        "```",
-        "",
-        "`python -m tfhub_dataset verify` rebuilds every committed release and compares every "
-        "file byte for byte.",
+        *rebuild_lines(info),
     ]
     return lines
 

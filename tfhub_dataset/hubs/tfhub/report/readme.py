@@ -49,6 +49,7 @@ from tfhub_dataset.report.release_report import (
     dictionary_pointer,
     files_table,
     provenance_table,
+    rebuild_lines,
     report_files,
 )
 
@@ -59,6 +60,13 @@ GENERATED = (
     "Do not edit by hand: a test fails when this file differs from what the build generates. -->"
 )
 TOP_N = 10
+# models.kaggle_status in words: what the final README's notices say, never where a model went.
+KAGGLE_ROWS = {
+    "unmigrated": "Models the README's list of unmigrated assets names (`kaggle_status` "
+    "'unmigrated')",
+    "not-listed": "Models that list does not name (`kaggle_status` 'not-listed': not named by "
+    "the notices, which does not say whether they are on Kaggle)",
+}
 GROWTH_SERIES = ("models", "versions", "publishers", "collections")  # snapshots columns drawn
 GROWTH_LABELS = {"versions": "versioned docs"}
 GROWTH_SHADE_LABEL = "import months ({}): docs dated by the import, not their publication"
@@ -229,22 +237,7 @@ def _provenance(info: ReleaseInfo) -> list[str]:
         "release moves its version by the same rule, and the later releases move past it. "
         f"[{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
         "",
-        "Rebuild this release (from the repository root; it fetches the pinned commit from GitHub "
-        "through the HTTP cache under `build/cache/`):",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id}",
-        "```",
-        "",
-        "or, without network, from a GitHub-shaped mirror folder (`commits.json`, `commits/`, "
-        "`tarballs/`):",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id} --snapshot PATH/TO/MIRROR",
-        "```",
-        "",
-        "`python -m tfhub_dataset verify` rebuilds every committed release and compares every "
-        "file byte for byte.",
+        *rebuild_lines(info),
     ]
     return lines
 
@@ -277,7 +270,8 @@ def _totals(facts: Facts) -> list[str]:
         ["Publishers with at least one model", n(len(facts.with_models))],
         ["Models", n(len(facts.models))],
         *[[f"Models: latest version a {k}", n(c)] for k, c in sorted(mk.items())],
-        *[[f"Models: Kaggle status '{k}'", n(kaggle[k])] for k in sorted(k for k in kaggle if k)],
+        *[[KAGGLE_ROWS.get(k, f"Models: Kaggle status '{k}'"), n(kaggle[k])]
+          for k in sorted(k for k in kaggle if k)],
         ["Models per publisher, all publishers: mean (sd)", f"{dec(mean_all)} ({dec(sd_all)})"],
         ["Models per publisher, publishers with models: mean (sd)", f"{dec(mean_m)} ({dec(sd_m)})"],
         ["Versioned docs", n(len(facts.versions))],
@@ -867,8 +861,9 @@ def _history_caveats(h: HistoryFacts) -> list[str]:
         lines.append(
             f"- TF Hub moved to Kaggle Models: the final README lists "
             f"{n(h.kaggle['unmigrated'])} models among the unmigrated assets it deleted and does "
-            f"not list {n(h.kaggle['not-listed'])} (`model_history.kaggle_status`); whether, and "
-            "where, those were migrated the repository does not record."
+            f"not list {n(h.kaggle['not-listed'])} (`model_history.kaggle_status` 'not-listed': "
+            "not named by the notices, not a statement that they are absent from, or on, "
+            "Kaggle); whether, and where, those were migrated the repository does not record."
         )
     lines.append(
         "- Counts at a month come from that month's snapshot; models and publishers added or "
