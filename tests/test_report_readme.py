@@ -235,7 +235,7 @@ def test_loading_snippets_run(study, tmp_path, monkeypatch):
         target.write_bytes(data)
     readme = everything["README.md"].decode("utf-8")
     snippets = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
-    assert len(snippets) == 4
+    assert len(snippets) == 5  # pandas, DuckDB, frictionless, Croissant, datasets
     monkeypatch.chdir(folder)
     for code in snippets:
         if "from datasets import" in code:

@@ -166,6 +166,47 @@ def rebuild_lines(info: ReleaseInfo) -> list[str]:
     ]
 
 
+def empty_tables_note(files: Mapping[str, bytes]) -> list[str]:
+    """How to load the tables without rows with Hugging Face datasets (none: no line)."""
+    empty = sorted(
+        p[len("data/") : -len(".csv")]
+        for p, data in files.items()
+        if p.startswith("data/") and p.endswith(".csv") and data.count(b"\n") <= 1
+    )
+    if not empty:
+        return []
+    names = ", ".join(f"`{t}`" for t in empty)
+    return [
+        "",
+        f"A table without rows in this release ({names}) loads with `streaming=True` "
+        f'(`load_dataset(os.getcwd(), "{empty[0]}", split="train", streaming=True)`, its '
+        "columns and no row): `datasets` 5.2 makes no split of 0 rows, so without streaming it "
+        "stops with \"Instruction 'train' corresponds to no data\".",
+    ]
+
+
+def field_loading_lines(sqlite_name: str) -> list[str]:
+    """How to open the release with the field's tools: Datasette with its metadata, Croissant."""
+    return [
+        f"With [Datasette](https://datasette.io/) (`pip install datasette`), `datasette "
+        f"{sqlite_name} --metadata metadata.json` serves it on http://127.0.0.1:8001/ with "
+        "every table's and column's description, labelled facets and canned queries.",
+        "",
+        "With [Croissant](https://mlcommons.org/croissant/) (`pip install mlcroissant`): "
+        "`mlcroissant validate --jsonld croissant.json`, and one table's records:",
+        "",
+        "```python",
+        "import mlcroissant as mlc",
+        "",
+        'records = mlc.Dataset(jsonld="croissant.json").records(record_set="models")',
+        "print(next(iter(records)))",
+        "```",
+        "",
+        "[DATASHEET.md](DATASHEET.md) answers a datasheet's questions (what the release is, how "
+        "it was collected, its intended uses, the personal data it holds, its maintenance).",
+    ]
+
+
 def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     """YAML front matter for the Hugging Face Hub: one config per table, its Parquet file as
     the data (so `datasets.load_dataset(folder, "models")` loads one table, not all in one)."""

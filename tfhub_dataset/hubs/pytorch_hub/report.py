@@ -47,6 +47,8 @@ from tfhub_dataset.report.release_report import (
     assemble,
     citation_lines,
     dictionary_pointer,
+    empty_tables_note,
+    field_loading_lines,
     files_table,
     provenance_table,
     rebuild_lines,
@@ -199,7 +201,7 @@ def _readme(
     sections += [
         ("Charts", _charts(figures)),
         ("Files", files_table(files, h.sqlite_name, charts="above")),
-        ("How to load", _loading(h.sqlite_name)),
+        ("How to load", _loading(h.sqlite_name, files)),
         ("Provenance", _provenance(info)),
         ("Data dictionary", dictionary_pointer(facts)),  # type: ignore[arg-type]
         ("How to cite", citation_lines(info, hub_dataset_title(h.title))),
@@ -573,7 +575,7 @@ def sqlite_shell(sqlite_name: str) -> str:
     return f'sqlite3 {sqlite_name} "{SQLITE_QUERY}"'
 
 
-def _loading(sqlite_name: str) -> list[str]:
+def _loading(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
     return [
         "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
         "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
@@ -598,10 +600,13 @@ def _loading(sqlite_name: str) -> list[str]:
         sqlite_shell(sqlite_name),
         "```",
         "",
+        *field_loading_lines(sqlite_name),
+        "",
         "Hugging Face `datasets`: the front matter of this README names one config per table, "
         '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
         "foreign keys included: `frictionless validate datapackage.json`; check every file: "
         f"`sha256sum -c {SUMS_NAME}`.",
+        *empty_tables_note(files),
     ]
 
 

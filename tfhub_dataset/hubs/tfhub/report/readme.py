@@ -47,6 +47,8 @@ from tfhub_dataset.report.release_report import (
     assemble,
     citation_lines,
     dictionary_pointer,
+    empty_tables_note,
+    field_loading_lines,
     files_table,
     provenance_table,
     rebuild_lines,
@@ -194,7 +196,7 @@ def _readme(
         sections.append(("Reproduction of the published figures", repro))
     sections += [
         ("Files", files_table(files, SQLITE_NAME)),
-        ("How to load", _loading()),
+        ("How to load", _loading(files)),
         ("Provenance", _provenance(info)),
         ("Data dictionary", dictionary_pointer(facts)),
         ("How to cite", _citation(info)),
@@ -965,7 +967,7 @@ SQLITE_QUERY = (
 )
 SQLITE_SHELL = f'sqlite3 {SQLITE_NAME} "{SQLITE_QUERY}"'
 DATASETTE_GET = (
-    f"datasette {SQLITE_NAME} --get "
+    f"datasette {SQLITE_NAME} --metadata metadata.json --get "
     f"'/tfhub-dataset.json?sql={SQLITE_QUERY.replace(' ', '+')}&_shape=array'"
 )
 DUCKDB_SHELL = (
@@ -974,7 +976,7 @@ DUCKDB_SHELL = (
 )
 
 
-def _loading() -> list[str]:
+def _loading(files: Mapping[str, bytes]) -> list[str]:
     return [
         "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, with "
         "the same columns; `datapackage.json` describes both (types, keys, foreign keys), and "
@@ -1004,6 +1006,7 @@ def _loading() -> list[str]:
         "```python",
         LOADING_HF,
         "```",
+        *empty_tables_note(files),
         "",
         f"SQLite: `{SQLITE_NAME}` has every table with its primary key, foreign keys (`PRAGMA "
         "foreign_key_check` is clean) and an index on each join key; the tables `_tables` and "
@@ -1015,9 +1018,9 @@ def _loading() -> list[str]:
         SQLITE_SHELL,
         "```",
         "",
-        "With [Datasette](https://datasette.io/) (`pip install datasette`), "
-        f"`datasette {SQLITE_NAME}` serves it to browse on http://127.0.0.1:8001/, and one "
-        "query runs without a server:",
+        *field_loading_lines(SQLITE_NAME),
+        "",
+        "One query runs through Datasette without a server:",
         "",
         "```sh",
         DATASETTE_GET,
