@@ -72,10 +72,12 @@ def test_report_files_and_determinism(study):
         "LICENSE",
         "README.md",
         "figures/models_per_domain.png",
+        "figures/models_per_domain.svg",
         "figures/models_per_publisher.png",
+        "figures/models_per_publisher.svg",
     }
     if "data/snapshots.csv" in files:  # history tables present: the growth chart too
-        expected.add("figures/growth.png")
+        expected |= {"figures/growth.png", "figures/growth.svg"}
     assert set(report) == expected
     again = render_report(dict(files), info)
     assert again == report  # every byte, PNGs included

@@ -81,7 +81,7 @@ def _diagram(schemas: Mapping[str, Mapping[str, Any]], edges: list) -> list[str]
         lines.append(f'    {parent} {one}--o{{ {child} : "{", ".join(cols)}"')
         shown.setdefault(parent, set()).update(refs)
         shown.setdefault(child, set()).update(cols)
-    for name in sorted(shown):
+    for name in sorted(n for n in shown if n in schemas):  # a table not given: its name only
         s = schemas[name]
         pk = set(_keys(s.get("primaryKey", [])))
         fk = {c for k in s.get("foreignKeys", []) for c in _keys(k["fields"])}
