@@ -30,7 +30,7 @@ PINS_PATH = DATA / "build" / "releases.toml"
 # The committed releases: a checkout's only (None when the package runs installed).
 RELEASES_DIR: Path | None = CHECKOUT / "releases" if CHECKOUT is not None else None
 NEEDS_CHECKOUT = "this is an installed copy of tfhub-dataset, without the project's releases/"
-# The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
+# The generated comparison of the hubs: a folder beside the releases (tfhub_dataset/comparison/).
 COMPARISON = "comparison"
 
 Progress = Callable[[str], None]
@@ -291,8 +291,8 @@ def build_comparison(
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
     them is in neither folder."""
+    from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
-    from tfhub_dataset.report.comparison import render_comparison
 
     inputs = comparison_inputs(pins)
     if not inputs:
@@ -310,7 +310,7 @@ def build_comparison(
         [(label, {h: (p.id, read[p.id]) for h, p in chosen.items()}) for label, chosen in inputs]
     )
     dest = out_root / COMPARISON
-    write_release(files, dest, validate=False, progress=progress, lock_timeout=lock_timeout)
+    write_release(files, dest, validate=True, progress=progress, lock_timeout=lock_timeout)
     progress(f"[{COMPARISON}] written to {dest}")
     return dest
 

@@ -29,6 +29,7 @@ from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
     "HISTORY",
+    "comparison_view",
     "datasette_queries",
     "parse_snapshot",
     "release_tables",
@@ -99,3 +100,10 @@ def datasette_queries(facts: Any) -> dict[str, dict[str, str]]:
     from tfhub_dataset.hubs.pytorch_hub.publish import datasette_queries as queries
 
     return queries(facts)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.pytorch_hub.comparison import view
+
+    return view(release)

@@ -11,7 +11,14 @@ from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "datasette_queries", "release_tables", "release_texts", "render_report"]
+__all__ = [
+    "HISTORY",
+    "comparison_view",
+    "datasette_queries",
+    "release_tables",
+    "release_texts",
+    "render_report",
+]
 
 
 def release_tables(
@@ -42,3 +49,10 @@ def datasette_queries(facts: Any) -> dict[str, dict[str, str]]:
     from tfhub_dataset.hubs.tfhub.publish import datasette_queries as queries
 
     return queries(facts)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.tfhub.comparison import view
+
+    return view(release)
