@@ -9,6 +9,7 @@ referenced record set's field. Nothing here names a hub; the texts come from tex
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from tfhub_dataset import PROJECT_URL
@@ -120,48 +121,69 @@ def record_set(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def croissant(facts: FieldFacts, texts: ReleaseTexts) -> dict[str, Any]:
-    """The Croissant metadata of a release (a JSON object, in a fixed key order)."""
-    info, h, desc = facts.info, facts.hub, facts.descriptor
-    title = hub_dataset_title(h.title)
-    files = [
+def document(
+    files: Mapping[str, bytes],
+    desc: dict[str, Any],
+    schemas: Mapping[str, dict[str, Any]],
+    *,
+    name: str,
+    url: str,
+    date_published: str,
+    cite_as: str,
+    based_on: list[dict[str, Any]],
+    rai: dict[str, Any],
+) -> dict[str, Any]:
+    """A data package (its descriptor, schemas and CSV files) as a Croissant document."""
+    tables = sorted(schemas)
+    distribution = [
         {
             "@type": "cr:FileObject",
-            "@id": f"data/{name}.csv",
-            "name": f"{name}.csv",
-            "description": f"Table {name} as CSV (RFC 4180, UTF-8, header row).",
-            "contentUrl": f"data/{name}.csv",
+            "@id": f"data/{t}.csv",
+            "name": f"{t}.csv",
+            "description": f"Table {t} as CSV (RFC 4180, UTF-8, header row).",
+            "contentUrl": f"data/{t}.csv",
             "encodingFormat": "text/csv",
-            "sha256": hashlib.sha256(facts.files[f"data/{name}.csv"]).hexdigest(),
+            "sha256": hashlib.sha256(files[f"data/{t}.csv"]).hexdigest(),
         }
-        for name in facts.tables
+        for t in tables
     ]
-    start = f"{facts.months[0]}-01" if facts.months else info.commit_date[:10]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        "name": f"{h.package_name}-{info.release_id}",
+        "name": name,
         "alternateName": desc["title"],
         "description": desc["description"],
-        "url": release_url(info),
+        "url": url,
         "sameAs": PROJECT_URL,
-        "version": info.version,
-        "datePublished": info.released,
-        "dateCreated": info.commit_date,
+        "version": desc["version"],
+        "datePublished": date_published,
+        "dateCreated": desc["created"],
         "license": APACHE,
         "creator": [CREATOR],
         "publisher": [CREATOR],
-        "keywords": list(h.keywords),
+        "keywords": list(desc.get("keywords", [])),
         "inLanguage": ["en"],
-        "citeAs": "\n".join(release_bibtex(info, title)),
+        "citeAs": cite_as,
         "citation": ["\n".join(study_bibtex()), f"https://doi.org/{STUDY_DOI}"],
-        "isBasedOn": {
-            "@type": "sc:SoftwareSourceCode",
-            "name": f"{repository_name(info.repository_url)} at commit {info.commit}",
-            "url": f"{info.repository_url}/tree/{info.commit}",
-            "version": info.commit,
-        },
+        "isBasedOn": based_on,
+        **rai,
+        "distribution": distribution,
+        "recordSet": [record_set(t, dict(schemas[t])) for t in tables],
+    }
+
+
+def croissant(facts: FieldFacts, texts: ReleaseTexts) -> dict[str, Any]:
+    """The Croissant metadata of a release (a JSON object, in a fixed key order)."""
+    info, h = facts.info, facts.hub
+    start = f"{facts.months[0]}-01" if facts.months else info.commit_date[:10]
+    source = {
+        "@type": "sc:SoftwareSourceCode",
+        "name": f"{repository_name(info.repository_url)} at commit {info.commit}",
+        "url": f"{info.repository_url}/tree/{info.commit}",
+        "version": info.commit,
+    }
+    rai = {
         "rai:dataCollection": texts.collection,
         "rai:dataCollectionType": COLLECTION_TYPES,
         "rai:dataCollectionTimeFrame": [start, info.commit_date],
@@ -176,9 +198,18 @@ def croissant(facts: FieldFacts, texts: ReleaseTexts) -> dict[str, Any]:
         "rai:dataUseCases": f"{texts.use_cases} Out of scope: {texts.out_of_scope}",
         "rai:dataSocialImpact": texts.social_impact,
         "rai:dataReleaseMaintenancePlan": texts.maintenance,
-        "distribution": files,
-        "recordSet": [record_set(n, facts.release.schemas[n]) for n in facts.tables],
     }
+    return document(
+        facts.files,
+        facts.descriptor,
+        facts.release.schemas,
+        name=f"{h.package_name}-{info.release_id}",
+        url=release_url(info),
+        date_published=info.released,
+        cite_as="\n".join(release_bibtex(info, hub_dataset_title(h.title))),
+        based_on=[source],
+        rai=rai,
+    )
 
 
 def croissant_bytes(facts: FieldFacts, texts: ReleaseTexts) -> bytes:
