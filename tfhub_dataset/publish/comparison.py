@@ -30,6 +30,19 @@ def comparison_bibtex(desc: dict) -> list[str]:
     ]
 
 
+def _first_day(files: Mapping[str, bytes]) -> str:
+    """The first month of the hubs' histories (growth), else the earliest source commit."""
+    from tfhub_dataset.package.csvread import read_rows
+
+    for table, column in (("growth", "month"), ("columns", "commit_date")):
+        if f"data/{table}.csv" in files:
+            header, *rows = read_rows(files[f"data/{table}.csv"])
+            if column in header and rows:
+                first = min(r[header.index(column)] for r in rows)
+                return f"{first}-01" if len(first) == 7 else first
+    return json.loads(files["datapackage.json"].decode("utf-8"))["created"]
+
+
 def comparison_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """croissant.json of the comparison package, from its descriptor, schemas and CSV files."""
     desc = json.loads(files["datapackage.json"].decode("utf-8"))
@@ -52,7 +65,7 @@ def comparison_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
             "(see each release's DATASHEET.md)."
         ),
         "rai:dataCollectionType": COLLECTION_TYPES,
-        "rai:dataCollectionTimeFrame": [min(b["version"] for b in based_on), desc["created"]],
+        "rai:dataCollectionTimeFrame": [_first_day(files), desc["created"]],
         "rai:dataPreprocessingProtocol": [
             "Each hub's plug-in reads its release into the same view (its own unit and what a "
             "user can load, publishers and their organisations); the figures are computed from "
