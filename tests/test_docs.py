@@ -19,7 +19,7 @@ def options(command: str) -> set[str]:
     return {o for a in sub._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
 
 
-@pytest.mark.parametrize("command", ["build", "verify"])
+@pytest.mark.parametrize("command", ["build", "verify", "archive"])
 def test_every_option_is_documented(command):
     assert f"python -m tfhub_dataset {command}" in README
     missing = sorted(o for o in options(command) if f"`{o}" not in README)
@@ -49,8 +49,11 @@ def test_release_table_figures_match_the_data(pin):
     line = next(ln for ln in README.splitlines() if ln.startswith(f"| [`{pin.id}`]"))
     pubs = rows(pin.id, "publishers")
     types = [sum(p["type"] == t for p in pubs) for t in ("individual", "organization")]
-    # TF Hub's table counts versioned docs and collections, PyTorch Hub's torch.hub.load calls.
-    counted = ("versions", "collections") if pin.hub == "tfhub" else ("entrypoints",)
+    # TF Hub's table counts versioned docs and collections, PyTorch Hub's torch.hub.load calls,
+    # PaddleHub's module versions over the history.
+    counted = {"tfhub": ("versions", "collections"), "paddlehub": ("module_versions",)}.get(
+        pin.hub, ("entrypoints",)
+    )
     expected = [
         f"{len(pubs)} ({types[0]} / {types[1]})",
         f"{len(rows(pin.id, 'models')):,}",

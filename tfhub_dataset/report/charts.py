@@ -54,13 +54,27 @@ def _font(size: float = 9, weight: str = "normal") -> FontProperties:
     return FontProperties(fname=str(FONT_FILE), size=size, weight=weight)
 
 
-def _png(fig: Figure) -> bytes:
-    """Render once with the bundled font on every text element; PNG without varying metadata.
+class Chart(bytes):
+    """A chart's PNG bytes, with the same chart as SVG in ``svg`` (for print: vector shapes,
+    text drawn as paths). The report writes both (release_report.chart_files)."""
+
+    svg: bytes
+
+
+# SVG metadata that would vary (a date) or name software versions: none is written. With the
+# fixed svg.hashsalt of STYLE, the element ids are hashes of the drawing, the same on every run.
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def _png(fig: Figure) -> Chart:
+    """Render with the bundled font on every text element: PNG without varying metadata, and
+    the same figure as SVG (``Chart.svg``). Each format is drawn once.
 
     Every tick is made before the fonts are set (``get_ticklabels`` makes the ticks its locator
     asks for; a tick made later while drawing copies its font from the first tick), so the one
-    draw below lays the figure out and rasterises it with that font: the PNG is written from the
-    drawn canvas rather than by ``savefig``, which would draw it a second time."""
+    Agg draw below lays the figure out and rasterises it with that font: the PNG is written from
+    the drawn canvas rather than by ``savefig``, which would draw it a second time; the SVG is
+    the vector renderer's own draw."""
     canvas = FigureCanvasAgg(fig)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -75,7 +89,11 @@ def _png(fig: Figure) -> bytes:
         buf, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI,
         metadata={"Software": None},
     )  # fmt: skip
-    return buf.getvalue()
+    chart = Chart(buf.getvalue())
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", dpi=DPI, metadata=SVG_METADATA)
+    chart.svg = svg.getvalue()
+    return chart
 
 
 def _label(text: str) -> str:
