@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import DATA, PACKAGE_DIR
 
 # Libraries whose versions shape the bytes of an output file (Parquet, PNG, SQLite, Markdown).
 BYTE_LIBRARIES = ("pyarrow", "matplotlib", "numpy", "pillow", "apsw", "markdown-it-py", "PyYAML")
@@ -66,24 +66,25 @@ def _tree_digest(h: hashlib._Hash, root: Path, rels: Iterable[str]) -> None:
 
 
 @cache
-def output_fingerprint(root: Path = ROOT) -> str:
+def output_fingerprint(data: Path = DATA) -> str:
     """SHA-256 of what shapes an output beyond its arguments: the code and schemas
-    (derived.code_fingerprint), the curated files, the byte-shaping libraries, zlib."""
+    (derived.code_fingerprint), the curated files (under ``data``: the checkout, or the wheel's
+    data), the byte-shaping libraries, zlib."""
     from tfhub_dataset.derived import code_fingerprint
 
-    h = hashlib.sha256(code_fingerprint(root).encode() + b"\0")
-    _tree_digest(h, root, CURATED)
+    h = hashlib.sha256(code_fingerprint().encode() + b"\0")
+    _tree_digest(h, data, CURATED)
     h.update(_versions(BYTE_LIBRARIES).encode() + b"\0")
     h.update(f"zlib {zlib.ZLIB_RUNTIME_VERSION}\0python {sys.version}\0".encode())
     return h.hexdigest()
 
 
 @cache
-def validator_fingerprint(root: Path = ROOT) -> str:
+def validator_fingerprint() -> str:
     """SHA-256 of the validator: frictionless' and pyarrow's versions and the code that runs
     them."""
     h = hashlib.sha256(_versions(VALIDATOR_LIBRARIES).encode() + b"\0")
-    _tree_digest(h, root, VALIDATOR_CODE)
+    _tree_digest(h, PACKAGE_DIR.parent, VALIDATOR_CODE)
     h.update(f"python {sys.version_info[0]}.{sys.version_info[1]}\0".encode())
     return h.hexdigest()
 
