@@ -26,6 +26,7 @@ from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, en
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
+from tfhub_dataset.sources.git.shadow import RepoRefused
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
 
 __all__ = ["DEFAULT_CACHE", "DEFAULT_GIT_URL", "GIT_URL_ENV", "GitConfig", "GitSource"]
@@ -81,13 +82,10 @@ class GitSource:
         self.managed = self.config.path is None
         self.where = self.config.path if self.config.path is not None else self.config.cache
         self.fetcher = Fetcher(self.config.url, self.config.fetch, self._say)
-        if (
-            not self.managed
-            and not (self.where / "HEAD").exists()
-            and not (self.where / ".git").exists()
-        ):
-            raise FetchError(f"{self.where} is not a git repository (--git PATH)")
-        self.repo = GitRepo(self.where, self.config.data_path, self.config.pathspec)
+        label = "" if not self.managed else f"the cached clone {self.where}"
+        self.repo = GitRepo(self.where, self.config.data_path, self.config.pathspec, label)
+        if not self.managed:
+            self.repo.open()  # refused here, in one line, if it is no whole SHA-1 history
         self._changes: dict[str, list[Change]] = {}
         self._refs: dict[str, CommitRef] = {}
         self._fresh = False  # fetched during this run
@@ -113,9 +111,13 @@ class GitSource:
         online, the cached clone is brought up to date first (one fetch)."""
         if self.managed and not self.config.offline and not self._fresh:
             self._update(())
-        tip = self._guard(lambda: self.repo.resolve("refs/heads/tip") or self.repo.resolve("HEAD"))
+        # The managed clone keeps the remote's default branch as refs/heads/tip (fetch.py); a
+        # clone given with --git is read at its HEAD, whatever its branches are called.
+        name = "refs/heads/tip" if self.managed else "HEAD"
+        tip = self._guard(lambda: self.repo.resolve(name))
         if tip is None:
-            raise FetchError(f"{self.where} has no default branch to resolve --as-of on")
+            head = self.repo.head if not self.managed else "the remote's default branch"
+            raise FetchError(f"{self.where} has no commit at {head} to resolve --as-of on")
         ref = commit_in_force(self.list_commits(tip), day, tip)
         if ref is None:
             raise FetchError(f"no commit at or before {end_of_day(day)} in {self.where}")
@@ -162,7 +164,9 @@ class GitSource:
     def ensure(self, *shas: str) -> None:
         """Make sure the commits are in the repository, fetching them into the cached clone when
         it lacks them (never for a repository given with --git, nor offline)."""
-        missing = [s for s in shas if s not in self._refs and not self.repo.has_commit(s)]
+        missing = self._guard(
+            lambda: [s for s in shas if s not in self._refs and not self.repo.has_commit(s)]
+        )
         if not missing:
             return
         what = ", ".join(s[:12] for s in missing)
@@ -180,20 +184,37 @@ class GitSource:
 
     def _update(self, wanted: tuple[str, ...]) -> None:
         try:
-            if (self.where / "HEAD").exists():
+            if (self.where / "HEAD").exists() and self._usable():
                 self.fetcher.fetch(self.where, wanted)
             else:
                 self.fetcher.clone(self.where, wanted)
         except GitUnreachable as exc:
             raise FetchError(f"{exc}: {offline_hint(*self._hint_clones)}") from None
+        self.repo.refresh()  # the fetch moved refs: read them again
         self._fresh = True
+
+    def _usable(self) -> bool:
+        """The cached clone can be fetched into: git would read it as the project wrote it (no
+        history cut or rewritten, no ``commondir`` sending git elsewhere). Otherwise it is cloned
+        again from scratch, with a progress line saying why."""
+        try:
+            self.repo.open()
+            if (self.where / "commondir").exists() or (self.where / "commondir").is_symlink():
+                raise RepoRefused(f"the cached clone {self.where} has a commondir file")
+        except RepoRefused as exc:
+            self._say(f"[git] {exc}: fetching the clone again")
+            self.repo.close()
+            return False
+        return True
 
     def _guard(self, read: Callable[[], T]) -> T:
         """Run a read; if the cached clone proves damaged, fetch it again and read once more."""
         try:
             return read()
-        except (CorruptObject, RepoReadError) as exc:
+        except (CorruptObject, RepoReadError, RepoRefused) as exc:
             if not self.managed:
+                if isinstance(exc, RepoRefused):
+                    raise
                 raise FetchError(f"{exc}: repair it or clone it again (--git PATH)") from None
             if self.config.offline:
                 raise FetchError(
@@ -210,7 +231,7 @@ class GitSource:
             self.ensure(*wanted)
         try:
             return read()
-        except (CorruptObject, RepoReadError) as exc:
+        except (CorruptObject, RepoReadError, RepoRefused) as exc:
             raise FetchError(f"{exc} again after a fresh fetch: delete {self.where}") from None
 
 

@@ -9,6 +9,10 @@ Snapshots are trees (``git ls-tree -r -z``) whose files are read lazily, by blob
 
 The repository may be partial (a clone with a blob-size filter): ``GIT_NO_LAZY_FETCH=1`` keeps git
 from ever fetching an absent object on its own.
+
+git never runs in the repository itself: every command is given a private git dir the project
+wrote (shadow.py), so nothing of the repository's own config (signature programs, includes,
+fsmonitor, pagers, drivers) applies, and a shallow, grafted or replaced history is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from tfhub_dataset.sources.commits import Change, CommitRef
 from tfhub_dataset.sources.errors import FetchError
+from tfhub_dataset.sources.git.shadow import Shadow, open_shadow
 from tfhub_dataset.sources.snapshot import is_data_path
 
 # Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
@@ -31,6 +36,14 @@ STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": 
             "T": "changed"}  # fmt: skip
 ZERO = "0" * 40
 SYMLINK, GITLINK = "120000", "160000"
+# Given to every git command on top of the shadow's own config: settings that could run a program
+# or change what is read, pinned to their harmless values wherever a setting could still come from.
+SAFE_CONFIG = (
+    "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+    "-c", "log.showSignature=false", "-c", "core.commitGraph=false",
+    "-c", "core.multiPackIndex=false", "-c", "diff.external=", "-c", "core.sshCommand=false",
+    "-c", "protocol.allow=never",
+)  # fmt: skip
 
 
 class GitMissing(FetchError):
@@ -62,14 +75,17 @@ def git_binary() -> str:
 
 
 def git_env(**extra: str) -> dict[str, str]:
-    """The environment of every git command: no prompt, no lazy fetch, no user or system config
-    that could change what is read (the repository's own config still applies)."""
+    """The environment of every git command: no prompt, no lazy fetch, no user or system config,
+    no replace objects, no GIT_* variable of the caller's (the repository's own config is kept
+    out by the shadow git dir, shadow.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_NO_LAZY_FETCH="1",
         GIT_TERMINAL_PROMPT="0",
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_NO_REPLACE_OBJECTS="1",
+        GIT_ATTR_NOSYSTEM="1",
         LC_ALL="C",
     )
     env.update(extra)
@@ -77,16 +93,19 @@ def git_env(**extra: str) -> dict[str, str]:
 
 
 class GitRepo:
-    """A repository on disk (bare or not), read-only. ``data_path`` says which paths are data
-    (those of the hub the repository holds): trees and changes list only those."""
+    """A repository on disk (bare or not), read-only, through its shadow git dir (opened on first
+    use; :meth:`refresh` reads its refs again). ``data_path`` says which paths are data (those of
+    the hub the repository holds): trees and changes list only those."""
 
     def __init__(
         self,
         path: str | Path,
         data_path: Callable[[str], bool] = is_data_path,
         pathspec: tuple[str, ...] = (),
+        label: str = "",
     ) -> None:
         self.path = Path(path)
+        self.label = label  # how messages name the repository (default: as given with --git)
         self.data_path = data_path
         # Limits `git log` to the hub's data paths (rename detection reads the blobs of every
         # candidate: a partial clone lacks those over its size filter, images among them).
@@ -94,23 +113,40 @@ class GitRepo:
         self.git = git_binary()
         self._batch: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._shadow: Shadow | None = None
         self.blobs_read = 0
 
+    def open(self) -> Shadow:
+        """The shadow git dir every command runs in (RepoRefused, one line, when the repository
+        cannot be read as a whole SHA-1 history)."""
+        if self._shadow is None:
+            self._shadow = open_shadow(self.path, self.git, self.label)
+        return self._shadow
+
+    @property
+    def head(self) -> str:
+        """What the repository's HEAD names: a ref name, or a commit id when detached."""
+        return self.open().head
+
+    def refresh(self) -> None:
+        """Forget the shadow (after a fetch changed the refs): the next command opens a new one."""
+        self.close()
+
+    def _cmd(self, *args: str) -> list[str]:
+        return [self.git, "--git-dir", str(self.open().git_dir), *SAFE_CONFIG, *args]
+
     def run(self, *args: str, check: bool = True) -> bytes:
-        done = subprocess.run(
-            [self.git, "-C", str(self.path), *args],
-            capture_output=True,
-            env=git_env(),
-            check=False,
-        )
+        done = subprocess.run(self._cmd(*args), capture_output=True, env=git_env(), check=False)
         if check and done.returncode != 0:
             why = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
             raise RepoReadError(f"git {args[0]} in {self.path} failed: {why}")
         return done.stdout
 
     def has_commit(self, sha: str) -> bool:
+        if not self.path.exists():  # a managed clone not fetched yet
+            return False
         done = subprocess.run(
-            [self.git, "-C", str(self.path), "cat-file", "-e", f"{sha}^{{commit}}"],
+            self._cmd("cat-file", "-e", f"{sha}^{{commit}}"),
             capture_output=True,
             env=git_env(),
             check=False,
@@ -128,7 +164,7 @@ class GitRepo:
         with self._lock:
             if self._batch is None or self._batch.poll() is not None:
                 self._batch = subprocess.Popen(
-                    [self.git, "-C", str(self.path), "cat-file", "--batch"],
+                    self._cmd("cat-file", "--batch"),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -171,6 +207,9 @@ class GitRepo:
                 self._batch.stdin.close()
                 self._batch.wait()
                 self._batch = None
+            if self._shadow is not None:
+                self._shadow.close()
+                self._shadow = None
 
     # -- history ----------------------------------------------------------------------------
 
@@ -242,7 +281,7 @@ class GitRepo:
         if not oids:
             return {}
         done = subprocess.run(
-            [self.git, "-C", str(self.path), "cat-file", "--batch-check"],
+            self._cmd("cat-file", "--batch-check"),
             input="".join(f"{o}\n" for o in oids).encode("ascii"),
             capture_output=True,
             env=git_env(),
