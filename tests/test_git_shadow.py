@@ -281,3 +281,14 @@ def test_the_managed_clone_follows_the_same_rules(synthetic_git, signed_git, tmp
     with source() as src:
         refs = src.list_commits(synthetic_git.head)
     assert len(refs) == len(synthetic_git.shas) and not (cache / "shallow").exists()
+
+
+def test_the_history_id_is_the_digest_of_the_listed_history(synthetic_git):
+    from tfhub_dataset.sources.commits import history_digest
+
+    with GitSource(GitConfig(path=synthetic_git.bare)) as src:
+        refs = src.list_commits(synthetic_git.head)
+        assert src.history_id(synthetic_git.head) == history_digest(
+            (r.sha, r.parents) for r in refs
+        )
+        assert src.history_id(synthetic_git.shas["edit a"]) != src.history_id(synthetic_git.head)

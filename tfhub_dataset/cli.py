@@ -150,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
         "--no-derived-cache",
         action="store_true",
         help="re-read and re-parse every month-end snapshot instead of reusing what earlier runs "
-        "derived from them (kept beside the HTTP cache, keyed by commit and code version)",
+        "derived from them (kept beside the HTTP cache, keyed by history, commit and code "
+        "version)",
     )
     out.add_argument(
         "--replace",

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from tfhub_dataset import ROOT
-from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.sources.commits import (
+    Change,
+    CommitRef,
+    commit_in_force,
+    end_of_day,
+    history_digest,
+)
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
@@ -131,6 +137,13 @@ class GitSource:
         if sha not in self._changes:  # one git log gives the changes of every listed commit
             self._changes.update(self._guard(lambda: self.repo.changes(sha)))
         return refs
+
+    def history_id(self, sha: str) -> str:
+        """The digest of the history reachable from ``sha`` (commits and parents, from one
+        ``git rev-list --parents``; see commits.history_digest): what keys a derived history."""
+        self.ensure(sha)
+        out = self._guard(lambda: self.repo.run("rev-list", "--parents", sha))
+        return history_digest((ln[0], ln[1:]) for ln in map(str.split, out.decode().splitlines()))
 
     def commit_changes(self, sha: str) -> list[Change]:
         """The data files ``sha`` changed against its first parent; one ``git log`` call gives
