@@ -156,7 +156,8 @@ class GitSource:
     def snapshot(self, sha: str) -> Snapshot:
         self.ensure(sha)
         ref = self._refs.get(sha) or self._guard(lambda: self.repo.commit(sha))
-        tree = self._guard(lambda: self.repo.sized_tree(sha))
+        escaped: set[str] = set()
+        tree = self._guard(lambda: self.repo.sized_tree(sha, escaped))
         # A data file over the bound is never read: its size alone makes it an anomaly.
         oversized = {p: size for p, (_, size) in tree.items() if size > MAX_FILE_BYTES}
         ids = {p: oid for p, (oid, _) in tree.items() if p not in oversized}
@@ -167,6 +168,7 @@ class GitSource:
             repository=self.config.repository,
             blob_ids=ids,
             oversized=oversized,
+            escaped=frozenset(escaped),
         )
 
     def read_blob(self, oid: str) -> bytes:

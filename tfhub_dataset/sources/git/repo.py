@@ -29,7 +29,7 @@ from pathlib import Path
 from tfhub_dataset.sources.commits import Change, CommitRef
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.shadow import Shadow, open_shadow
-from tfhub_dataset.sources.snapshot import is_data_path
+from tfhub_dataset.sources.snapshot import is_data_path, path_text
 
 # Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
 STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": "copied",
@@ -52,6 +52,11 @@ class GitMissing(FetchError):
 
 class RepoReadError(FetchError):
     """A git command failed to read the repository (an object absent, unreadable or damaged)."""
+
+
+class MalformedObject(FetchError):
+    """An object that hashes to its id but is not one git writes: a tree listing a path twice or
+    holding an empty, '.' or '..' name, a commit dated out of any range."""
 
 
 class CorruptObject(FetchError):
@@ -230,6 +235,12 @@ class GitRepo:
                 parents.append(value.decode("ascii"))
             elif key == b"committer":
                 date = _committer_date(value)
+                if date is None:
+                    when = value.rsplit(b" ", 2)[-2][:30].decode("ascii", "replace")
+                    raise MalformedObject(
+                        f"commit {sha} in {self.path} has a committer date out of range "
+                        f"({when!r}): refusing it (git fsck flags it too)"
+                    )
         if date is None:
             raise CorruptObject(self.path, sha, "no committer line")
         # GitHub's API gives the message without its leading and trailing blank space.
@@ -243,7 +254,7 @@ class GitRepo:
             "log", "--raw", "-z", "-M", "--no-abbrev", "--diff-merges=first-parent", "--root",
             "--format=%x01%H", head, *self._limit(),
         )  # fmt: skip
-        return parse_raw_log(out, self.data_path)
+        return parse_raw_log(out, self.data_path, str(self.path))
 
     def _limit(self) -> tuple[str, ...]:
         """The pathspec for `git log`, with every commit still listed (--full-history --sparse:
@@ -254,8 +265,11 @@ class GitRepo:
         """Data paths of ``commit`` -> blob ids (regular files; links refused)."""
         return {path: oid for path, (oid, _) in self.sized_tree(commit).items()}
 
-    def sized_tree(self, commit: str) -> dict[str, tuple[str, int]]:
-        """Data paths of ``commit`` -> (blob id, size in bytes); links refused.
+    def sized_tree(
+        self, commit: str, escaped: set[str] | None = None
+    ) -> dict[str, tuple[str, int]]:
+        """Data paths of ``commit`` -> (blob id, size in bytes); links refused. A name that is
+        not UTF-8 is escaped (snapshot.path_text) and added to ``escaped``.
 
         Sizes are asked for the data blobs only: a partial clone may lack other blobs (images
         over its size filter), and ``ls-tree -l`` would need every one."""
@@ -266,12 +280,20 @@ class GitRepo:
                 continue
             meta, _, path_bytes = entry.partition(b"\t")
             mode, kind, oid = meta.decode("ascii").split()
-            path = path_bytes.decode("utf-8", "surrogateescape")
+            path, was_escaped = path_text(path_bytes)
             if not self.data_path(path) or mode == GITLINK:
                 continue
+            odd_path(path, commit, self.path)
             if mode == SYMLINK or kind != "blob":
                 raise FetchError(f"refusing {path} at {commit[:12]}: not a regular file")
+            if path in ids:
+                raise MalformedObject(
+                    f"refusing commit {commit[:12]} in {self.path}: its tree lists {path!r} twice "
+                    "(a malformed tree git fsck rejects)"
+                )
             ids[path] = oid
+            if was_escaped and escaped is not None:
+                escaped.add(path)
         sizes = self.blob_sizes(sorted(set(ids.values())))
         return {path: (oid, sizes[oid]) for path, oid in ids.items()}
 
@@ -305,24 +327,41 @@ def _hashes_to(kind: str, data: bytes, oid: str) -> bool:
     return hashlib.sha1(f"{kind} {len(data)}\0".encode() + data).hexdigest() == oid
 
 
-def _committer_date(value: bytes) -> str:
-    """``Name <mail> 1603990513 -0700`` -> ``2020-10-29T16:55:13Z`` (UTC)."""
+MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: dates are written with four-digit years
+
+
+def _committer_date(value: bytes) -> str | None:
+    """``Name <mail> 1603990513 -0700`` -> ``2020-10-29T16:55:13Z`` (UTC); None when the time is
+    not a number of seconds from 1970 to 9999."""
     parts = value.rsplit(b" ", 2)
-    seconds = int(parts[1])
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) > MAX_SECONDS:
+        return None
+    return dt.datetime.fromtimestamp(int(parts[1]), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def odd_path(path: str, commit: str, repo: object) -> None:
+    """MalformedObject for a path with an empty, '.' or '..' component (a tree git never writes)."""
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise MalformedObject(
+            f"refusing commit {commit[:12]} in {repo}: its tree holds the path {path!r} (an empty, "
+            "'.' or '..' name, which git fsck rejects)"
+        )
 
 
 def parse_raw_log(
-    out: bytes, data_path: Callable[[str], bool] = is_data_path
+    out: bytes, data_path: Callable[[str], bool] = is_data_path, repo: str = "the repository"
 ) -> dict[str, list[Change]]:
     """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
 
     Records are read by position (a path may hold any byte but NUL), so no path can pass for a
-    commit header or a diff line.
+    commit header or a diff line. Names that are not UTF-8 are escaped (snapshot.path_text); a
+    commit that changes one path twice (a tree listing it twice) is refused (MalformedObject).
     """
     tokens = out.split(b"\0")
     changes: dict[str, list[Change]] = {}
     current: list[Change] | None = None
+    sha = ""
+    seen: set[str] = set()
     i = 0
     while i < len(tokens):
         token = tokens[i].lstrip(b"\n")
@@ -330,13 +369,15 @@ def parse_raw_log(
         if not token:
             continue
         if token.startswith(b"\x01"):
-            current = changes.setdefault(token[1:].decode("ascii"), [])
+            sha = token[1:].decode("ascii")
+            current = changes.setdefault(sha, [])
+            seen = {c.path for c in current}
             continue
         if current is None or not token.startswith(b":"):
             raise ValueError(f"unexpected git log record {token[:60]!r}")
         _, _, old, new, letter = token[1:].decode("ascii").split()
         status = STATUSES.get(letter[0], letter)
-        paths = [p.decode("utf-8", "surrogateescape") for p in tokens[i : i + 2]]
+        paths = [path_text(p)[0] for p in tokens[i : i + 2]]
         if letter[0] in "RC":
             i += 2
             prev, path = paths
@@ -345,6 +386,13 @@ def parse_raw_log(
             prev, path = None, paths[0]
         if not (data_path(path) or (prev is not None and data_path(prev))):
             continue
+        odd_path(path, sha, repo)
+        if path in seen:
+            raise MalformedObject(
+                f"refusing commit {sha[:12]} in {repo}: it changes {path!r} twice (a malformed "
+                "tree, listing the path twice, which git fsck rejects)"
+            )
+        seen.add(path)
         current.append(
             Change(
                 path,
