@@ -15,6 +15,10 @@ ANOMALY_KINDS: dict[str, str] = {
     ),
     "line-endings": "CR or CRLF line ends (normalised to LF)",
     "empty-file": "the file is empty",
+    "long-text": (
+        "a line, description or summary over 32,768 characters (the largest real paragraph holds "
+        "10 kB): only its first 32,768 characters are read as Markdown"
+    ),
     "file-too-large": (
         "a page or vocabulary file over 1 MiB (the largest real page holds 16 kB); not parsed"
     ),
