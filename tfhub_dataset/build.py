@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
-# The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
+# The generated comparison of the hubs: a folder beside the releases (tfhub_dataset/comparison/).
 COMPARISON = "comparison"
 
 Progress = Callable[[str], None]
@@ -178,27 +178,20 @@ def build_release(
 
 
 def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
-    """What the release of ``pin`` says about itself, its commit date from the snapshot (and,
-    for a hub other than TF Hub, its repository and whether it has a LICENSE at the commit)."""
+    """What the release of ``pin`` says about itself: its commit date from the snapshot, its
+    hub's repository, and whether the repository has a LICENSE at the commit."""
     from tfhub_dataset.package.write import ReleaseInfo
 
-    other: dict[str, Any] = {}
-    if pin.hub != DEFAULT_HUB:
-        other = {
-            "repository_url": hub(pin.hub).repository_url,
-            "hub": pin.hub,
-            "source_license": (
-                snapshot.blob_id("LICENSE") if "LICENSE" in snapshot.files else None
-            ),
-        }
     return ReleaseInfo(
         pin.id,
         pin.as_of,
         snapshot.commit,
         snapshot.commit_date,
+        repository_url=hub(pin.hub).repository_url,
         version=pin.version,
         released=pin.released,
-        **other,
+        hub=pin.hub,
+        source_license=snapshot.blob_id("LICENSE") if "LICENSE" in snapshot.files else None,
     )
 
 
@@ -282,8 +275,8 @@ def build_comparison(
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
     them is in neither folder."""
+    from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
-    from tfhub_dataset.report.comparison import render_comparison
 
     inputs = comparison_inputs(pins)
     if not inputs:
@@ -301,7 +294,7 @@ def build_comparison(
         [(label, {h: (p.id, read[p.id]) for h, p in chosen.items()}) for label, chosen in inputs]
     )
     dest = out_root / COMPARISON
-    write_release(files, dest, validate=False, progress=progress, lock_timeout=lock_timeout)
+    write_release(files, dest, validate=True, progress=progress, lock_timeout=lock_timeout)
     progress(f"[{COMPARISON}] written to {dest}")
     return dest
 

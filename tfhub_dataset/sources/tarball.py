@@ -2,8 +2,8 @@
 
 Members are read as they stream past, never extracted, so nothing can be written outside the
 build's own folders; still, an archive holding absolute paths, ``..``, links, devices, more than a
-bounded number of members or of bytes is refused outright: such an archive is not a tfhub.dev
-snapshot.
+bounded number of members or of bytes is refused outright: such an archive is not a snapshot of
+a hub's repository.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import io
 import posixpath
 import tarfile
 import zlib
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path, path_text
+from tfhub_dataset.hubs import default_hub
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; the largest real snapshot holds about 25 MB
 MAX_MEMBERS = 100_000
@@ -84,6 +86,7 @@ def read_tarball(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_members: int = MAX_MEMBERS,
     max_file_bytes: int = MAX_FILE_BYTES,
+    data_path: Callable[[str], bool] | None = None,
 ) -> Snapshot:
     """Parse a ``.tar.gz`` snapshot as GitHub's tarball endpoint returns it (bytes, or a binary
     file open at its start).
@@ -97,8 +100,10 @@ def read_tarball(
     it to the committer date). The top folder GitHub puts every member under
     (``<owner>-<repo>-<sha7>/``) is stripped; a plain ``git archive`` has none, and its paths are
     taken as they are (a member is kept when it is a data path either way, and which way holds is
-    known once every member has passed: one top folder holding everything, or not).
+    known once every member has passed: one top folder holding everything, or not). Only
+    ``data_path`` files are kept (default: the registry's first hub's data paths).
     """
+    is_data = data_path or default_hub().is_data_path
     source: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     head = source.read(2)
     source.seek(0)
@@ -148,7 +153,7 @@ def read_tarball(
                 mtime = member.mtime if mtime is None else max(mtime, member.mtime)
                 top_level_file = top_level_file or "/" not in path
                 inner = path.split("/", 1)[1] if "/" in path else path
-                if not (is_data_path(inner) or is_data_path(path)):
+                if not (is_data(inner) or is_data(path)):
                     continue
                 if member.size > max_file_bytes:
                     oversized[path] = member.size
@@ -169,13 +174,13 @@ def read_tarball(
         raise CorruptArchiveError("archive holds no files")
     # GitHub's top folder is <owner>-<repo>-<sha7>/; a plain archive of a tree holding only
     # assets/ has one folder too, but it is data
-    strip = len(tops) == 1 and not top_level_file and not is_data_path(f"{min(tops)}/x")
+    strip = len(tops) == 1 and not top_level_file and not is_data(f"{min(tops)}/x")
 
     def data(found: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for path, value in found.items():
             inner = path.split("/", 1)[1] if strip else path
-            if is_data_path(inner):
+            if is_data(inner):
                 out[posixpath.normpath(inner)] = value
         return out
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.series import HistoryRules, Parsed
-from tfhub_dataset.hubs import PYTORCH_HUB
-from tfhub_dataset.hubs.pytorch_hub import is_data_path, is_page_path
+from tfhub_dataset.hubs.pytorch_hub import HUB, is_data_path, is_page_path
 from tfhub_dataset.hubs.pytorch_hub.catalog import (
     PAGE_KIND,
     PageCache,
@@ -29,7 +28,7 @@ from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
 from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "parse_snapshot", "release_tables", "render_report"]
+__all__ = ["HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -43,7 +42,7 @@ def release_tables(
     if not catalog.pages and not any(is_page_path(p) for p in snapshot.oversized):
         raise NoDocs(
             f"commit {snapshot.commit[:12]} holds no PyTorch Hub model page (no Markdown file at "
-            f"the root with layout: hub_detail), so it is no snapshot of {snapshot.repository}: "
+            f"the root with layout: hub_detail), so it is no snapshot of pytorch/hub: "
             "nothing was written"
         )
     return build_tables(catalog, publisher_types)
@@ -68,7 +67,7 @@ def _model_of(kind: str, handle: str) -> str | None:
 
 
 HISTORY = HistoryRules(
-    hub=PYTORCH_HUB.name,
+    hub=HUB.name,
     parse=parse_snapshot,
     data_path=is_data_path,
     normalized=lambda path: path,
@@ -76,7 +75,7 @@ HISTORY = HistoryRules(
     model_of=_model_of,
     publisher_of=lambda kind, handle: None,  # from the parsed snapshots
     import_commits=dict,
-    schema_dir=PYTORCH_HUB.schema_dir,
+    schema_dir=HUB.schema_dir,
     every_commit=True,
 )
 
@@ -85,6 +84,13 @@ def render_report(
     files: Mapping[str, bytes], info: Any, previous: Mapping[str, bytes] | None
 ) -> dict[str, bytes]:
     """README, data dictionary, CHANGES.md, CITATION.cff, LICENSE and charts of a release."""
-    from tfhub_dataset.report.pytorch_hub import render_report as render
+    from tfhub_dataset.hubs.pytorch_hub.report import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.pytorch_hub.comparison import view
+
+    return view(release)

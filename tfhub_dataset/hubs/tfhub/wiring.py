@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
-from tfhub_dataset.history.series import TFHUB_RULES as HISTORY
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "release_tables", "render_report"]
+__all__ = ["HISTORY", "comparison_view", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -24,7 +24,7 @@ def release_tables(
     if not catalog.docs and not any(p.startswith("assets/") for p in snapshot.oversized):
         raise NoDocs(
             f"commit {snapshot.commit[:12]} holds no TF Hub doc (no Markdown file under assets/), "
-            f"so it is no snapshot of {snapshot.repository}: nothing was written"
+            f"so it is no snapshot of tensorflow/tfhub.dev: nothing was written"
         )
     return build_tables(catalog, publisher_types)
 
@@ -33,6 +33,13 @@ def render_report(
     files: Mapping[str, bytes], info: Any, previous: Mapping[str, bytes] | None
 ) -> dict[str, bytes]:
     """README, data dictionary, CHANGES.md, CITATION.cff, LICENSE and charts of a release."""
-    from tfhub_dataset.report.readme import render_report as render
+    from tfhub_dataset.hubs.tfhub.report.readme import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.tfhub.comparison import view
+
+    return view(release)

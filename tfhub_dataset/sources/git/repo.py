@@ -26,10 +26,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.shadow import Shadow, open_shadow
-from tfhub_dataset.sources.snapshot import is_data_path, path_text
+from tfhub_dataset.sources.snapshot import path_text
 
 # Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
 STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": "copied",
@@ -105,13 +106,14 @@ class GitRepo:
     def __init__(
         self,
         path: str | Path,
-        data_path: Callable[[str], bool] = is_data_path,
+        data_path: Callable[[str], bool] | None = None,
         pathspec: tuple[str, ...] = (),
         label: str = "",
     ) -> None:
         self.path = Path(path)
         self.label = label  # how messages name the repository (default: as given with --git)
-        self.data_path = data_path
+        # default: the registry's first hub's data paths
+        self.data_path = data_path or default_hub().is_data_path
         # Limits `git log` to the hub's data paths (rename detection reads the blobs of every
         # candidate: a partial clone lacks those over its size filter, images among them).
         self.pathspec = pathspec
@@ -349,7 +351,7 @@ def odd_path(path: str, commit: str, repo: object) -> None:
 
 
 def parse_raw_log(
-    out: bytes, data_path: Callable[[str], bool] = is_data_path, repo: str = "the repository"
+    out: bytes, data_path: Callable[[str], bool], repo: str = "the repository"
 ) -> dict[str, list[Change]]:
     """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
 

@@ -143,7 +143,7 @@ def open_shadow(path: str | Path, git: str = "git", where: str = "") -> Shadow:
     objects = str(common / "objects")
     if "\n" in objects or objects.startswith(("#", '"')):
         raise RepoRefused(f"{where}: its path cannot be named in an alternates file")
-    shadow_dir = Path(tempfile.mkdtemp(prefix="tfhub-git-shadow-"))
+    shadow_dir = Path(tempfile.mkdtemp(prefix="dataset-git-shadow-"))
     shadow = Shadow(shadow_dir, git_dir, head, refs, partial)
     try:
         _write(shadow_dir, head, refs, objects, partial)
@@ -292,7 +292,7 @@ def _extensions(common: Path, git: str, where: str) -> dict[str, str]:
         raise RepoRefused(f"{where}: its config is not a regular file")
     from tfhub_dataset.sources.git.repo import git_env
 
-    with tempfile.TemporaryDirectory(prefix="tfhub-git-config-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="dataset-git-config-") as tmp:
         done = subprocess.run(
             [git, "config", "--file", str(config), "--no-includes", "--list", "-z"],
             capture_output=True,
