@@ -299,14 +299,17 @@ def build_comparison(
     return dest
 
 
-def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:
-    """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
+def root_descriptor(release_dir: Path, root: Path = ROOT, prefix: str | None = None) -> bytes:
+    """The root datapackage.json: the latest release's descriptor, paths made relative to root
+    (or prefixed with ``prefix``: the folder it would have under root, for a release built
+    elsewhere)."""
     import json
 
     from tfhub_dataset.package.write import dumps_json
 
     desc = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()
+    if prefix is None:
+        prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()
     for res in desc["resources"]:
         res["path"] = f"{prefix}/{res['path']}"
         res["schema"] = f"{prefix}/{res['schema']}"

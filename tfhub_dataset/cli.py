@@ -492,7 +492,8 @@ def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
         comparison=not args.hub,
     )
     for d in result.differences:
-        print(f"{d.release}/{d.path}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
+        where = "/".join(part for part in (d.release, d.path) if part)
+        print(f"{where}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
     verdict = "identical" if result.ok else f"{len(result.differences)} difference(s)"
     print(
         f"verify: {', '.join(result.checked) or 'no release'} rebuilt, {result.files} files "
