@@ -10,6 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from fixtures_git import _git
 
 from tests.synthetic_pytorch_hub import VOCABULARY, page
@@ -185,3 +186,37 @@ def test_a_source_without_the_hubs_docs_is_refused(tmp_path, capsys):
                  "2021-01-05") == 2  # fmt: skip
     assert "holds no PyTorch Hub model page" in error_line(capsys)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_password_in_the_git_url_is_refused_and_never_shown(tmp_path, capsys):
+    url = "https://someone:s3cret-token@127.0.0.1:9/tfhub.dev.git"
+    assert build(tmp_path, "--git-url", url, "--hub", "tfhub", "--as-of", "2021-01-05") == 2
+    line = error_line(capsys)
+    assert "holds a user name or password" in line and "***@127.0.0.1" in line
+    assert "s3cret" not in line and "someone" not in line
+    cached = (
+        [p for p in (tmp_path / "c").rglob("*") if p.is_file()] if (tmp_path / "c").exists() else []
+    )
+    assert not any(b"s3cret" in p.read_bytes() for p in cached)
+
+
+def test_an_html_answer_or_a_redirect_to_file_is_not_retried(synthetic_git, git_server, tmp_path):
+    from test_git_source import FAST
+
+    from tfhub_dataset.sources.errors import FetchError
+    from tfhub_dataset.sources.git import GitConfig, GitSource
+    from tfhub_dataset.sources.git.server import Fault
+
+    faults = {
+        "is this a git repository": Fault(status=200, headers={"Content-Type": "text/html"}),
+        'Protocol "file" not supported': Fault(status=302, headers={"Location": "file:///etc/"}),
+    }
+    for n, (why, fault) in enumerate(faults.items()):
+        git_server.script(r"/info/refs$", *[fault] * 6)
+        config = GitConfig(url=synthetic_git.url, cache=tmp_path / f"c{n}.git", fetch=FAST)
+        with GitSource(config) as src:
+            with pytest.raises(FetchError, match=why) as err:
+                src.ensure(synthetic_git.head)
+            assert src.fetcher.report.retries == 0 and "not retried" in str(err.value)
+        while git_server.pending_faults:
+            git_server._take_fault("/info/refs")

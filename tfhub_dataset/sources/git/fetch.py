@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
@@ -45,6 +46,13 @@ USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
 STATUS = re.compile(r"<= Recv header: HTTP/[0-9.]+ (\d{3})")
 RETRY_AFTER = re.compile(r"<= Recv header: retry-after: *(\d+)", re.I)
 REQUEST = re.compile(r"=> Send header: (GET|POST) ")
+# Answers that no retry can change: the server is no git server (an HTML page), or sent the fetch
+# where git will not follow (a redirect to file://, ftp://...), or asks for credentials.
+NOT_GIT = re.compile(
+    r"is this a git repository|not supported or disabled in libcurl|unable to update url base "
+    r"from redirection|redirect|could not read (?:Username|Password)|Authentication failed",
+    re.I,
+)
 CONNECT_FAILURE = re.compile(
     r"Could not resolve host|Failed to connect|Connection refused|Couldn't connect|"
     r"Network is unreachable|Connection timed out|Resolving timed out",
@@ -190,6 +198,7 @@ class Fetcher:
         config: FetchConfig | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
+        refuse_credentials(url)
         self.url = url
         self.config = config or FetchConfig()
         self.report = FetchReport()
@@ -323,6 +332,8 @@ class Fetcher:
             raise FetchError(f"git fetch from {self.url}: the server answered {last} ({why})")
         if last is None and CONNECT_FAILURE.search(a.stderr):
             raise _Unreachable(why)
+        if NOT_GIT.search(a.stderr):
+            raise FetchError(f"git fetch from {self.url}: {why} (not retried: nothing transient)")
         raise _Retryable(why)  # a pack cut short, a stalled transfer, a broken connection
 
     def _refs(self, repo: Path) -> dict[str, str]:
@@ -332,6 +343,35 @@ class Fetcher:
             text=True, check=True, capture_output=True, env=git_env(),
         ).stdout  # fmt: skip
         return dict(line.split(" ", 1) for line in listed.splitlines())
+
+
+def redacted(url: str) -> str:
+    """The URL with any user name and password replaced by ``***``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def refuse_credentials(url: str) -> None:
+    """A remote URL holding a user name or password is refused (the hubs' repositories are
+    public, and the URL would be printed and kept in the clone's config): FetchError naming it
+    with the credentials hidden."""
+    try:
+        parts = urlsplit(url)
+        held = parts.username is not None or parts.password is not None
+    except ValueError:
+        raise FetchError("the git remote URL cannot be read (--git-url)") from None
+    if held:
+        raise FetchError(
+            f"the git remote URL {redacted(url)} holds a user name or password: the hubs' "
+            "repositories are public, give the URL without them (--git-url); nothing was sent"
+        )
 
 
 def _quoted(value: str) -> str:
