@@ -46,11 +46,13 @@ USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
 STATUS = re.compile(r"<= Recv header: HTTP/[0-9.]+ (\d{3})")
 RETRY_AFTER = re.compile(r"<= Recv header: retry-after: *(\d+)", re.I)
 REQUEST = re.compile(r"=> Send header: (GET|POST) ")
-# Answers that no retry can change: the server is no git server (an HTML page), or sent the fetch
-# where git will not follow (a redirect to file://, ftp://...), or asks for credentials.
+# Answers that no retry can change: the server is no git server (an HTML page, which git reads as
+# the dumb protocol's list of refs, finding none), or sent the fetch where git will not follow (a
+# redirect to file://, ftp://...), or asks for credentials.
 NOT_GIT = re.compile(
-    r"is this a git repository|not supported or disabled in libcurl|unable to update url base "
-    r"from redirection|redirect|could not read (?:Username|Password)|Authentication failed",
+    r"is this a git repository|couldn't find remote ref|not supported or disabled in libcurl|"
+    r"unable to update url base from redirection|redirect|could not read (?:Username|Password)|"
+    r"Authentication failed",
     re.I,
 )
 CONNECT_FAILURE = re.compile(
