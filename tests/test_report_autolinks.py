@@ -55,7 +55,7 @@ def test_neither_hubs_readme_links_to_the_data(tmp_path):
         }
     )
     torch = synthetic_pytorch_hub.snapshot(
-        {"acme-lab_acmenet_small.md": synthetic_pytorch_hub.page(author=f"Acme {EVIL}")}
+        {"acme-lab_acmenet_small.md": synthetic_pytorch_hub.page(category=EVIL)}
     )
     for snap, hub, rid in ((tfhub, "tfhub", "t"), (torch, "pytorch-hub", "pytorch-hub-p")):
         pin = Pin(rid, snap.date, snap.commit, snap.commit_date, version="1.0.0",

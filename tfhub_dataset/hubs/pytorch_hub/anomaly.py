@@ -16,8 +16,8 @@ ANOMALY_KINDS: dict[str, str] = {
     "line-endings": "CR or CRLF line ends (normalised to LF)",
     "empty-file": "the file is empty",
     "long-text": (
-        "a line, description or summary over 32,768 characters (the largest real paragraph holds "
-        "10 kB): only its first 32,768 characters are read as Markdown"
+        "a line, description or summary over 16,384 characters (the largest real paragraph holds "
+        "10 kB): only its first 16,384 characters are read as Markdown"
     ),
     "file-too-large": (
         "a page or vocabulary file over 1 MiB (the largest real page holds 16 kB); not parsed"
@@ -27,6 +27,10 @@ ANOMALY_KINDS: dict[str, str] = {
     ),
     "not-a-model-page": (
         "a root Markdown file with front matter whose layout is not hub_detail; not a model page"
+    ),
+    "placeholder-page": (
+        "a page with the model layout that offers no model: no torch.hub.load call and no GitHub "
+        "repository in github-id, github-link or a call (a test page); not a model page"
     ),
     "invalid-yaml": (
         "the front matter is not valid YAML (Jekyll would have dropped it); fields recovered "
@@ -57,8 +61,8 @@ ANOMALY_KINDS: dict[str, str] = {
     "missing-section": "no 'Model Description' heading, which the hub's sanity check requires",
     "tags-not-list": "tags given as text rather than a YAML list (split at commas)",
     "case-mismatch": (
-        "a tag, category or accelerator that matches a declared one only when lower-cased "
-        "(lower-cased)"
+        "a tag, category or accelerator written with capitals that matches a declared one only "
+        "when lower-cased, or any such value before a vocabulary is declared (read lower-cased)"
     ),
     "undeclared-tag": "a tag the snapshot's scripts/tags.py does not declare (kept, flagged)",
     "undeclared-category": (

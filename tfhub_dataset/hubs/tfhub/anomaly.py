@@ -26,8 +26,8 @@ ANOMALY_KINDS: dict[str, str] = {
     "line-endings": "CR or CRLF line ends (normalised to LF)",
     "empty-file": "the file is empty",
     "long-text": (
-        "a line, description or summary over 32,768 characters (the largest real paragraph holds "
-        "10 kB): only its first 32,768 characters are read as Markdown"
+        "a line, description or summary over 16,384 characters (the largest real paragraph holds "
+        "10 kB): only its first 16,384 characters are read as Markdown"
     ),
     "unreadable-first-line": (
         "the first line is not '# <Kind> <handle>'; the doc is left out of the tables"

@@ -197,9 +197,10 @@ def _commonmark() -> Any:
 
 
 # Characters of one text rendered as Markdown, at most: markdown-it's cost per character is high
-# for some markup (15 us for '['), and a text longer than this (the largest real paragraph holds
-# 10 kB) is rendered from its first MAX_RENDER characters; the parsers record it (long-text).
-MAX_RENDER = 32 * 1024
+# for some markup (15 us for '[', superlinear for '!['), and a text longer than this (the largest
+# real paragraph holds 10 kB) is rendered from its first MAX_RENDER characters; the parsers record
+# it (long-text).
+MAX_RENDER = 16 * 1024
 
 
 def text(source: str, *, inline: bool = False) -> str:
