@@ -872,7 +872,7 @@ CASES: dict[str, tuple[str, Callable[[Ctx], Result]]] = {
     "22-2b": ("--git clone made with --depth 20", case_shallow(True)),
     "22-3a": ("--snapshot with a plain git archive tarball", case_plain_archive),
     "22-3b": ("--snapshot with a tarball of another repository", case_other_archive),
-    "22-4a": ("a 50 KB heading", case_snapshot(long_line_doc("## " + "x " * 25_000 + "y"))),
+    "22-4a": ("a 50 KB heading", case_snapshot(long_line_doc("## x" + " " * 50_000 + "y"))),
     "22-4b": ("a 50 KB markdown link", case_snapshot(long_line_doc("[x](" + "a" * 50_000))),
     "22-4c": ("a 50 KB label", case_snapshot(long_line_doc("**" + " " * 50_000 + "x [a](b)"))),
     "22-4d": ("a 2,000-character quoted field (PyTorch Hub)",
