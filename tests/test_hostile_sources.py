@@ -185,6 +185,9 @@ def test_a_source_without_the_hubs_docs_is_refused(tmp_path, capsys):
     assert build(tmp_path, "--git", str(work), "--hub", "pytorch-hub", "--as-of",
                  "2021-01-05") == 2  # fmt: skip
     assert "holds no PyTorch Hub model page" in error_line(capsys)
+    assert build(tmp_path, "--git", str(work), "--hub", "paddlehub", "--as-of",
+                 "2021-01-05") == 2  # fmt: skip
+    assert "holds no PaddleHub module" in error_line(capsys)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
