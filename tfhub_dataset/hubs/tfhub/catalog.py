@@ -62,6 +62,8 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
     for path, size in sorted(snapshot.oversized.items()):
         cat.anomalies.append(_too_large(path, size))
+    for path in sorted(snapshot.escaped):
+        cat.anomalies.append(_escaped_name(path))
     read_many = getattr(snapshot.files, "read_many", None)  # a source that reads many at once
     read: dict[str, bytes] = {}
     for n, path in enumerate(paths):
@@ -100,6 +102,10 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     if "README.md" in snapshot.files:
         _read_readme(cat, snapshot.files["README.md"])
     return cat
+
+
+def _escaped_name(path: str) -> Anomaly:
+    return Anomaly(path, None, "invalid-utf8", "the file name is not UTF-8 (bytes written \\xNN)")
 
 
 READ_CHUNK = 2000  # docs read in one go (git), then parsed: bounded memory
