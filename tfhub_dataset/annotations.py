@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +90,101 @@ def load_hub_organizations(
 ) -> dict[tuple[str, str], HubOrganization]:
     """The curated mapping of hub publishers to organizations (ValueError on a malformed line)."""
     return parse_hub_organizations(path.read_text(encoding="utf-8"), str(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Contributors: aliases and opt-outs, by commit (never by e-mail address or name)
+
+CONTRIBUTOR_ALIASES_PATH = DEFAULT_PATH.parent / "contributor_aliases.csv"
+CONTRIBUTOR_OPT_OUTS_PATH = DEFAULT_PATH.parent / "contributor_opt_outs.csv"
+ROLES = ("author", "committer")
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class CommitIdentity:
+    """The author or committer of one commit: how the annotations name a person."""
+
+    commit: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ContributorAlias:
+    """Two commits' identities that are one person, with one line of evidence."""
+
+    hub: str
+    identity: CommitIdentity
+    same_as: CommitIdentity
+    evidence: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """A person who asked to be left out of the contributors tables, named by one commit."""
+
+    hub: str
+    identity: CommitIdentity
+    requested: str  # YYYY-MM-DD
+
+
+def _identity(commit: str, role: str, origin: str) -> CommitIdentity:
+    if not _SHA.fullmatch(commit):
+        raise ValueError(f"{origin}: {commit[:50]!r} is not a full commit SHA")
+    if role not in ROLES:
+        raise ValueError(f"{origin}: role {role[:20]!r} is not one of {ROLES}")
+    return CommitIdentity(commit, role)
+
+
+def _rows(text: str, origin: str, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != header:
+        raise ValueError(f"{origin}: header must be {','.join(header)}")
+    for n, row in enumerate(reader, start=2):
+        values = {k: (row.get(k) or "").strip() for k in header}
+        if values["hub"] not in HUBS:
+            raise ValueError(f"{origin}:{n}: hub {values['hub'][:30]!r} is not one of {HUBS}")
+        yield n, values
+
+
+def parse_contributor_aliases(
+    text: str, origin: str = "contributor_aliases.csv"
+) -> list[ContributorAlias]:
+    """hub,commit,role,same_as_commit,same_as_role,evidence; ValueError on a malformed line, and
+    on evidence that holds an e-mail address (people are named by commits only)."""
+    header = ["hub", "commit", "role", "same_as_commit", "same_as_role", "evidence"]
+    out = []
+    for n, v in _rows(text, origin, header):
+        where = f"{origin}:{n}"
+        if not v["evidence"] or "@" in v["evidence"]:
+            raise ValueError(f"{where}: one line of evidence, naming no e-mail address")
+        out.append(
+            ContributorAlias(
+                v["hub"],
+                _identity(v["commit"], v["role"], where),
+                _identity(v["same_as_commit"], v["same_as_role"], where),
+                v["evidence"],
+            )
+        )
+    return out
+
+
+def parse_opt_outs(text: str, origin: str = "contributor_opt_outs.csv") -> list[OptOut]:
+    """hub,commit,role,requested; ValueError on a malformed line."""
+    out = []
+    for n, v in _rows(text, origin, ["hub", "commit", "role", "requested"]):
+        where = f"{origin}:{n}"
+        try:
+            dt.date.fromisoformat(v["requested"])
+        except ValueError:
+            raise ValueError(f"{where}: requested must be a YYYY-MM-DD date") from None
+        out.append(OptOut(v["hub"], _identity(v["commit"], v["role"], where), v["requested"]))
+    return out
+
+
+def load_contributor_aliases(path: Path = CONTRIBUTOR_ALIASES_PATH) -> list[ContributorAlias]:
+    return parse_contributor_aliases(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_opt_outs(path: Path = CONTRIBUTOR_OPT_OUTS_PATH) -> list[OptOut]:
+    return parse_opt_outs(path.read_text(encoding="utf-8"), str(path))
