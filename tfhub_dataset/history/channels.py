@@ -49,7 +49,8 @@ class Channel:
     """One channel of a hub and how it is recognised.
 
     ``parents``: the smallest and largest parent count; ``committer``: one of
-    :data:`COMMITTER_KINDS`; every ``require`` pattern must match and no ``forbid`` one;
+    :data:`COMMITTER_KINDS` (or a tuple of them); every ``require`` pattern must match and no
+    ``forbid`` one;
     ``owner``: for a rule whose ``login`` group names the owner of a merged branch, whether it is
     the hub's own organisation (``"hub"``) or another account (``"other"``); ``content``: whose
     work the commit carries (``"author"``, or ``"merged"``: the author of the merged branch's tip,
@@ -61,7 +62,7 @@ class Channel:
     title: str
     recognised: str  # the rule in words (the channels table and the README say it)
     parents: tuple[int, int]
-    committer: str
+    committer: str | tuple[str, ...]
     require: tuple[Match, ...] = ()
     forbid: tuple[Match, ...] = ()
     read: tuple[Match, ...] = ()  # read for their groups where they match; they decide nothing
@@ -71,7 +72,8 @@ class Channel:
     write_access: str | None = None
 
     def __post_init__(self) -> None:
-        if self.committer not in COMMITTER_KINDS:
+        kinds = (self.committer,) if isinstance(self.committer, str) else self.committer
+        if not kinds or any(k not in COMMITTER_KINDS for k in kinds):
             raise ValueError(f"channel {self.id}: committer {self.committer!r}")
         if self.owner not in (None, "hub", "other"):
             raise ValueError(f"channel {self.id}: owner {self.owner!r}")
@@ -174,7 +176,8 @@ def _fits(
     low, high = channel.parents
     if not low <= len(ref.parents) <= high:
         return False, []
-    if channel.committer != "any" and channel.committer != kind:
+    allowed = (channel.committer,) if isinstance(channel.committer, str) else channel.committer
+    if "any" not in allowed and kind not in allowed:
         return False, []
     found = []
     for m in channel.require:

@@ -36,7 +36,7 @@ COPYBARA_EXPORT = Channel(
     "internal repository) and no `COPYBARA_INTEGRATE_REVIEW` one; committed by Copybara's "
     "worker, or (five commits of 2020-2021) by a staff member who pushed the export",
     (0, 1),
-    "any",
+    ("bot", "person"),
     require=(PIPER,),
     forbid=(COPYBARA_PR,),
     write_access="committer",
@@ -62,10 +62,10 @@ RULES = CommunityRules(
     channels=(
         COPYBARA_EXPORT,
         COPYBARA_IMPORT,
-        squash_merge(),
+        squash_merge(forbid=(PIPER,)),
         fork_merge(),
         org_branch_merge(),
-        web_edit(),
+        web_edit(forbid=(PIPER,)),
         direct_push(forbid=(PIPER,)),
     ),
 )
