@@ -44,8 +44,8 @@ print(len(wanted), len(out))
 """
 
 IMPORTS = (
-    "import tfhub_dataset.build, tfhub_dataset.report.pytorch_hub, tfhub_dataset.report.charts, "
-    "pyarrow.parquet, frictionless, apsw"
+    "import tfhub_dataset.build, tfhub_dataset.hubs.pytorch_hub.report, "
+    "tfhub_dataset.report.charts, pyarrow.parquet, frictionless, apsw"
 )
 
 

@@ -112,7 +112,7 @@ Text.
 def history_readme_section(tables: dict) -> str:
     """The release README's History section for history tables held in memory (rows typed as
     the report types them), as the README writes it from the CSV files."""
-    from tfhub_dataset.report.readme import history_section
+    from tfhub_dataset.hubs.tfhub.report.readme import history_section
     from tfhub_dataset.report.release import Release
 
     lines = history_section(Release(dict(tables), {}))

@@ -13,12 +13,12 @@ from tests.synthetic import LICENSE_YAML, doc
 from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.build import release_tables
-from tfhub_dataset.history import series
 from tfhub_dataset.history.replay import data_changes
 from tfhub_dataset.history.series import HISTORY_TABLES, History, add_history, build_history
+from tfhub_dataset.hubs.tfhub import history as tfhub_history
+from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.write import ReleaseInfo, render_release
-from tfhub_dataset.report.readme import render_report
 from tfhub_dataset.sources.commits import Change
 from tfhub_dataset.sources.snapshot import Snapshot
 
@@ -333,7 +333,7 @@ def test_release_with_history_validates(built: tuple[FakeRepo, History], tmp_pat
 def test_imported_first_seen_flagged_in_models_versions_publishers(monkeypatch) -> None:
     # Beside first_seen, so that "new models per month" can leave the imports out without a join.
     repo = make_repo()
-    monkeypatch.setattr(series, "IMPORT_COMMITS", {n(repo, "c1")})
+    monkeypatch.setattr(tfhub_history, "IMPORT_COMMITS", {n(repo, "c1")})
     head = n(repo, "c14")
     tables = release_tables(repo.snapshot(head), TYPES)
     add_history(tables, build_history(repo, head, "2021-05-03", TYPES))

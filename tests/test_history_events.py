@@ -12,13 +12,18 @@ from tfhub_dataset.history.replay import (
     UnknownRenameContent,
     data_changes,
     first_parent_line,
-    handle_from_path,
-    normalized_path,
-    replay,
     timelines,
     topo_order,
 )
+from tfhub_dataset.history.replay import replay as _replay
 from tfhub_dataset.history.series import month_ends
+from tfhub_dataset.hubs.tfhub.history import HISTORY, handle_from_path, normalized_path
+
+
+def replay(*args, **kwargs):
+    """The replay with TF Hub's path rules (these tests' commits are TF Hub-shaped)."""
+    rules = {"data_path": HISTORY.data_path, "normalized": HISTORY.normalized}
+    return _replay(*args, **rules, path_doc=HISTORY.path_doc, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import Pin, load_pins, release_tables
 from tfhub_dataset.history.series import History, add_history
+from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.write import ReleaseInfo, render_release
-from tfhub_dataset.report.readme import render_report
 
 FIRST_IMPORT = "e6bdf7372c74fee3c15882f98c36dfaa9ea31acb"
 LINE_OCTOBER = "470786c37d41499674a1f3e14c2b56580715a665"  # not the side branch's 08639d86

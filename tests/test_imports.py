@@ -38,7 +38,7 @@ except SystemExit as exc:
 from tests.synthetic import MODULE, PUBLISHER, snapshot
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import release_tables
-from tfhub_dataset.history.series import parse_snapshot
+from tfhub_dataset.hubs.tfhub.history import parse_snapshot
 snap = snapshot({
     "assets/docs/acme/acme.md": PUBLISHER,
     "assets/docs/acme/models/vision/classifier/1.md": MODULE.format(version=1),

@@ -11,6 +11,7 @@ import pytest
 
 from tests.synthetic import SHA, snapshot
 from tests.test_tables import BASE, TYPES
+from tfhub_dataset.hubs import TFHUB
 from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.package.stage import ReleaseInvalid, write_release
@@ -55,7 +56,13 @@ def test_release_layout_and_descriptor(files):
         {k: v for k, v in desc.items() if k not in ("sources", "description")}
     )
     assert desc["version"] == f"0.0.0+{SHA[:12]}"  # an unpinned build
-    assert desc["release"] == {"id": "test", "asOf": "2022-04-05", "released": "2022-04-04"}
+    assert desc["release"] == {
+        "id": "test",
+        "asOf": "2022-04-05",
+        "released": "2022-04-04",
+        "hub": "tfhub",
+        "sourceLicense": None,  # the synthetic snapshot has no LICENSE
+    }
     assert {r for c in desc["contributors"] for r in c["roles"]} == {"creator", "rightsHolder"}
     assert "tensorflow-hub" in desc["keywords"]
     names = {r["name"] for r in desc["resources"]}
@@ -68,17 +75,18 @@ def test_release_layout_and_descriptor(files):
 
 
 def test_schemas_use_v2_forms():
-    models, commits, snapshots = (load_schema(n) for n in ("models", "commits", "snapshots"))
+    models, commits, snapshots = (
+        load_schema(n, TFHUB.schema_dir) for n in ("models", "commits", "snapshots")
+    )
     domains = next(f for f in models["fields"] if f["name"] == "domains")
     parents = next(f for f in commits["fields"] if f["name"] == "parents")
     month = next(f for f in snapshots["fields"] if f["name"] == "month")
     assert (domains["type"], domains["delimiter"]) == ("list", ";")
     assert (parents["type"], parents["delimiter"]) == ("list", " ")
     assert month["type"] == "yearmonth"
-    from tfhub_dataset.package.write import SCHEMA_DIR
     from tfhub_dataset.report.dictionary import load_schemas
 
-    for name, schema in load_schemas(SCHEMA_DIR).items():
+    for name, schema in load_schemas(TFHUB.schema_dir).items():
         for fk in schema.get("foreignKeys", []):
             assert isinstance(fk["fields"], list), name
             assert isinstance(fk["reference"]["fields"], list), name
@@ -89,7 +97,7 @@ def test_csv_and_parquet_hold_the_same_rows(files):
         if not path.endswith(".csv"):
             continue
         name = path[len("data/") : -len(".csv")]
-        schema = load_schema(name)
+        schema = load_schema(name, TFHUB.schema_dir)
         table = pq.read_table(io.BytesIO(files[f"data/{name}.parquet"]))
         assert table.column_names == [f["name"] for f in schema["fields"]]
         rows = list(csv.reader(io.StringIO(files[path].decode("utf-8"), newline="")))[1:]

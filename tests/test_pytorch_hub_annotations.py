@@ -2,13 +2,13 @@
 
 import pytest
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import (
     HUB_ORGANIZATIONS_PATH,
     load_publisher_types,
     parse_hub_organizations,
 )
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH
-from tfhub_dataset.package.write import ROOT
 
 
 def test_the_curated_annotations_hold_together():

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.synthetic_pytorch_hub import FIELDS, page, snapshot
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.pytorch_hub.calls import MAX_CALLS
@@ -13,7 +14,7 @@ from tfhub_dataset.hubs.pytorch_hub.frontmatter import MAX_VALUE
 from tfhub_dataset.hubs.pytorch_hub.page import parse_page
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables
 from tfhub_dataset.hubs.pytorch_hub.vocab import parse_vocabularies
-from tfhub_dataset.package.write import ROOT, check_rows, load_schema
+from tfhub_dataset.package.write import check_rows, load_schema
 
 SCHEMAS = ROOT / "schemas" / "pytorch_hub"
 TYPES = {"acme-lab": PublisherType("acme-lab", "organization", "Acme Lab, a lab.")}

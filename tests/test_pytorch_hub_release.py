@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pytorch_hub_git import CLONE, ROOT, needs_clone
+from tests.pytorch_hub_git import CLONE, needs_clone
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import load_pins
 from tfhub_dataset.history.series import build_history
@@ -25,7 +25,7 @@ def history():
     config = GitConfig(
         path=CLONE, data_path=h.is_data_path, repository=h.repository, pathspec=h.git_pathspec
     )
-    types = load_publisher_types(ROOT / "build" / "annotations" / h.annotations.name)
+    types = load_publisher_types(h.annotations)
     with GitSource(config) as source:
         return build_history(source, pin.commit, pin.as_of, types, rules=HISTORY)
 

@@ -5,13 +5,15 @@ import json
 import pytest
 
 from tests.synthetic_pytorch_hub import page, snapshot
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType
+from tfhub_dataset.hubs import TFHUB
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables, snapshot_counts
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
-from tfhub_dataset.package.write import ROOT, ReleaseInfo, load_schema, render_release
+from tfhub_dataset.package.write import ReleaseInfo, load_schema, render_release
 
 SCHEMAS = ROOT / "schemas" / "pytorch_hub"
 TYPES = {
@@ -163,7 +165,7 @@ def test_anomaly_kinds_are_the_schema_enum():
 @pytest.mark.parametrize("name", ["publishers", "models", "anomalies", "link_types"])
 def test_shared_column_names_keep_tf_hubs_types(name):
     ours = {f["name"]: f["type"] for f in load_schema(name, SCHEMAS)["fields"]}
-    theirs = {f["name"]: f["type"] for f in load_schema(name)["fields"]}
+    theirs = {f["name"]: f["type"] for f in load_schema(name, TFHUB.schema_dir)["fields"]}
     shared = set(ours) & set(theirs)
     assert {"handle", "first_seen"} <= shared or name in ("anomalies", "link_types")
     assert {c: ours[c] for c in shared} == {c: theirs[c] for c in shared}

@@ -16,8 +16,8 @@ import yaml
 
 from tfhub_dataset import __version__
 from tfhub_dataset.build import ROOT, load_pins
-from tfhub_dataset.report.citation import study_cff
-from tfhub_dataset.report.published import STUDY_TITLE
+from tfhub_dataset.hubs.tfhub.report.published import STUDY_TITLE
+from tfhub_dataset.study import study_cff
 
 SCHEMA = json.loads((Path(__file__).parent / "cff-schema-1.2.0.json").read_text(encoding="utf-8"))
 
@@ -78,8 +78,8 @@ def test_license_covers_code_and_data():
 
 
 def test_release_citation_cff_is_valid_and_names_the_release():
+    from tfhub_dataset.hubs.tfhub.report.citation import citation_cff
     from tfhub_dataset.package.write import ReleaseInfo
-    from tfhub_dataset.report.citation import citation_cff
 
     sha = "81fdea8ffa53b5acbd66a012d17fb8f9602c714b"
     info = ReleaseInfo(
@@ -104,8 +104,8 @@ def test_release_citation_cff_is_valid_and_names_the_release():
 
 
 def test_release_license_is_apache_with_the_release_attribution():
+    from tfhub_dataset.hubs.tfhub.report.citation import license_text
     from tfhub_dataset.package.write import ReleaseInfo
-    from tfhub_dataset.report.citation import license_text
 
     sha = "18822130e009e5efccd02bdeeeafcd0338cc50b3"
     text = license_text(ReleaseInfo("2022-04-05", "2022-04-05", sha, "2022-04-04T14:10:29Z"))

@@ -8,7 +8,7 @@ from tfhub_dataset.build import ROOT
 from tfhub_dataset.report.dictionary import constraints_text, load_schemas, render_dictionary
 from tfhub_dataset.report.markdown import md_escape
 
-SCHEMAS = load_schemas(ROOT / "schemas")
+SCHEMAS = load_schemas(ROOT / "schemas" / "tfhub")
 
 
 def _section(text: str, name: str) -> str:

@@ -19,9 +19,9 @@ from tests.synthetic import history_readme_section as readme_section
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import load_pins, release_tables
 from tfhub_dataset.history.series import History, add_history
+from tfhub_dataset.hubs.tfhub.report.facts import Facts
+from tfhub_dataset.hubs.tfhub.report.readme import _snapshot_series, render_report
 from tfhub_dataset.package.write import ReleaseInfo, render_release
-from tfhub_dataset.report.facts import Facts
-from tfhub_dataset.report.readme import _snapshot_series, render_report
 from tfhub_dataset.report.release import read_release
 
 RELEASE = "2024-03-18"

@@ -19,8 +19,9 @@ import pytest
 
 from tfhub_dataset.annotations import load_publisher_types
 from tfhub_dataset.build import ROOT, load_pins, release_info, release_tables
+from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.package.write import ReleaseInfo, iter_files, render_release
-from tfhub_dataset.report.readme import info_from_files, is_report_file, render_report
+from tfhub_dataset.report.release_report import info_from_files, is_report_file
 
 MIRROR = Path(
     os.environ.get("TFHUB_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "tfhub.dev"
@@ -222,7 +223,7 @@ def test_loading_snippets_run(study, tmp_path, monkeypatch):
     import sys
 
     from tfhub_dataset.build import derived_files
-    from tfhub_dataset.report.readme import DATASETTE_GET, SQLITE_QUERY, SQLITE_SHELL
+    from tfhub_dataset.hubs.tfhub.report.readme import DATASETTE_GET, SQLITE_QUERY, SQLITE_SHELL
 
     files, info, _ = study
     folder = tmp_path / info.release_id  # datasets names a dataset after its folder

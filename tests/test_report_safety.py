@@ -18,10 +18,11 @@ from markdown_it.rules_block.table import escapedSplit
 from tests.synthetic import MODULE, snapshot
 from tests.test_tables import TYPES
 from tfhub_dataset.hubs.tfhub.catalog import build_catalog
+from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.package.write import ReleaseInfo, render_release
 from tfhub_dataset.report.markdown import code, md_escape, table
-from tfhub_dataset.report.readme import is_report_file, render_report
+from tfhub_dataset.report.release_report import is_report_file
 
 GFM = MarkdownIt("commonmark", {"html": True}).enable("table")
 INFO = ReleaseInfo(

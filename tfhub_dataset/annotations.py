@@ -1,4 +1,5 @@
-"""Curated judgements kept under build/annotations/: publisher types, one line of evidence each."""
+"""Curated judgements kept under build/annotations/: publisher types (one folder per hub), the
+hubs' organizations, one line of evidence each."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfhub_dataset.hubs import DEFAULT_HUB
 from tfhub_dataset.hubs import HUBS as HUB_REGISTRY
+from tfhub_dataset.plugin import ANNOTATIONS
 
 PUBLISHER_TYPES = ("individual", "organization")
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "annotations" / "publisher_types.csv"
+DEFAULT_PATH = HUB_REGISTRY[DEFAULT_HUB].annotations  # the default hub's publisher types
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def parse_publisher_types(
 
 
 HUBS = tuple(HUB_REGISTRY)  # hub ids (hubs/__init__.py)
-HUB_ORGANIZATIONS_PATH = DEFAULT_PATH.parent / "hub_organizations.csv"
+HUB_ORGANIZATIONS_PATH = ANNOTATIONS / "hub_organizations.csv"
 
 
 @dataclass(frozen=True)

@@ -178,27 +178,20 @@ def build_release(
 
 
 def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
-    """What the release of ``pin`` says about itself, its commit date from the snapshot (and,
-    for a hub other than TF Hub, its repository and whether it has a LICENSE at the commit)."""
+    """What the release of ``pin`` says about itself: its commit date from the snapshot, its
+    hub's repository, and whether the repository has a LICENSE at the commit."""
     from tfhub_dataset.package.write import ReleaseInfo
 
-    other: dict[str, Any] = {}
-    if pin.hub != DEFAULT_HUB:
-        other = {
-            "repository_url": hub(pin.hub).repository_url,
-            "hub": pin.hub,
-            "source_license": (
-                snapshot.blob_id("LICENSE") if "LICENSE" in snapshot.files else None
-            ),
-        }
     return ReleaseInfo(
         pin.id,
         pin.as_of,
         snapshot.commit,
         snapshot.commit_date,
+        repository_url=hub(pin.hub).repository_url,
         version=pin.version,
         released=pin.released,
-        **other,
+        hub=pin.hub,
+        source_license=snapshot.blob_id("LICENSE") if "LICENSE" in snapshot.files else None,
     )
 
 

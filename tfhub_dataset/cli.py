@@ -34,16 +34,27 @@ from tfhub_dataset.package.stage import LOCK_TIMEOUT, LockTimeout, ReleaseInvali
 from tfhub_dataset.sources.by_hub import GitOptions, HubSources
 from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
 
-DESCRIPTION = """\
-Build releases of the tfhub-dataset from tensorflow/tfhub.dev (TF Hub) and pytorch/hub (PyTorch
-Hub), and the comparison of the two.
 
-Without options, rebuilds every pinned release (build/releases.toml) of every hub from its git
-repository: a bare partial clone per hub kept under build/cache/git/, fetched only when a pinned
-commit is missing, then releases/comparison/. Where GitHub cannot be reached: --git PATH (clones
-on disk, repeatable: each release is read from the clone that holds its commit, and releases no
-clone holds are skipped), --offline (the cached clones only), or --snapshot PATH (a local
-tarball, folder or GitHub-shaped mirror of tensorflow/tfhub.dev)."""
+def _description() -> str:
+    """The command's description, naming the hubs of the registry."""
+    import textwrap
+
+    names = ", ".join(f"{h.repository} ({h.title})" for h in HUBS.values())
+    other = ", ".join(h.repository for h in HUBS.values() if h.other_sources)
+    text = (
+        f"Build releases of the tfhub-dataset from {names}, and the comparison of the hubs.\n\n"
+        "Without options, rebuilds every pinned release (build/releases.toml) of every hub from "
+        "its git repository: a bare partial clone per hub kept under build/cache/git/, fetched "
+        "only when a pinned commit is missing, then releases/comparison/. Where GitHub cannot be "
+        "reached: --git PATH (clones on disk, repeatable: each release is read from the clone "
+        "that holds its commit, and releases no clone holds are skipped), --offline (the cached "
+        "clones only), or --snapshot PATH (a local tarball, folder or GitHub-shaped mirror of "
+        f"{other})."
+    )
+    return "\n\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
+
+
+DESCRIPTION = _description()
 
 
 def _date(text: str) -> dt.date:
@@ -524,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         if built and all(b.name in pinned for b in built):
             # The comparison reads the tables of both hubs' releases (built here, else committed).
             build_comparison(args.out, progress=progress, lock_timeout=args.lock_timeout)
-        # The root descriptor describes TF Hub's latest release.
+        # The root descriptor describes the default hub's latest release.
         latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
         if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
             tmp = ROOT / ".datapackage.json.tmp"

@@ -92,7 +92,7 @@ def verify(
     not rebuilt here) and compared too."""
     result = VerifyResult()
     source_of = source if callable(source) and not hasattr(source, "snapshot") else None
-    with tempfile.TemporaryDirectory(prefix="tfhub-verify-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tfhub-dataset-verify-") as tmp:
         for pin in sorted(pins if pins is not None else load_pins(), key=lambda p: p.as_of):
             committed = releases_dir / pin.id
             if not committed.is_dir():

@@ -6,12 +6,11 @@ every commit exactly, side branches included: the state of a commit is its first
 with the commit's changes applied. Each added file starts a *life* (a path between its addition
 and its removal); a rename ends one life and starts another.
 
-A life's (kind, handle) comes from the fetched snapshots (the doc's first line, as the parser read
-it); a life no fetched snapshot saw borrows what a snapshot saw at the same path (``assets/g3doc/``
-and ``assets/docs/`` count as one path: the 2020-10-07 move kept relative paths), else it is
-derived from the path by the repository's conventions, and flagged. Those rules are TF Hub's by
-default; another hub passes its own (which paths are data, how a path names a doc, which paths
-count as one) to :func:`replay`.
+A life's (kind, handle) comes from the fetched snapshots (the doc as the parser read it); a life
+no fetched snapshot saw borrows what a snapshot saw at the same path (paths the hub's rules
+normalise to one count as one: a folder's move that kept relative paths), else it is derived from
+the path by the repository's conventions, and flagged. Those rules are the hub's (which paths are
+data, how a path names a doc, which paths count as one), passed to :func:`replay`.
 
 A doc's life is tracked by (kind, handle) along the release commit's first-parent line (the
 published branch): it is *present* at a commit when some file holds it there.
@@ -26,8 +25,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import Change, MalformedListing, first_parent_refs
-from tfhub_dataset.sources.snapshot import is_data_path
 
 __all__ = ["Change", "data_changes", "first_parent_line", "replay", "timelines", "topo_order"]
 
@@ -40,8 +39,11 @@ HANDLE_SOURCES = ("snapshot", "snapshot-path", "path")
 ADDING = frozenset({"added", "copied"})
 MODIFYING = frozenset({"modified", "changed"})
 STATUSES = ("added", "removed", "modified", "renamed", "copied", "changed", "unchanged")
+<<<<<<< HEAD
 VARIANT_SEGMENTS = {"lite": "Lite", "tfjs": "Tfjs", "coral": "Coral"}
 _BLOB = re.compile(r"[0-9a-f]{40}")  # a file's blob id as GitHub lists it (``sha``)
+=======
+>>>>>>> main
 
 
 class CommitLike(Protocol):
@@ -55,17 +57,22 @@ class UnknownRenameContent(ValueError):
     """A renamed data file whose listing says nothing of its bytes (no ``changes``)."""
 
 
-def data_changes(files: Iterable[Mapping[str, Any]], commit: str = "") -> list[Change]:
-    """The entries of GitHub's ``files`` list that touch a data path (assets/, tags/, README.md,
-    LICENSE), in the listed order, normalised.
+def data_changes(
+    files: Iterable[Mapping[str, Any]],
+    commit: str = "",
+    data_path: Callable[[str], bool] | None = None,
+) -> list[Change]:
+    """The entries of GitHub's ``files`` list that touch a data path (``data_path``, default the
+    registry's first hub's), in the listed order, normalised.
 
     A rename's ``changes`` (lines added plus deleted; GitHub lists it on every file of a commit)
     says whether the file was also edited; a listing without it cannot tell a move from an edit,
     and is refused rather than guessed."""
+    is_data = data_path or default_hub().is_data_path
     out = []
     for f in files:
         path, prev = _file_entry(f, commit)
-        if not (is_data_path(path) or (prev is not None and is_data_path(prev))):
+        if not (is_data(path) or (prev is not None and is_data(prev))):
             continue
         edited = None
         if f["status"] == "renamed":
@@ -194,62 +201,21 @@ class Replay:
         return (None, None), None
 
 
-def normalized_path(path: str) -> str:
-    """A doc's path with the pre-2020-10-07 folder assets/g3doc/ read as assets/docs/."""
-    return (
-        "assets/docs/" + path[len("assets/g3doc/") :] if path.startswith("assets/g3doc/") else path
-    )
-
-
-def doc_from_path(path: str) -> Observed:
-    """TF Hub: the doc a Markdown file under assets/ would hold by the repository's conventions
-    (:func:`handle_from_path`); (None, None) for any other path."""
-    if path.startswith("assets/") and path.endswith(".md"):
-        return handle_from_path(path)
-    return None, None
-
-
-def handle_from_path(path: str) -> Observed:
-    """(kind, handle) a doc at ``path`` would have by the repository's conventions.
-
-    ``assets/docs/<p>/<p>.md`` is Publisher ``<p>``; ``<p>/collections/<name>/<v>.md`` a Collection;
-    otherwise a Module ``<p>/<name>/<v>`` (a ``models/`` segment after the publisher dropped), or a
-    Lite/Tfjs/Coral doc when the folder holding the version file is ``lite``/``tfjs``/``coral``
-    (that folder dropped from the handle). Placeholders cannot be told from Modules by path.
-    """
-    parts = path.split("/")[2:]
-    if len(parts) < 2 or not parts[-1].endswith(".md"):
-        return None, None
-    parts[-1] = parts[-1][: -len(".md")]
-    pub, rest = parts[0], parts[1:]
-    if rest == [pub]:
-        return "Publisher", pub
-    if rest[0] == "collections" and len(rest) > 1:
-        return "Collection", "/".join([pub, *rest[1:]])
-    if rest[0] == "models" and len(rest) > 1:
-        rest = rest[1:]
-    kind = "Module"
-    if len(rest) >= 3 and rest[-2] in VARIANT_SEGMENTS:
-        kind = VARIANT_SEGMENTS[rest[-2]]
-        rest = [*rest[:-2], rest[-1]]
-    return kind, "/".join([pub, *rest])
-
-
 def replay(
     refs: Sequence[CommitLike],
     changes: Mapping[str, Sequence[Change]],
     snapshots: Mapping[str, Mapping[str, Observed]],
     snapshot_paths: Mapping[str, frozenset[str]],
     *,
-    data_path: Callable[[str], bool] = is_data_path,
-    normalized: Callable[[str], str] = normalized_path,
-    path_doc: Callable[[str], Observed] = doc_from_path,
+    data_path: Callable[[str], bool],
+    normalized: Callable[[str], str],
+    path_doc: Callable[[str], Observed],
 ) -> Replay:
     """Replay every commit's changes; check the data paths of each fetched snapshot.
 
     ``snapshots`` maps a fetched commit to its docs (path -> (kind, handle)); ``snapshot_paths``
     to all its data paths. A path the replay and the snapshot disagree on becomes an anomaly.
-    ``data_path``, ``normalized`` and ``path_doc`` are the hub's rules (TF Hub's by default).
+    ``data_path``, ``normalized`` and ``path_doc`` are the hub's rules (its HistoryRules).
     """
     by_sha = {r.sha: r for r in refs}
     order = topo_order(refs)

@@ -3,7 +3,7 @@ the dates of every doc, model and publisher, and the file events behind them.
 
 The rules that differ between hubs (which paths are data, how a snapshot is parsed and counted,
 the doc a path names, the model and publisher of a doc, import commits) come in a
-:class:`HistoryRules`; TF Hub's (:data:`TFHUB_RULES`) are the default.
+:class:`HistoryRules`, from the hub's plug-in (its wiring module's ``HISTORY``).
 
 Pure over what the source returns (``list_commits``, ``commit_changes``, ``snapshot``): it works
 the same over git, over GitHub's REST API (through the HTTP cache) and over a local mirror. A
@@ -22,11 +22,11 @@ Conventions (also in the schemas' descriptions):
   holding it went; *last changed* at its last appearance or modification (moves excluded);
 - snapshot counts come from the very parser of releases (:func:`build_catalog`,
   :func:`build_tables`) run on each month-end snapshot;
-- docs brought in by the initial imports (:data:`IMPORT_COMMITS`, TF Hub's) carry the import's
-  date, not their original publication date on tfhub.dev;
-- a doc's publisher is the first segment of its handle (TF Hub), or, where the handle does not
-  say it (PyTorch Hub), what the parsed snapshots say, the latest snapshot that holds the doc
-  first; the history tables hold the columns of the hub's own schemas.
+- docs brought in by a hub's import commits (``HistoryRules.import_commits``) carry the import's
+  date, not their original publication date on the hub's site;
+- a doc's publisher is what the hub's rules read from its handle, or, where the handle does not
+  say it, what the parsed snapshots say, the latest snapshot that holds the doc first; the
+  history tables hold the columns of the hub's own schemas.
 """
 
 from __future__ import annotations
@@ -40,44 +40,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.derived import DerivedCache
-from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.history.replay import (
     HANDLE_SOURCES,
     Change,
     DocTimeline,
     Observed,
     Replay,
-    doc_from_path,
     first_parent_line,
-    normalized_path,
     replay,
     timelines,
     topo_order,
 )
-from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
-from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS
-from tfhub_dataset.hubs.tfhub.tables import build_tables
-from tfhub_dataset.hubs.tfhub.tags import DOMAINS
+from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import commit_at, first_parent_refs
-from tfhub_dataset.sources.snapshot import Snapshot, is_data_path
+from tfhub_dataset.sources.snapshot import Snapshot
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 Progress = Callable[[str], None]
 
-# Commits that imported docs published on tfhub.dev before this repository existed: their docs'
-# first_seen is the import's date, not the date they were first published.
-IMPORT_COMMITS = {
-    "e6bdf7372c74fee3c15882f98c36dfaa9ea31acb": (
-        "2020-08-26: initial import of the docs kept in Google's repository (assets/g3doc/)"
-    ),
-    "ef73bcb41e7d95f2ef3e2e6873ff4716b87323fd": (
-        "2020-10-07: community publishers' docs moved from https://github.com/tensorflow/hub"
-    ),
-}
 HISTORY_TABLES = (
     "commits",
     "events",
@@ -104,15 +87,15 @@ class Parsed:
     paths: frozenset[str]
     docs: dict[str, Observed]  # every doc path -> (kind, handle) as parsed
     counts: Row  # the snapshots row's counts
-    kaggle: dict[str, str | None]  # model -> kaggle_status (TF Hub)
+    kaggle: dict[str, str | None]  # model -> kaggle_status (a hub whose models have one)
     # doc handle -> its publisher as the snapshot's tables say, for a hub whose handles do not
-    # say it (PyTorch Hub); empty for TF Hub.
+    # say it; empty for a hub whose rules read it from the handle.
     publishers: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class HistoryRules:
-    """What the history needs to know of a hub (see :data:`TFHUB_RULES`)."""
+    """What the history needs to know of a hub (each hub's wiring module has its ``HISTORY``)."""
 
     hub: str
     # One snapshot through the hub's release parser: docs, counts, publishers.
@@ -127,7 +110,8 @@ class HistoryRules:
     schema_dir: Path  # the history tables hold the fields of these schemas
     # Parse the snapshot of every commit of the first-parent line that changes a data path, not
     # only the month-end ones, so that every doc of the line is read as the parser reads it
-    # (affordable for a small repository; TF Hub's month-ends suffice, see replay.py).
+    # (affordable for a small repository; a hub whose paths say the doc can read month-ends only,
+    # see replay.py).
     every_commit: bool = False
 
 
@@ -216,41 +200,6 @@ def month_ends(refs: list[Any], head: str, as_of: str) -> list[MonthEnd]:
     return out
 
 
-def parse_snapshot(
-    snapshot: Snapshot,
-    publisher_types: dict[str, PublisherType],
-    doc_cache: DocCache | None = None,
-) -> Parsed:
-    """One snapshot through the release parser: its doc handles and the snapshots row counts."""
-    with gc_paused():  # over both steps: the catalog's objects are scanned at most once
-        cat = build_catalog(snapshot, doc_cache)
-        docs: dict[str, Observed] = {d.path: (d.kind, d.handle) for d in cat.docs}
-        t = build_tables(cat, publisher_types)
-    types = Counter(r["type"] for r in t["publishers"])
-    kinds = Counter(r["kind"] for r in t["versions"])
-    domains = Counter(
-        "none" if r["domain"] is None else r["domain"] if r["domain"] in DOMAINS else "other"
-        for r in t["models"]
-    )
-    counts: Row = {
-        "publishers": len(t["publishers"]),
-        "publishers_individual": types["individual"],
-        "publishers_organization": types["organization"],
-        "publishers_unannotated": types["unannotated"],
-        "models": len(t["models"]),
-        "versions": len(t["versions"]),
-        "modules": kinds["Module"],
-        "placeholders": kinds["Placeholder"],
-        "lite": kinds["Lite"],
-        "tfjs": kinds["Tfjs"],
-        "coral": kinds["Coral"],
-        "collections": len(t["collections"]),
-        **{f"models_{d}": domains[d] for d in (*DOMAINS, "other", "none")},
-    }
-    kaggle = {r["handle"]: r["kaggle_status"] for r in t["models"]}
-    return Parsed(snapshot.commit, frozenset(snapshot.files), docs, counts, kaggle)
-
-
 def _to_json(p: Parsed) -> dict[str, Any]:
     return {
         "commit": p.commit,
@@ -289,10 +238,10 @@ def build_history(
     With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
     snapshot whose summary is cached is neither fetched nor parsed again.
 
-    ``rules`` are the hub's (default: TF Hub's).
+    ``rules`` are the hub's (default: the registry's first hub's).
     """
     dt.date.fromisoformat(as_of)
-    rules = rules or TFHUB_RULES
+    rules = rules or default_hub().module().HISTORY
     say = progress or (lambda _m: None)
     types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
     history_key = cache.key("history", rules.hub, commit, as_of, types_key) if cache else ""
@@ -538,11 +487,6 @@ def _assemble(
     )
 
 
-def _model_of(kind: str, handle: str) -> str | None:
-    base, _, version = handle.rpartition("/")
-    return base if kind in MODEL_KINDS and base and version.isdigit() else None
-
-
 def _project(rows: list[Row], schema_path: Path) -> list[Row]:
     """Rows with exactly the fields of a Table Schema, in its order."""
     fields = _schema_fields(schema_path)
@@ -642,21 +586,3 @@ def _undated(history: History, path: str | None, what: str) -> Row:
         "kind": "undated",
         "detail": f"{what} is in the release but not in its history",
     }
-
-
-def _publisher_from_handle(kind: str, handle: str) -> str | None:
-    return handle.split("/", 1)[0]
-
-
-# TF Hub's rules. ``import_commits`` reads IMPORT_COMMITS when called (tests replace it).
-TFHUB_RULES = HistoryRules(
-    hub="tfhub",
-    parse=parse_snapshot,
-    data_path=is_data_path,
-    normalized=normalized_path,
-    path_doc=doc_from_path,
-    model_of=_model_of,
-    publisher_of=_publisher_from_handle,
-    import_commits=lambda: IMPORT_COMMITS,
-    schema_dir=ROOT / "schemas",
-)

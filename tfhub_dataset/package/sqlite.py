@@ -22,7 +22,6 @@ from typing import Any
 
 from tfhub_dataset.package.csvread import read_rows
 
-SQLITE_NAME = "tfhub-dataset.sqlite"
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}  # others: TEXT
 
 

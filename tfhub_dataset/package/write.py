@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
-from tfhub_dataset import PROJECT_URL, REPOSITORY_URL, ROOT
-from tfhub_dataset.hubs import TFHUB
+from tfhub_dataset import PROJECT_URL
+from tfhub_dataset.hubs import DEFAULT_HUB, hub
 
-SCHEMA_DIR = ROOT / "schemas"
-PACKAGE_NAME = "tfhub-dataset"
+PACKAGE_NAME = "tfhub-dataset"  # the project's: every release id is tfhub-dataset/<release>
 
 
 @dataclass(frozen=True)
@@ -30,24 +29,25 @@ class ReleaseInfo:
     as_of: str  # YYYY-MM-DD
     commit: str
     commit_date: str  # ISO 8601, UTC, trailing Z
-    repository_url: str = REPOSITORY_URL
+    repository_url: str = ""  # default: the hub's (hubs.HUBS)
     # The release's own Data Package version (pinned in build/releases.toml) and the day it was
     # published; an unpinned build is 0.0.0+<commit> and dated by its commit's day.
     version: str = ""
     released: str = ""
-    hub: str = "tfhub"  # the hub the release is of (hubs.HUBS)
-    # The git blob id of the source's root LICENSE at the commit, None when it has none (said by
-    # the releases of hubs other than TF Hub, whose license is known: Apache 2.0).
+    hub: str = DEFAULT_HUB  # the hub the release is of (hubs.HUBS)
+    # The git blob id of the source's root LICENSE at the commit, None when it has none.
     source_license: str | None = None
 
     def __post_init__(self) -> None:
+        if not self.repository_url:
+            object.__setattr__(self, "repository_url", hub(self.hub).repository_url)
         if not self.version:
             object.__setattr__(self, "version", f"0.0.0+{self.commit[:12]}")
         if not self.released:
             object.__setattr__(self, "released", self.commit_date[:10])
 
 
-def load_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+def load_schema(name: str, schema_dir: Path) -> dict[str, Any]:
     return json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
 
 
@@ -161,63 +161,13 @@ def repository_name(url: str) -> str:
     return url.removeprefix("https://github.com/")
 
 
-# TF Hub's keywords (the Hub record holds every hub's).
-KEYWORDS = list(TFHUB.keywords)
-CONTRIBUTORS = [
-    {"title": "tfhub-dataset contributors", "path": PROJECT_URL, "roles": ["creator"]},
-    {
-        "title": "The TensorFlow Hub Authors",
-        "path": REPOSITORY_URL,
-        "roles": ["rightsHolder"],
-    },
-]
+CREATOR = {"title": "tfhub-dataset contributors", "path": PROJECT_URL, "roles": ["creator"]}
 
 
 def descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, Any]:
-    """datapackage.json (Data Package v2). The source commit lives in ``sources[0].version``
-    and its date in ``created``: one place each."""
-    if info.hub != "tfhub":
-        return hub_descriptor(info, resources)
-    return {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": PACKAGE_NAME,
-        "id": f"{PACKAGE_NAME}/{info.release_id}",
-        "title": f"TensorFlow Hub model-publisher community, as of {info.as_of}",
-        "description": (
-            "Publishers, models, versioned docs, collections, links and taxonomy of TensorFlow Hub "
-            f"(tfhub.dev), derived from {info.repository_url} at commit {info.commit} "
-            f"({info.commit_date}), the commit in force on {info.as_of}."
-        ),
-        "version": info.version,
-        "created": info.commit_date,
-        "homepage": PROJECT_URL,
-        "keywords": KEYWORDS,
-        "contributors": CONTRIBUTORS,
-        "licenses": [
-            {
-                "name": "Apache-2.0",
-                "path": "https://www.apache.org/licenses/LICENSE-2.0",
-                "title": "Apache License 2.0 (the source repository's license; see LICENSE)",
-            }
-        ],
-        "sources": [
-            {
-                "title": f"{repository_name(info.repository_url)} at commit {info.commit}",
-                "path": info.repository_url,
-                "version": info.commit,
-            }
-        ],
-        "release": {"id": info.release_id, "asOf": info.as_of, "released": info.released},
-        "resources": resources,
-    }
-
-
-def hub_descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[str, Any]:
-    """datapackage.json of a release of another hub than TF Hub, from its Hub record: the same
-    shape, with ``release.hub`` and ``release.sourceLicense`` (the blob id of the source's
-    LICENSE, null when it has none) added."""
-    from tfhub_dataset.hubs import hub
-
+    """datapackage.json (Data Package v2) of a release, from its hub's record. The source commit
+    lives in ``sources[0].version`` and its date in ``created``: one place each;
+    ``release.sourceLicense`` is the blob id of the source's LICENSE (null when it has none)."""
     h = hub(info.hub)
     repo = repository_name(info.repository_url)
     if info.source_license is None:
@@ -238,7 +188,7 @@ def hub_descriptor(info: ReleaseInfo, resources: list[dict[str, Any]]) -> dict[s
         "homepage": PROJECT_URL,
         "keywords": list(h.keywords),
         "contributors": [
-            CONTRIBUTORS[0],
+            CREATOR,
             {
                 "title": h.rights_holder[:1].upper() + h.rights_holder[1:],
                 "path": info.repository_url,
@@ -297,12 +247,15 @@ def resource_entry(
 
 
 def render_release(
-    tables: dict[str, list[dict[str, Any]]], info: ReleaseInfo, schema_dir: Path = SCHEMA_DIR
+    tables: dict[str, list[dict[str, Any]]],
+    info: ReleaseInfo,
+    schema_dir: Path | None = None,
 ) -> dict[str, bytes]:
     """Every file of a release (relative path -> bytes), except the README and figures.
 
-    ``schema_dir`` holds one JSON Table Schema per table (a hub other than TF Hub keeps its own).
+    ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's).
     """
+    schema_dir = schema_dir or hub(info.hub).schema_dir
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []

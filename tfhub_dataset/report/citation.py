@@ -8,41 +8,15 @@ import textwrap
 from typing import Any
 
 from tfhub_dataset import PROJECT_URL, ROOT
-from tfhub_dataset.package.write import KEYWORDS, ReleaseInfo, repository_name
-from tfhub_dataset.report import published as P
+from tfhub_dataset.package.write import ReleaseInfo, repository_name
+from tfhub_dataset.study import study_cff
 
-DATASET_TITLE = "tfhub-dataset: the TensorFlow Hub model-publisher community"
 LICENSE_PATH = ROOT / "LICENSE"
 # The repository's LICENSE: the Apache License 2.0 text, then this separator, then what it covers.
 SEPARATOR = "-" * 80
 
 
-def study_cff() -> dict[str, Any]:
-    """The study as a CFF reference."""
-    return {
-        "type": "conference-paper",
-        "title": P.STUDY_TITLE,
-        "authors": [{"given-names": g, "family-names": f} for g, f in P.STUDY_AUTHORS],
-        "year": P.STUDY_YEAR,
-        "doi": P.STUDY_DOI,
-        "url": f"https://doi.org/{P.STUDY_DOI}",
-        "collection-title": P.STUDY_CONFERENCE,
-        "conference": {
-            "name": P.STUDY_CONFERENCE,
-            "location": P.STUDY_LOCATION,
-            "date-start": P.STUDY_DATES[0],
-            "date-end": P.STUDY_DATES[1],
-        },
-        "publisher": {"name": P.STUDY_PUBLISHER},
-        "pages": P.STUDY_PAGES,
-        "notes": (
-            "The published study whose figures the 2022-04-05 release reproduces; it crawled "
-            f"tfhub.dev on {P.CRAWLED}."
-        ),
-    }
-
-
-def _cff(
+def cff_bytes(
     info: ReleaseInfo, title: str, abstract: str, keywords: list[str], references: list[Any]
 ) -> bytes:
     """CITATION.cff (CFF 1.2.0) of one release: its version, release date and source commit."""
@@ -74,64 +48,7 @@ def _cff(
     return text.encode("utf-8")
 
 
-def citation_cff(info: ReleaseInfo) -> bytes:
-    """CITATION.cff (CFF 1.2.0) of one TF Hub release."""
-    repo = repository_name(info.repository_url)
-    return _cff(
-        info,
-        DATASET_TITLE,
-        (
-            "Publishers, models, versioned docs, collections, publisher links and taxonomy of "
-            f"TensorFlow Hub (tfhub.dev) as of {info.as_of}, derived from {repo} "
-            f"({info.repository_url}) at commit {info.commit} ({info.commit_date}), as a validated "
-            "Frictionless data package (CSV and Parquet), a SQLite database and a README with "
-            "the release's statistics. The data is derived from tensorflow/tfhub.dev, Copyright "
-            "The TensorFlow Hub Authors, Apache License 2.0."
-        ),
-        KEYWORDS,
-        [
-            {
-                "type": "data",
-                "title": repo,
-                "authors": [{"name": "The TensorFlow Hub Authors"}],
-                "repository": info.repository_url,
-                "url": f"{info.repository_url}/tree/{info.commit}",
-                "commit": info.commit,
-                "license": "Apache-2.0",
-                "notes": "The source repository this release is derived from.",
-            },
-            study_cff(),
-        ],
-    )
-
-
-def license_text(info: ReleaseInfo) -> bytes:
-    """The Apache License 2.0 text (from the repository's LICENSE) and what it covers here."""
-    repo = repository_name(info.repository_url)
-    paragraphs = [
-        f"Every file in this folder is part of release {info.release_id} (version "
-        f"{info.version}) of tfhub-dataset ({PROJECT_URL}).",
-        "The data (data/, the SQLite database, datapackage.json) is derived from the public "
-        f"GitHub repository {repo} ({info.repository_url}) at commit {info.commit} "
-        f"({info.commit_date}): the Markdown docs under assets/ and the tag vocabularies under "
-        "tags/.",
-        None,  # the notice, indented
-        "It is distributed under the same license, the Apache License, Version 2.0 (text "
-        "above). When you redistribute it or a work based on it, keep this attribution: "
-        f'"Derived from {repo} ({info.repository_url}), Copyright The TensorFlow Hub Authors, '
-        'licensed under the Apache License 2.0", and name the release and the source commit.',
-        "The README, the data dictionary, CHANGES.md, the charts, the Table Schemas and the "
-        "publisher types are Copyright the tfhub-dataset contributors, licensed under the "
-        "Apache License, Version 2.0 as well.",
-    ]
-    notice = (
-        "    Copyright The TensorFlow Hub Authors.\n"
-        "    Licensed under the Apache License, Version 2.0."
-    )
-    return _license_file(info, paragraphs, notice)
-
-
-def _license_file(info: ReleaseInfo, paragraphs: list[str | None], notice: str = "") -> bytes:
+def license_file(info: ReleaseInfo, paragraphs: list[str | None], notice: str = "") -> bytes:
     """The Apache License 2.0 text (from the repository's LICENSE), then a section on what it
     covers in the release: ``paragraphs`` wrapped at 80 columns (None: ``notice``, as is)."""
     full = LICENSE_PATH.read_text(encoding="utf-8")
@@ -147,25 +64,22 @@ def _license_file(info: ReleaseInfo, paragraphs: list[str | None], notice: str =
     return (apache + covers).encode("utf-8")
 
 
-# --- releases of another hub than TF Hub --------------------------------------------------------
-
-
 def hub_dataset_title(hub_title: str) -> str:
     return f"tfhub-dataset: the {hub_title} model-publisher community"
 
 
 def hub_citation_cff(info: ReleaseInfo) -> bytes:
-    """CITATION.cff (CFF 1.2.0) of a release of another hub (info.hub): its version, release
-    date and source commit; the source repository and the study whose future work it takes up
-    as references."""
+    """CITATION.cff (CFF 1.2.0) of a release of a hub (info.hub) that the study did not cover:
+    its version, release date and source commit; the source repository and the study whose
+    future work it takes up as references."""
     from tfhub_dataset.hubs import hub
 
     h = hub(info.hub)
     repo = repository_name(info.repository_url)
     study = study_cff()
     study["notes"] = (
-        f"The study whose future work this release takes up: comparing TF Hub's community of "
-        f"model publishers with {h.title}'s (see releases/comparison/ in the repository)."
+        "The study whose future work this release takes up: comparing the community of model "
+        f"publishers it studied with {h.title}'s (see releases/comparison/ in the repository)."
     )
     source: dict[str, Any] = {
         "type": "data",
@@ -185,10 +99,10 @@ def hub_citation_cff(info: ReleaseInfo) -> bytes:
         f"{h.contents} of {h.title} ({h.site}) as of {info.as_of}, derived from {repo} "
         f"({info.repository_url}) at commit {info.commit} ({info.commit_date}), with its "
         "history, as a validated Frictionless data package (CSV and Parquet), a SQLite "
-        "database and a README with the release's statistics: the second community of "
-        "tfhub-dataset, compared with TensorFlow Hub's."
+        "database and a README with the release's statistics: one of the communities of "
+        "tfhub-dataset, compared with the others in releases/comparison/."
     )
-    return _cff(info, hub_dataset_title(h.title), abstract, list(h.keywords), [source, study])
+    return cff_bytes(info, hub_dataset_title(h.title), abstract, list(h.keywords), [source, study])
 
 
 def hub_license_text(info: ReleaseInfo, data_files: str) -> bytes:
@@ -223,4 +137,4 @@ def hub_license_text(info: ReleaseInfo, data_files: str) -> bytes:
         f"2.0 (text above). When you share them, name {repo} ({info.repository_url}), the "
         "release and the source commit.",
     ]
-    return _license_file(info, paragraphs)
+    return license_file(info, paragraphs)

@@ -3,8 +3,8 @@
 With git (the default) each hub has its own repository: a clone kept under ``build/cache/git/``
 (fetched from the hub's remote), or clones on disk given with ``--git PATH`` (repeatable), each
 pinned release read from the clone that holds its commit. Every other source (the REST API, a
-mirror, a snapshot on disk) holds tensorflow/tfhub.dev only. Sources are opened on first use and
-closed together.
+mirror, a snapshot on disk) serves the hubs whose record says so (``Hub.other_sources``) only.
+Sources are opened on first use and closed together.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset.hubs import DEFAULT_HUB, Hub, hub
+from tfhub_dataset.hubs import Hub, hub
 
 
 class NoSource(ValueError):
@@ -39,8 +39,8 @@ def hub_url(h: Hub, urls: dict[str, str]) -> str:
 
 
 class HubSources:
-    """The source of each hub's releases: git (``git``), or one other source of TF Hub only
-    (``other``)."""
+    """The source of each hub's releases: git (``git``), or one other source (``other``) of the
+    hubs whose record allows one."""
 
     def __init__(
         self,
@@ -59,9 +59,9 @@ class HubSources:
 
     def for_pin(self, pin: Any) -> Any | None:
         """The source of a pinned release; None when no source given holds its commit (a clone
-        given with --git that is another repository, or a source that is TF Hub's only)."""
+        given with --git that is another repository, or another source that serves other hubs)."""
         if self.other is not None:
-            return self.other if pin.hub == DEFAULT_HUB else None
+            return self.other if hub(pin.hub).other_sources else None
         assert self.git is not None
         if not self.git.paths:
             return self._managed(hub(pin.hub))
@@ -73,7 +73,7 @@ class HubSources:
         clone, the one clone given, or the given clone that holds one of its pinned commits."""
         h = hub(name)
         if self.other is not None:
-            if name != DEFAULT_HUB:
+            if not h.other_sources:
                 raise NoSource(f"{h.title} releases are built from git only (--git PATH)")
             return self.other
         assert self.git is not None

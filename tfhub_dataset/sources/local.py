@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.hubs import default_hub
+from tfhub_dataset.plugin import Hub
 from tfhub_dataset.sources.commits import (
     Change,
     CommitRef,
@@ -15,21 +17,28 @@ from tfhub_dataset.sources.commits import (
     commit_in_force,
     end_of_day,
 )
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
 
 def load_local(
-    path: str | Path, *, commit: str | None = None, commit_date: str | None = None
+    path: str | Path,
+    *,
+    commit: str | None = None,
+    commit_date: str | None = None,
+    hub: Hub | None = None,
 ) -> Snapshot:
-    """Load a snapshot from a ``.tar.gz`` (self-describing) or a folder (needs commit and date).
+    """Load a snapshot of ``hub``'s repository (default: the registry's first hub) from a
+    ``.tar.gz`` (self-describing) or a folder (needs commit and date).
 
-    A folder may be the repository root or one level above it (an extracted GitHub tarball).
+    A folder may be the repository root or one level above it (an extracted GitHub tarball): the
+    root is the folder holding the hub's ``checkout_marker``.
     """
+    h = hub or default_hub()
     p = Path(path)
     if p.is_file():
         with p.open("rb") as fh:  # read as a stream, never whole
-            snap = read_tarball(fh)
+            snap = read_tarball(fh, data_path=h.is_data_path)
         if commit and snap.commit != commit:
             raise ValueError(f"{p} holds commit {snap.commit}, not {commit}")
         return snap
@@ -37,11 +46,11 @@ def load_local(
         raise FileNotFoundError(f"no snapshot at {p}")
     if not commit or not commit_date:
         raise ValueError(f"a snapshot folder ({p}) needs --commit and --commit-date")
-    root = p
-    if not (root / "assets").is_dir():
-        subdirs = [d for d in p.iterdir() if d.is_dir() and (d / "assets").is_dir()]
+    root, marker = p, h.checkout_marker
+    if not (root / marker).exists():
+        subdirs = [d for d in p.iterdir() if d.is_dir() and (d / marker).exists()]
         if len(subdirs) != 1:
-            raise ValueError(f"{p} holds no assets/ folder")
+            raise ValueError(f"{p} holds no {marker} (not a checkout of {h.repository})")
         root = subdirs[0]
     files, oversized = {}, {}
     for count, f in enumerate(sorted(root.rglob("*")), start=1):
@@ -51,7 +60,7 @@ def load_local(
             raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
         if f.is_file():
             rel = f.relative_to(root).as_posix()
-            if not is_data_path(rel):
+            if not h.is_data_path(rel):
                 continue
             size = f.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -65,16 +74,22 @@ class LocalSnapshot:
     """A source holding one local snapshot (tarball or folder); it has no history."""
 
     def __init__(
-        self, path: str | Path, *, commit: str | None = None, commit_date: str | None = None
+        self,
+        path: str | Path,
+        *,
+        commit: str | None = None,
+        commit_date: str | None = None,
+        hub: Hub | None = None,
     ) -> None:
         self.path = Path(path)
         self._commit, self._commit_date = commit, commit_date
+        self.hub = hub
         self._snapshot: Snapshot | None = None
 
     def snapshot(self, commit: str | None) -> Snapshot:
         if self._snapshot is None:
             self._snapshot = load_local(
-                self.path, commit=self._commit, commit_date=self._commit_date
+                self.path, commit=self._commit, commit_date=self._commit_date, hub=self.hub
             )
         if commit is not None and self._snapshot.commit != commit:
             raise ValueError(f"{self.path} holds commit {self._snapshot.commit}, not {commit}")
@@ -86,10 +101,11 @@ class LocalMirror:
     ``commits/<sha>.json``, ``tarballs/<sha>.tar.gz``. It answers what the GitHub source
     answers, so a release built from it is byte-identical to one built from GitHub."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, hub: Hub | None = None) -> None:
         import json
 
         self.root = Path(root)
+        self.hub = hub
         if not (self.root / "commits.json").is_file():
             raise FileNotFoundError(f"{self.root} is not a GitHub-shaped mirror (no commits.json)")
         self._json = json
@@ -138,11 +154,12 @@ class LocalMirror:
         return files
 
     def commit_changes(self, sha: str) -> list[Change]:
-        return data_changes(self.commit_files(sha), sha)
+        data_path = (self.hub or default_hub()).is_data_path
+        return data_changes(self.commit_files(sha), sha, data_path)
 
     def snapshot(self, sha: str) -> Snapshot:
         checked_sha(sha, f"{self.root}/tarballs")
         path = self.root / "tarballs" / f"{sha}.tar.gz"
         if not path.is_file():
             raise FileNotFoundError(f"no snapshot tarball for {sha} in {self.root}/tarballs")
-        return load_local(path, commit=sha)
+        return load_local(path, commit=sha, hub=self.hub)

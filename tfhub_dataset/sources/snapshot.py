@@ -6,17 +6,9 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# The only parts of the repository the dataset is derived from.
-DATA_PREFIXES = ("assets/", "tags/")
-DATA_FILES = ("README.md", "LICENSE")
 # One data file (a doc, a tag file) larger than this is not read: an anomaly records it. The
 # largest real one holds 15 kB; parsing a file costs a few times its size in memory.
 MAX_FILE_BYTES = 1 << 20
-
-
-def is_data_path(path: str) -> bool:
-    """True for the paths the dataset reads (docs, tag vocabularies, README, LICENSE)."""
-    return path.startswith(DATA_PREFIXES) or path in DATA_FILES
 
 
 def blob_id(data: bytes) -> str:
@@ -39,7 +31,7 @@ class Snapshot:
     commit: str
     commit_date: str
     files: Mapping[str, bytes] = field(repr=False)
-    repository: str = "tensorflow/tfhub.dev"
+    repository: str = ""  # owner/name, where the source knows it
     oversized: Mapping[str, int] = field(default_factory=dict)
     blob_ids: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 

@@ -2,8 +2,8 @@
 
 Members are read as they stream past, never extracted, so nothing can be written outside the
 build's own folders; still, an archive holding absolute paths, ``..``, links, devices, more than a
-bounded number of members or of bytes is refused outright: such an archive is not a tfhub.dev
-snapshot.
+bounded number of members or of bytes is refused outright: such an archive is not a snapshot of
+a hub's repository.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import io
 import posixpath
 import tarfile
 import zlib
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
+from tfhub_dataset.hubs import default_hub
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; the largest real snapshot holds about 25 MB
 MAX_MEMBERS = 100_000
@@ -84,6 +86,7 @@ def read_tarball(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_members: int = MAX_MEMBERS,
     max_file_bytes: int = MAX_FILE_BYTES,
+    data_path: Callable[[str], bool] | None = None,
 ) -> Snapshot:
     """Parse a ``.tar.gz`` snapshot as GitHub's tarball endpoint returns it (bytes, or a binary
     file open at its start).
@@ -94,8 +97,10 @@ def read_tarball(
     and their sizes added up as they pass. A data file over ``max_file_bytes`` is skipped unread
     and listed in ``Snapshot.oversized``. The commit SHA comes from the pax global header
     (``git archive`` writes it) and the commit date from the members' mtime (``git archive`` sets
-    it to the committer date). The top folder (``<owner>-<repo>-<sha7>/``) is stripped.
+    it to the committer date). The top folder (``<owner>-<repo>-<sha7>/``) is stripped. Only
+    ``data_path`` files are kept (default: the registry's first hub's data paths).
     """
+    is_data = data_path or default_hub().is_data_path
     source: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     head = source.read(2)
     source.seek(0)
@@ -137,7 +142,7 @@ def read_tarball(
                     )
                 mtime = member.mtime if mtime is None else max(mtime, member.mtime)
                 inner = path.split("/", 1)[1] if "/" in path else path
-                if not is_data_path(inner):
+                if not is_data(inner):
                     continue
                 if member.size > max_file_bytes:
                     oversized[posixpath.normpath(inner)] = member.size

@@ -30,7 +30,7 @@ from tfhub_dataset.hubs.tfhub.tables import _anomalies  # the anomalies table's 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
 
-ANNOTATIONS_PATH = "build/annotations/pytorch_hub_publisher_types.csv"
+ANNOTATIONS_PATH = "build/annotations/pytorch_hub/publisher_types.csv"
 # vocabulary -> (page field, table, anomaly kind for an undeclared value, declaring file)
 TAXONOMY = {
     "tags": ("tags", "tags", "undeclared-tag", SOURCES["tags"][0][0]),

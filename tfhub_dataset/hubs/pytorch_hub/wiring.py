@@ -16,8 +16,7 @@ from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.series import HistoryRules, Parsed
-from tfhub_dataset.hubs import PYTORCH_HUB
-from tfhub_dataset.hubs.pytorch_hub import is_data_path
+from tfhub_dataset.hubs.pytorch_hub import HUB, is_data_path
 from tfhub_dataset.hubs.pytorch_hub.catalog import (
     PAGE_KIND,
     PageCache,
@@ -59,7 +58,7 @@ def _model_of(kind: str, handle: str) -> str | None:
 
 
 HISTORY = HistoryRules(
-    hub=PYTORCH_HUB.name,
+    hub=HUB.name,
     parse=parse_snapshot,
     data_path=is_data_path,
     normalized=lambda path: path,
@@ -67,7 +66,7 @@ HISTORY = HistoryRules(
     model_of=_model_of,
     publisher_of=lambda kind, handle: None,  # from the parsed snapshots
     import_commits=dict,
-    schema_dir=PYTORCH_HUB.schema_dir,
+    schema_dir=HUB.schema_dir,
     every_commit=True,
 )
 
@@ -76,6 +75,6 @@ def render_report(
     files: Mapping[str, bytes], info: Any, previous: Mapping[str, bytes] | None
 ) -> dict[str, bytes]:
     """README, data dictionary, CHANGES.md, CITATION.cff, LICENSE and charts of a release."""
-    from tfhub_dataset.report.pytorch_hub import render_report as render
+    from tfhub_dataset.hubs.pytorch_hub.report import render_report as render
 
     return render(files, info, previous)

@@ -429,7 +429,7 @@ def _publishers(
         if annotation is None:
             anomalies.append(
                 Anomaly(
-                    doc.path if doc else "build/annotations/publisher_types.csv",
+                    doc.path if doc else "build/annotations/tfhub/publisher_types.csv",
                     None,
                     "unannotated-publisher",
                     f"{handle!r} has no type annotation",

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
-from tfhub_dataset.history.series import TFHUB_RULES as HISTORY
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
@@ -25,6 +25,6 @@ def render_report(
     files: Mapping[str, bytes], info: Any, previous: Mapping[str, bytes] | None
 ) -> dict[str, bytes]:
     """README, data dictionary, CHANGES.md, CITATION.cff, LICENSE and charts of a release."""
-    from tfhub_dataset.report.readme import render_report as render
+    from tfhub_dataset.hubs.tfhub.report.readme import render_report as render
 
     return render(files, info, previous)

@@ -1,10 +1,11 @@
 """A local, GitHub-shaped HTTP server over a mirror folder, for tests and for ``--mirror DIR``.
 
-The folder has the layout of ``shared/tfhub.dev`` (``commits.json``, ``commits/<sha>.json``,
-``tarballs/<sha>.tar.gz``). :class:`MirrorServer` serves it on 127.0.0.1 as two hosts, like
-GitHub: the REST API (commits list, commit details, tarball redirect) on one port and codeload
-(the archives) on another. It logs every request it receives and can be told to misbehave
-(:class:`Fault`): rate limits, 5xx, slow answers, bodies cut short or reset, corrupt archives.
+The folder has the layout of a GitHub REST mirror of a repository (``commits.json``,
+``commits/<sha>.json``, ``tarballs/<sha>.tar.gz``). :class:`MirrorServer` serves it on 127.0.0.1 as
+two hosts, like GitHub: the REST API (commits list, commit details, tarball redirect) on one port
+and codeload (the archives) on another. It logs every request it receives and can be told to
+misbehave (:class:`Fault`): rate limits, 5xx, slow answers, bodies cut short or reset, corrupt
+archives.
 
 :func:`build_fixture` writes a small synthetic folder of the same layout from a few documents.
 """
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tfhub_dataset import REPOSITORY
+from tfhub_dataset.hubs import default_hub
 
 __all__ = [
     "Fault",
@@ -61,6 +62,8 @@ DOCS_URL = "https://docs.github.com/rest"
 API_VARY = "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding, Accept, X-Requested-With"
 API_ROBOTS = "# API host: crawl through the API, not as a robot\nUser-agent: *\nDisallow: /\n"
 CODELOAD_ROBOTS = "User-agent: *\nDisallow:\n"
+
+REPOSITORY = default_hub().repository  # what a mirror serves unless told otherwise
 
 
 # --------------------------------------------------------------------------------------------

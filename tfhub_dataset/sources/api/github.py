@@ -1,4 +1,4 @@
-"""Crawl tensorflow/tfhub.dev on GitHub: politely, through a persistent HTTP cache, with retries.
+"""Crawl a hub's repository on GitHub: politely, through a persistent HTTP cache, with retries.
 
 Only fetching lives here; parsing a snapshot is :func:`tfhub_dataset.sources.tarball.read_tarball`
 (which this module also uses to prove a download whole before it is kept).
@@ -52,8 +52,9 @@ from requests_cache.policy import DEFAULT_IGNORED_PARAMS
 from requests_cache.serializers import SerializerPipeline, json_serializer
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
-from tfhub_dataset import PROJECT_URL, REPOSITORY, __version__
+from tfhub_dataset import PROJECT_URL, __version__
 from tfhub_dataset.history.replay import data_changes
+from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef, MalformedListing, commit_in_force
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.snapshot import Snapshot
@@ -231,7 +232,9 @@ class GitHubConfig:
     """
 
     api_url: str = field(default_factory=_env_api_url)
-    repository: str = REPOSITORY
+    repository: str = field(default_factory=lambda: default_hub().repository)
+    # the paths its snapshots and changes keep (default: the registry's first hub's)
+    data_path: Callable[[str], bool] | None = None
     cache_path: Path | None = DEFAULT_CACHE_PATH
     offline: bool = False
     min_interval: float | None = None
@@ -669,7 +672,7 @@ class GitHubSource:
 
     def commit_changes(self, sha: str) -> list[Change]:
         """The data files a commit changed, normalised (:func:`data_changes`)."""
-        return data_changes(self.commit_files(sha), sha)
+        return data_changes(self.commit_files(sha), sha, self.config.data_path)
 
     def read_blob(self, oid: str) -> bytes:
         """One file's bytes by its git blob id (``GET /git/blobs/<id>``), checked against the id
@@ -1127,7 +1130,7 @@ class GitHubSource:
             )
 
             def parse(resp: requests.Response) -> tuple[bytes, Snapshot]:
-                snap = read_tarball(resp.content)
+                snap = read_tarball(resp.content, data_path=self.config.data_path)
                 if snap.commit != sha:
                     raise FetchError(
                         f"the archive at {_redact(location)} holds commit {snap.commit}, not {sha}"

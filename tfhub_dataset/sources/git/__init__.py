@@ -1,4 +1,4 @@
-"""The git source (the default): a hub's repository (tensorflow/tfhub.dev, pytorch/hub) read as git.
+"""The git source (the default): a hub's repository read as git.
 
 Either a repository on disk (``--git PATH``, bare or not, never touched by the network), or a bare
 partial clone kept under ``build/cache/git/`` and fetched from ``--git-url`` (default: GitHub)
@@ -22,41 +22,40 @@ from pathlib import Path
 from typing import TypeVar
 
 from tfhub_dataset import ROOT
+from tfhub_dataset.hubs import default_hub as _default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, is_data_path
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
-__all__ = ["DEFAULT_CACHE", "DEFAULT_GIT_URL", "GIT_URL_ENV", "GitConfig", "GitSource"]
+__all__ = ["CACHE_DIR", "GitConfig", "GitSource"]
 
-DEFAULT_GIT_URL = "https://github.com/tensorflow/tfhub.dev.git"
-GIT_URL_ENV = "TFHUB_DATASET_GIT_URL"
-DEFAULT_CACHE = ROOT / "build" / "cache" / "git" / "tfhub.dev.git"
+CACHE_DIR = ROOT / "build" / "cache" / "git"  # managed clones: one folder per hub
 # Clones of the sources kept beside the project in this workplace (named in offline hints): the
 # one of a cached clone's name.
 SHARED = ROOT.parent / "shared"
-SHARED_CLONE = SHARED / "tfhub.dev.git"
 T = TypeVar("T")
 
 
 def _env_url() -> str:
-    return os.environ.get(GIT_URL_ENV) or DEFAULT_GIT_URL
+    h = _default_hub()
+    return os.environ.get(h.git_url_env) or h.git_url
 
 
 @dataclass(frozen=True)
 class GitConfig:
     """Where the repository comes from: ``path`` (on disk, no network) or ``url`` fetched into
     ``cache``; ``offline`` uses the cached clone only. ``data_path`` and ``repository`` are those
-    of the hub the repository holds (default: TF Hub's)."""
+    of the hub the repository holds (default: the registry's first hub's)."""
 
     url: str = field(default_factory=_env_url)
     path: Path | None = None
-    cache: Path = DEFAULT_CACHE
+    cache: Path = field(default_factory=lambda: CACHE_DIR / _default_hub().clone_name)
     offline: bool = False
     fetch: FetchConfig = field(default_factory=FetchConfig)
-    data_path: Callable[[str], bool] = is_data_path
-    repository: str = "tensorflow/tfhub.dev"
+    data_path: Callable[[str], bool] = field(default_factory=lambda: _default_hub().is_data_path)
+    repository: str = field(default_factory=lambda: _default_hub().repository)
     pathspec: tuple[str, ...] = ()  # git pathspecs that hold every data path (none: all paths)
     # the clones the offline hint names: those of every hub the command builds (none: this one's)
     offline_clones: tuple[str, ...] = ()
@@ -65,7 +64,7 @@ class GitConfig:
 def offline_hint(*clone_names: str) -> str:
     """How to build without the network, naming the clones on disk this machine has (of every
     hub the command builds, so that one command line does it all)."""
-    shared = [SHARED / name for name in clone_names or (SHARED_CLONE.name,)]
+    shared = [SHARED / name for name in clone_names or (_default_hub().clone_name,)]
     here = " ".join(f"--git {os.path.relpath(c, Path.cwd())}" for c in shared if c.is_dir())
     return f"build from a clone on disk with --git PATH{f' (here: {here})' if here else ''}"
 

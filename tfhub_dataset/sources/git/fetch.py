@@ -1,7 +1,8 @@
 """Fetch the source repository over git smart HTTP into a bare partial clone, politely.
 
-- Only the default branch, without blobs over ``filter`` (model binaries under ``assets/``): the
-  whole history of tensorflow/tfhub.dev is about 5 MB in three requests (refs, ls-refs, fetch).
+- Only the default branch, without blobs over ``filter`` (model binaries): the
+  whole history of the first hub's repository is about 5 MB in three requests (refs, ls-refs,
+  fetch).
 - A first fetch goes into a temporary repository moved into place only once it succeeded, so a
   half-fetched clone is never trusted; a later fetch into the clone moves no ref unless git has
   received and indexed (hashed) every object of the pack.
@@ -115,7 +116,7 @@ class _Attempt:
 def _run_traced(cmd: list[str], timeout: float, packs: Path, max_bytes: int) -> _Attempt:
     """Run one git fetch, tracing its HTTP headers, and cut it off (with git's helpers) when the
     files it writes under ``packs`` grow past ``max_bytes`` or it outlives ``timeout``."""
-    with tempfile.TemporaryDirectory(prefix="tfhub-git-trace-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="tfhub-dataset-git-trace-") as tmp:
         trace, err = Path(tmp) / "curl.txt", Path(tmp) / "stderr.txt"
         env = git_env(GIT_TRACE_CURL=str(trace), GIT_TRACE_CURL_NO_DATA="1")
         before = _files(packs)

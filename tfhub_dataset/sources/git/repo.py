@@ -22,9 +22,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef, Person
 from tfhub_dataset.sources.errors import FetchError
-from tfhub_dataset.sources.snapshot import is_data_path
 
 # Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
 STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": "copied",
@@ -83,11 +83,12 @@ class GitRepo:
     def __init__(
         self,
         path: str | Path,
-        data_path: Callable[[str], bool] = is_data_path,
+        data_path: Callable[[str], bool] | None = None,
         pathspec: tuple[str, ...] = (),
     ) -> None:
         self.path = Path(path)
-        self.data_path = data_path
+        # default: the registry's first hub's data paths
+        self.data_path = data_path or default_hub().is_data_path
         # Limits `git log` to the hub's data paths (rename detection reads the blobs of every
         # candidate: a partial clone lacks those over its size filter, images among them).
         self.pathspec = pathspec
@@ -296,7 +297,7 @@ def _committer_date(value: bytes) -> str:
 
 
 def parse_raw_log(
-    out: bytes, data_path: Callable[[str], bool] = is_data_path
+    out: bytes, data_path: Callable[[str], bool]
 ) -> dict[str, list[Change]]:
     """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
 

@@ -9,40 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STUDY_TITLE = "Exploring the Community of Model Publishers on TensorFlow Hub"
-STUDY_VENUE = (
-    "Companion Publication of the 2022 Conference on Computer Supported Cooperative Work and "
-    "Social Computing (CSCW'22 Companion)"
+from tfhub_dataset.study import (  # noqa: F401 (the study's own data, named here as printed)
+    STUDY_AUTHORS,
+    STUDY_CONFERENCE,
+    STUDY_DATES,
+    STUDY_DOI,
+    STUDY_LOCATION,
+    STUDY_PAGES,
+    STUDY_PUBLISHER,
+    STUDY_SHORT,
+    STUDY_TITLE,
+    STUDY_VENUE,
+    STUDY_YEAR,
+    study_reference,
 )
-STUDY_SHORT = "CSCW'22 Companion, 2022"
-STUDY_YEAR = 2022
-STUDY_AUTHORS = (  # (given names, family name), in the paper's order
-    ("Taewon", "Yoo"),
-    ("Minki", "Chun"),
-    ("Yunjung", "Bae"),
-    ("Soohyun", "Kwon"),
-    ("Hyunggu", "Jung"),
-)
-STUDY_CONFERENCE = (
-    "Companion Computer Supported Cooperative Work and Social Computing (CSCW'22 Companion)"
-)
-STUDY_LOCATION = "Virtual Event, Taiwan"
-STUDY_DATES = ("2022-11-08", "2022-11-22")
-STUDY_PUBLISHER = "ACM"
-STUDY_PAGES = 5
-STUDY_DOI = "10.1145/3500868.3559477"
-
-
-def study_reference() -> str:
-    """The study's reference in Markdown, as the ACM prints it, with a DOI link."""
-    names = [f"{g} {f}" for g, f in STUDY_AUTHORS]
-    authors = ", ".join(names[:-1]) + " and " + names[-1]
-    return (
-        f"{authors}. {STUDY_YEAR}. *{STUDY_TITLE}.* In {STUDY_CONFERENCE}, November 8–22, "
-        f"{STUDY_YEAR}, {STUDY_LOCATION}. {STUDY_PUBLISHER}, {STUDY_PAGES} pages. "
-        f"[doi:{STUDY_DOI}](https://doi.org/{STUDY_DOI})"
-    )
-
 
 CRAWLED = "2022-04-05"  # the release whose README reproduces these figures
 

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from tfhub_dataset.hubs.tfhub.report import published as P
+from tfhub_dataset.hubs.tfhub.report.facts import BRIDGE_COLUMNS, Facts
 from tfhub_dataset.package.write import ReleaseInfo
-from tfhub_dataset.report import published as P
-from tfhub_dataset.report.facts import BRIDGE_COLUMNS, Facts
 from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, names, pct, table
 from tfhub_dataset.report.release import Row
 
@@ -661,8 +661,8 @@ def _explain_publishers(s: Study) -> list[str]:
     moved = P.PUBLISHER_TYPES["individual"] - types.get("individual", 0)
     lines = [
         f"This release has {n(total)} publishers, as published. Its types come from the "
-        "curated annotation `build/annotations/publisher_types.csv` (one line of evidence per "
-        f"publisher, in `publishers.type_evidence`): {n(types.get('individual', 0))} "
+        "curated annotation `build/annotations/tfhub/publisher_types.csv` (one line of evidence "
+        f"per publisher, in `publishers.type_evidence`): {n(types.get('individual', 0))} "
         f"individual and {n(types.get('organization', 0))} organization (among the "
         f"{n(len(f.with_models))} publishers with at least one model: "
         f"{n(m_types.get('individual', 0))} and {n(m_types.get('organization', 0))}). The "

@@ -1,0 +1,250 @@
+"""What every hub's release report shares: which files the report makes, the files read back
+into figures, the README's skeleton (front matter, contents, sections), and the sections whose
+wording does not depend on the hub (provenance, files, anomalies, data dictionary, citation).
+
+Each hub's report module (``hubs/<hub>/report...``) supplies its own figures, charts and
+sections and calls :func:`report_files`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tfhub_dataset import PROJECT_URL
+from tfhub_dataset.hubs import DEFAULT_HUB, hub
+from tfhub_dataset.package.sums import SUMS_NAME
+from tfhub_dataset.package.write import ReleaseInfo, repository_name
+from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, render_changes
+from tfhub_dataset.report.dictionary import render_dictionary
+from tfhub_dataset.report.markdown import code, md_escape, n, ranked, table
+from tfhub_dataset.report.release import Release, Row, read_release
+
+REPORT_FILES = ("README.md", "DATA_DICTIONARY.md", CHANGES_NAME, "CITATION.cff", "LICENSE")
+FIGURES_DIR = "figures"
+
+
+def is_report_file(path: str) -> bool:
+    """Files that a report (or the build after it: the SQLite database, SHA256SUMS) makes, and
+    so are not inputs to it."""
+    return (
+        path in REPORT_FILES
+        or path == SUMS_NAME
+        or ("/" not in path and path.endswith(".sqlite"))
+        or path.startswith(f"{FIGURES_DIR}/")
+    )
+
+
+def info_from_files(files: Mapping[str, bytes]) -> ReleaseInfo:
+    """The ReleaseInfo a release's datapackage.json records (for re-rendering a written release)."""
+    desc = json.loads(files["datapackage.json"].decode("utf-8"))
+    source = desc["sources"][0]
+    release = desc["release"]
+    return ReleaseInfo(
+        release_id=release["id"],
+        as_of=release["asOf"],
+        commit=source["version"],
+        commit_date=desc["created"],
+        repository_url=source["path"],
+        version=desc["version"],
+        released=release["released"],
+        hub=release.get("hub", DEFAULT_HUB),
+        source_license=release.get("sourceLicense"),
+    )
+
+
+def report_files(
+    files: Mapping[str, bytes],
+    info: ReleaseInfo,
+    previous: Mapping[str, bytes] | None,
+    facts_of: Callable[[Release], Any],
+    figures_of: Callable[[Any, ReleaseInfo], dict[str, bytes]],
+    readme_of: Callable[..., str],
+    citation: bytes,
+    license_file: bytes,
+) -> dict[str, bytes]:
+    """Every generated file of a release, the same way for each hub: its files read back
+    (``facts_of`` the hub's figures over them), charts, data dictionary, CHANGES.md against
+    ``previous``, the given CITATION.cff and LICENSE, and the README (``readme_of``)."""
+    inputs = {p: b for p, b in files.items() if not is_report_file(p)}
+    release = read_release(inputs)
+    facts = facts_of(release)
+    figures = figures_of(facts, info)
+    dictionary = render_dictionary(
+        release.schemas,
+        title=f"Data dictionary: release {info.release_id}",
+        row_counts=facts.row_counts(),
+    )
+    changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
+    out: dict[str, bytes] = dict(figures)
+    out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
+    out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version).encode("utf-8")
+    out["CITATION.cff"] = citation
+    out["LICENSE"] = license_file
+    out["README.md"] = readme_of(facts, inputs, info, list(figures), changes).encode("utf-8")
+    return dict(sorted(out.items()))
+
+
+def assemble(
+    files: Mapping[str, bytes],
+    info: ReleaseInfo,
+    generated: str,
+    intro: list[str],
+    sections: list[tuple[str, list[str]]],
+) -> str:
+    """A release README: front matter, title, the generated-file comment, the intro, a table of
+    contents and the sections."""
+    title = f"{hub(info.hub).title} model-publisher community, as of {info.as_of}"
+    lines = [*front_matter(files, info), ""]
+    lines += [f"# {title}", "", generated, ""]
+    lines += intro
+    lines += ["", "## Contents", ""]
+    lines += [f"- [{title}](#{_anchor(title)})" for title, _ in sections]
+    for title, body in sections:
+        lines += ["", f"## {title}", ""]
+        lines += body
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _anchor(title: str) -> str:
+    keep = "".join(c for c in title.lower() if c.isalnum() or c in " -")
+    return keep.replace(" ", "-")
+
+
+def provenance_table(info: ReleaseInfo, source: str) -> list[str]:
+    """The Provenance table; ``source`` follows the repository's name (its license)."""
+    repo = repository_name(info.repository_url)
+    return table(
+        ["", ""],
+        [
+            ["Source repository", f"[{repo}]({info.repository_url}){source}"],
+            ["Commit", f"[`{info.commit}`]({info.repository_url}/tree/{info.commit})"],
+            ["Commit date", info.commit_date],
+            ["As of", f"{info.as_of} (the last commit at or before the end of that day, UTC)"],
+            ["Release", f"`{info.release_id}`"],
+            ["Version", f"{info.version} (released {info.released})"],
+            [
+                "Package",
+                "`datapackage.json` (Frictionless Data Package v2, validated at build "
+                "time, foreign keys included)",
+            ],
+        ],
+    )
+
+
+def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
+    """YAML front matter for the Hugging Face Hub: one config per table, its Parquet file as
+    the data (so `datasets.load_dataset(folder, "models")` loads one table, not all in one)."""
+    h = hub(info.hub)
+    tables = sorted(
+        p[len("data/") : -len(".parquet")]
+        for p in files
+        if p.startswith("data/") and p.endswith(".parquet")
+    )
+    lines = [
+        "---",
+        "license: apache-2.0",
+        f'pretty_name: "{h.title} model-publisher community, as of {info.as_of}"',
+        "tags:",
+        *(f"- {k}" for k in h.keywords),
+        "configs:",
+    ]
+    for name in tables:
+        lines += [f"- config_name: {name}", f"  data_files: data/{name}.parquet"]
+    lines.append("---")
+    return lines
+
+
+def files_table(
+    files: Mapping[str, bytes], sqlite_name: str, charts: str = "below"
+) -> list[str]:
+    """The Files section: what each file of the release holds."""
+    tables = sum(1 for p in files if p.startswith("data/") and p.endswith(".csv"))
+    rows = [
+        [
+            "`datapackage.json`",
+            "Frictionless Data Package v2 descriptor: resources, schemas, "
+            "source commit, version, hashes",
+        ],
+        ["`data/*.csv`, `data/*.parquet`", f"the {tables} tables, each as CSV and as Parquet"],
+        ["`schemas/*.json`", "one Table Schema per table (types, keys, descriptions)"],
+        [
+            f"`{sqlite_name}`",
+            "every table in one SQLite database, with keys, indexes and descriptions",
+        ],
+        ["`DATA_DICTIONARY.md`", "every table and field, and a diagram of the keys"],
+        [f"`{CHANGES_NAME}`", "what changed since the pinned release before this one"],
+        ["`figures/`", f"the charts {charts}"],
+        ["`CITATION.cff`, `LICENSE`", "how to cite this release, and its license"],
+        [f"`{SUMS_NAME}`", "SHA-256 of every other file: `sha256sum -c SHA256SUMS` in this folder"],
+    ]
+    return table(["File", "What it holds"], rows)
+
+
+def anomaly_kinds_table(anomalies: list[Row], meanings: Mapping[str, str]) -> list[str]:
+    """Anomalies by kind: how many, in how many files, what the kind means."""
+    kinds = Counter(a["kind"] for a in anomalies)
+    files = {k: len({a["source_path"] for a in anomalies if a["kind"] == k}) for k in kinds}
+    rows = [[code(k), n(c), n(files[k]), md_escape(meanings.get(k, ""))] for k, c in ranked(kinds)]
+    if not rows:
+        return ["No anomalies were recorded."]
+    return table(["Kind", "Anomalies", "Files", "Meaning"], rows, "lrrl")
+
+
+def anomaly_kinds_details(
+    anomalies: list[Row], meanings: Mapping[str, str], who: str = "build"
+) -> list[str]:
+    """Every kind the ``who`` may record, folded (<details>), with its count in the release."""
+    kinds = Counter(a["kind"] for a in anomalies)
+    lines = [f"<details><summary>Every anomaly kind the {who} may record</summary>", ""]
+    lines += table(
+        ["Kind", "Meaning", "In this release"],
+        [[f"`{k}`", md_escape(v), n(kinds.get(k, 0))] for k, v in meanings.items()],
+        "llr",
+    )
+    return [*lines, "", "</details>"]
+
+
+def dictionary_pointer(facts: Any) -> list[str]:
+    """Resources with their rows, fields and titles (``facts.r``: the release read back)."""
+    rows = []
+    for name in sorted(facts.r.schemas):
+        s = facts.r.schemas[name]
+        rows.append(
+            [f"`{name}`", n(len(facts.r[name])), len(s["fields"]), md_escape(s.get("title", name))]
+        )
+    lines = [
+        "Every resource and field, with type, constraints and description, is in "
+        "[DATA_DICTIONARY.md](DATA_DICTIONARY.md), generated from `schemas/`.",
+        "",
+    ]
+    lines += table(["Resource", "Rows", "Fields", "Title"], rows, "lrrl")
+    return lines
+
+
+def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
+    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry."""
+    year = info.released[:4]
+    repo = repository_name(info.repository_url)
+    return [
+        "Cite the dataset with this release and its version; `CITATION.cff` in this folder holds "
+        f"the machine-readable citation{note}.",
+        "",
+        f"> tfhub-dataset contributors ({year}). *{title}*, release {info.release_id}, "
+        f"version {info.version} (released {info.released}; as of {info.as_of}). Data set "
+        f"derived from {repo} at commit {info.commit}. {PROJECT_URL}",
+        "",
+        "```bibtex",
+        f"@misc{{tfhub_dataset_{info.release_id.replace('-', '_')},",
+        "  author       = {{tfhub-dataset contributors}},",
+        f"  title        = {{{{{title}}}, release {info.release_id}}},",
+        f"  year         = {{{year}}},",
+        f"  version      = {{{info.version}}},",
+        f"  howpublished = {{\\url{{{PROJECT_URL}}}}},",
+        f"  note         = {{Derived from {repo} at commit {info.commit} "
+        f"({info.commit_date}); as of {info.as_of}}}",
+        "}",
+        "```",
+    ]
