@@ -39,11 +39,7 @@ HANDLE_SOURCES = ("snapshot", "snapshot-path", "path")
 ADDING = frozenset({"added", "copied"})
 MODIFYING = frozenset({"modified", "changed"})
 STATUSES = ("added", "removed", "modified", "renamed", "copied", "changed", "unchanged")
-<<<<<<< HEAD
-VARIANT_SEGMENTS = {"lite": "Lite", "tfjs": "Tfjs", "coral": "Coral"}
 _BLOB = re.compile(r"[0-9a-f]{40}")  # a file's blob id as GitHub lists it (``sha``)
-=======
->>>>>>> main
 
 
 class CommitLike(Protocol):
