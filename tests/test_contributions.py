@@ -27,8 +27,9 @@ from tfhub_dataset.annotations import (
 )
 from tfhub_dataset.build import release_tables
 from tfhub_dataset.history.contributions import attribute, build_community
-from tfhub_dataset.history.series import TFHUB_RULES, add_history, build_history
+from tfhub_dataset.history.series import add_history, build_history
 from tfhub_dataset.hubs.tfhub.community import FACTS
+from tfhub_dataset.hubs.tfhub.history import HISTORY as TFHUB_RULES
 from tfhub_dataset.sources.commits import Person
 from tfhub_dataset.sources.git import GitConfig, GitSource
 
@@ -63,7 +64,6 @@ def run(repo: tuple[Path, dict[str, str]], aliases=(), opt_outs=()):
 
 def alias(shas: dict[str, str]) -> ContributorAlias:
     return ContributorAlias(
-        "tfhub",
         CommitIdentity(shas["alias"], "author"),
         CommitIdentity(shas["import"], "author"),
         "same full name; both commits change only publisher pat's docs",
@@ -140,7 +140,7 @@ def test_ids_aliases_affiliations_and_classes(repo):
 def test_opt_out_removes_the_person_and_moves_no_other_id(repo):
     _, shas = repo
     before, _, _ = run(repo, aliases=[alias(shas)])
-    opted = OptOut("tfhub", CommitIdentity(shas["optout"], "author"), "2026-01-01")
+    opted = OptOut(CommitIdentity(shas["optout"], "author"), "2026-01-01")
     after, tables, _ = run(repo, aliases=[alias(shas)], opt_outs=[opted])
     gone = by(before.tables["contributions"], "commit")[shas["optout"]]["contributor"]
     assert gone == 7
@@ -218,18 +218,18 @@ def test_people_are_never_shown():
 def test_annotations_name_people_by_commits_only():
     sha = "a" * 40
     good = (
-        "hub,commit,role,same_as_commit,same_as_role,evidence\n"
-        f"tfhub,{sha},author,{sha},committer,same name\n"
+        "commit,role,same_as_commit,same_as_role,evidence\n"
+        f"{sha},author,{sha},committer,same name\n"
     )
     assert parse_contributor_aliases(good)[0].same_as.role == "committer"
     for bad in (
         good.replace("same name", "same address a@b.example"),  # never by e-mail
         good.replace(f"{sha},author", "abc,author", 1),
         good.replace(",committer,", ",reviewer,"),
-        good.replace("tfhub,", "nohub,"),
+        good.replace("evidence", "why"),
     ):
         with pytest.raises(ValueError):
             parse_contributor_aliases(bad)
-    assert parse_opt_outs(f"hub,commit,role,requested\ntfhub,{sha},author,2026-01-02\n")
+    assert parse_opt_outs(f"commit,role,requested\n{sha},author,2026-01-02\n")
     with pytest.raises(ValueError):
-        parse_opt_outs(f"hub,commit,role,requested\ntfhub,{sha},author,soon\n")
+        parse_opt_outs(f"commit,role,requested\n{sha},author,soon\n")

@@ -96,10 +96,11 @@ def load_hub_organizations(
 
 
 # --------------------------------------------------------------------------------------------
-# Contributors: aliases and opt-outs, by commit (never by e-mail address or name)
+# Contributors: aliases and opt-outs of one hub, by commit (never by e-mail address or name).
+# Each hub keeps them in its annotations folder (build/annotations/<folder>/).
 
-CONTRIBUTOR_ALIASES_PATH = DEFAULT_PATH.parent / "contributor_aliases.csv"
-CONTRIBUTOR_OPT_OUTS_PATH = DEFAULT_PATH.parent / "contributor_opt_outs.csv"
+CONTRIBUTOR_ALIASES = "contributor_aliases.csv"
+CONTRIBUTOR_OPT_OUTS = "contributor_opt_outs.csv"
 ROLES = ("author", "committer")
 _SHA = re.compile(r"[0-9a-f]{40}")
 
@@ -116,7 +117,6 @@ class CommitIdentity:
 class ContributorAlias:
     """Two commits' identities that are one person, with one line of evidence."""
 
-    hub: str
     identity: CommitIdentity
     same_as: CommitIdentity
     evidence: str
@@ -126,7 +126,6 @@ class ContributorAlias:
 class OptOut:
     """A person who asked to be left out of the contributors tables, named by one commit."""
 
-    hub: str
     identity: CommitIdentity
     requested: str  # YYYY-MM-DD
 
@@ -139,31 +138,26 @@ def _identity(commit: str, role: str, origin: str) -> CommitIdentity:
     return CommitIdentity(commit, role)
 
 
-def _rows(text: str, origin: str, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(text: str, origin: str, header: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != header:
         raise ValueError(f"{origin}: header must be {','.join(header)}")
     for n, row in enumerate(reader, start=2):
-        values = {k: (row.get(k) or "").strip() for k in header}
-        if values["hub"] not in HUBS:
-            raise ValueError(f"{origin}:{n}: hub {values['hub'][:30]!r} is not one of {HUBS}")
-        yield n, values
+        yield f"{origin}:{n}", {k: (row.get(k) or "").strip() for k in header}
 
 
 def parse_contributor_aliases(
-    text: str, origin: str = "contributor_aliases.csv"
+    text: str, origin: str = CONTRIBUTOR_ALIASES
 ) -> list[ContributorAlias]:
-    """hub,commit,role,same_as_commit,same_as_role,evidence; ValueError on a malformed line, and
-    on evidence that holds an e-mail address (people are named by commits only)."""
-    header = ["hub", "commit", "role", "same_as_commit", "same_as_role", "evidence"]
+    """commit,role,same_as_commit,same_as_role,evidence; ValueError on a malformed line, and on
+    evidence that holds an e-mail address (people are named by commits only)."""
+    header = ["commit", "role", "same_as_commit", "same_as_role", "evidence"]
     out = []
-    for n, v in _rows(text, origin, header):
-        where = f"{origin}:{n}"
+    for where, v in _rows(text, origin, header):
         if not v["evidence"] or "@" in v["evidence"]:
             raise ValueError(f"{where}: one line of evidence, naming no e-mail address")
         out.append(
             ContributorAlias(
-                v["hub"],
                 _identity(v["commit"], v["role"], where),
                 _identity(v["same_as_commit"], v["same_as_role"], where),
                 v["evidence"],
@@ -172,22 +166,27 @@ def parse_contributor_aliases(
     return out
 
 
-def parse_opt_outs(text: str, origin: str = "contributor_opt_outs.csv") -> list[OptOut]:
-    """hub,commit,role,requested; ValueError on a malformed line."""
+def parse_opt_outs(text: str, origin: str = CONTRIBUTOR_OPT_OUTS) -> list[OptOut]:
+    """commit,role,requested; ValueError on a malformed line."""
     out = []
-    for n, v in _rows(text, origin, ["hub", "commit", "role", "requested"]):
-        where = f"{origin}:{n}"
+    for where, v in _rows(text, origin, ["commit", "role", "requested"]):
         try:
             dt.date.fromisoformat(v["requested"])
         except ValueError:
             raise ValueError(f"{where}: requested must be a YYYY-MM-DD date") from None
-        out.append(OptOut(v["hub"], _identity(v["commit"], v["role"], where), v["requested"]))
+        out.append(OptOut(_identity(v["commit"], v["role"], where), v["requested"]))
     return out
 
 
-def load_contributor_aliases(path: Path = CONTRIBUTOR_ALIASES_PATH) -> list[ContributorAlias]:
+def load_contributor_aliases(folder: Path) -> list[ContributorAlias]:
+    """A hub's curated aliases (none when its folder has no such file)."""
+    path = folder / CONTRIBUTOR_ALIASES
+    if not path.is_file():
+        return []
     return parse_contributor_aliases(path.read_text(encoding="utf-8"), str(path))
 
 
-def load_opt_outs(path: Path = CONTRIBUTOR_OPT_OUTS_PATH) -> list[OptOut]:
-    return parse_opt_outs(path.read_text(encoding="utf-8"), str(path))
+def load_opt_outs(folder: Path) -> list[OptOut]:
+    """A hub's opt-outs (none when its folder has no such file)."""
+    path = folder / CONTRIBUTOR_OPT_OUTS
+    return parse_opt_outs(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else []

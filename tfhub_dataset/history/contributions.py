@@ -156,8 +156,6 @@ def build_community(
                 write.add(author)
     people.join_noreply_logins(named)
     for alias in aliases:
-        if alias.hub != rules.hub:
-            continue
         a, b = _resolve(alias.identity, by_sha), _resolve(alias.same_as, by_sha)
         if a is not None and b is not None:
             people.add(a), people.add(b)
@@ -165,7 +163,7 @@ def build_community(
     opted = {
         people.find(k)
         for o in opt_outs
-        if o.hub == rules.hub and (k := _resolve(o.identity, by_sha)) is not None
+        if (k := _resolve(o.identity, by_sha)) is not None
     }
 
     # -- people: ids by first appearance, affiliation, classes --------------------------------

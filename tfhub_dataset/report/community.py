@@ -31,7 +31,7 @@ def _publisher_of(release: Release) -> dict[str, str]:
 
 
 def _link_tables(release: Release) -> list[tuple[str, list[Row]]]:
-    """Tables of links with attribution columns (TF Hub's publisher_links, PyTorch Hub's links)."""
+    """The tables of links (a url and a link_type) that carry the attribution columns."""
     out = []
     for name, rows in sorted(release.tables.items()):
         fields = {f["name"] for f in release.schemas.get(name, {}).get("fields", [])}
