@@ -173,6 +173,8 @@ def build_community(
             if key is not None and people.find(key) not in ids:
                 ids[people.find(key)] = len(ids) + 1
     members = people.members()
+    # the addresses a person's work or merges were credited under (not those only committing)
+    credited = {k for sha in line for k in (content[sha], merged_by[sha]) if k is not None}
     on_line = set(line)
     affiliation: dict[str, str] = {}
     classes: dict[str, str] = {}
@@ -303,7 +305,7 @@ def build_community(
                 "contributor": cid,
                 "affiliation": affiliation[root],
                 "domain_class": classes[root],
-                "addresses": sum(1 for k in keys if not k.startswith("name:")),
+                "addresses": sum(1 for k in keys if k in credited and not k.startswith("name:")),
                 "aliases_by": " ".join(sorted(people.rules(root))) or None,
                 "first_commit": s["first"],
                 "first_date": s["first_date"],
@@ -458,3 +460,20 @@ def _first_commits(
         for key in spec.extract(e["path"], e["handle"], data):
             first.setdefault(tuple(key), e["commit"])
     return first
+
+
+@dataclass(frozen=True)
+class CommunitySpec:
+    """What a hub's plug-in gives the shared community code (its wiring's ``COMMUNITY``): its
+    channel rules and the facts whose first commit is attributed."""
+
+    rules: CommunityRules
+    facts: tuple[DocFacts | CommitFacts, ...] = ()
+
+
+def unattributed(tables: Tables, facts: Sequence[DocFacts | CommitFacts]) -> None:
+    """The attribution columns, empty (a release built from one snapshot has no history)."""
+    for spec in facts:
+        fields = ATTRIBUTION_FIELDS if isinstance(spec, DocFacts) else ATTRIBUTION_FIELDS[1:]
+        for row in tables.get(spec.table, []):
+            row.update(dict.fromkeys(fields))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tfhub_dataset.history.contributions import CommitFacts, DocFacts
+from tfhub_dataset.history.contributions import CommitFacts, CommunitySpec, DocFacts
 from tfhub_dataset.hubs.pytorch_hub.catalog import PAGE_KIND
 from tfhub_dataset.hubs.pytorch_hub.channels import RULES
 from tfhub_dataset.hubs.pytorch_hub.page import parse_page
 
-__all__ = ["FACTS", "RULES"]
+__all__ = ["COMMUNITY", "FACTS", "RULES"]
 
 
 def page_links(path: str, handle: str, data: bytes) -> Iterable[tuple[str, str]]:
@@ -38,3 +38,4 @@ FACTS = (
     DocFacts("links", ("model", "url"), PAGE_KIND, page_links, _model_publisher),
     CommitFacts("models", "first_seen_commit", _publisher),
 )
+COMMUNITY = CommunitySpec(RULES, FACTS)

@@ -24,10 +24,11 @@ from tfhub_dataset.hubs.pytorch_hub.catalog import (
     handle_from_path,
     observed,
 )
+from tfhub_dataset.hubs.pytorch_hub.community import COMMUNITY
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "parse_snapshot", "release_tables", "render_report"]
+__all__ = ["COMMUNITY", "HISTORY", "parse_snapshot", "release_tables", "render_report"]
 
 
 def release_tables(

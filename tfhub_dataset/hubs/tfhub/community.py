@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tfhub_dataset.history.contributions import CommitFacts, DocFacts
+from tfhub_dataset.history.contributions import CommitFacts, CommunitySpec, DocFacts
 from tfhub_dataset.hubs.tfhub.channels import RULES
 from tfhub_dataset.hubs.tfhub.docs import parse_doc
 
-__all__ = ["FACTS", "RULES"]
+__all__ = ["COMMUNITY", "FACTS", "RULES"]
 
 
 def publisher_links(path: str, handle: str, data: bytes) -> Iterable[tuple[str, str]]:
@@ -30,3 +30,4 @@ FACTS = (
     DocFacts("publisher_links", ("publisher", "url"), "Publisher", publisher_links, _publisher),
     CommitFacts("models", "first_seen_commit", _publisher),
 )
+COMMUNITY = CommunitySpec(RULES, FACTS)

@@ -7,11 +7,12 @@ from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.community import COMMUNITY
 from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "release_tables", "render_report"]
+__all__ = ["COMMUNITY", "HISTORY", "release_tables", "render_report"]
 
 
 def release_tables(

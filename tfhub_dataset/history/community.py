@@ -1,0 +1,92 @@
+"""The community tables of a release, wired: the commits' identities from the source (in memory
+only), the hub's aliases and opt-outs from its annotations folder, the history's events, and the
+attribution of the hub's facts (contributions.py does the work; this module only gathers its
+inputs and puts its outputs into the release's tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tfhub_dataset.annotations import load_contributor_aliases, load_opt_outs
+from tfhub_dataset.history.contributions import (
+    COMMUNITY_TABLES,
+    CommunitySpec,
+    DocFacts,
+    attribute,
+    build_community,
+)
+
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def owner_publishers(tables: Tables, hub_name: str, owner: str) -> frozenset[str]:
+    """The publishers of the hub owner's own organisation: from the release's ``publishers``
+    (their ``organization``) where it has one, else the curated hub_organizations.csv."""
+    rows = tables.get("publishers") or []
+    if rows and "organization" in rows[0]:
+        return frozenset(r["handle"] for r in rows if r.get("organization") == owner)
+    from tfhub_dataset.annotations import HUB_ORGANIZATIONS_PATH, load_hub_organizations
+
+    if not HUB_ORGANIZATIONS_PATH.is_file():
+        return frozenset()
+    found = load_hub_organizations().values()
+    return frozenset(o.publisher for o in found if o.hub == hub_name and o.organization == owner)
+
+
+def add_community(
+    tables: Tables,
+    history_tables: Tables,
+    source: Any,
+    spec: CommunitySpec,
+    *,
+    commit: str,
+    annotations_dir: Path,
+    imports: Mapping[str, str],
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Add ``channels``, ``contributions``, ``contributors`` and ``publisher_contributions`` to a
+    release's tables, fill the attribution columns of its fact tables, and record the anomalies
+    met (in ``history_anomalies``). Nothing here is written but ids, classes and counts."""
+    clash = set(COMMUNITY_TABLES) & set(tables)
+    if clash:
+        raise ValueError(f"tables already hold {sorted(clash)}")
+    refs = source.list_commits(commit)
+    community = build_community(
+        refs,
+        commit,
+        history_tables,
+        spec.rules,
+        imports=imports,
+        aliases=load_contributor_aliases(annotations_dir),
+        opt_outs=load_opt_outs(annotations_dir),
+    )
+    events = history_tables["events"]
+    kinds = {f.kind for f in spec.facts if isinstance(f, DocFacts)}
+    wanted = sorted({e["commit"] for e in events if e["first_parent"] and e["kind"] in kinds})
+    changes = {sha: source.commit_changes(sha) for sha in wanted}
+    owner = owner_publishers(tables, spec.rules.hub, spec.rules.owner)
+    found = attribute(
+        tables,
+        community,
+        spec.facts,
+        owner,
+        changes=changes,
+        read_blob=getattr(source, "read_blob", None),
+        events=events,
+    )
+    tables.update(community.tables)
+    tables["history_anomalies"] = [
+        *tables.get("history_anomalies", []),
+        *community.anomalies,
+        *({**a, "commit": a["commit"] or commit} for a in found),
+    ]
+    if progress is not None:
+        t = community.tables
+        progress(
+            f"[community] {len(t['contributions'])} commits through "
+            f"{sum(1 for c in t['channels'] if c['commits'])} channels, "
+            f"{len(t['contributors'])} contributors, "
+            f"{len(community.anomalies) + len(found)} anomalies"
+        )
