@@ -160,10 +160,6 @@ def build_release(
             imports=h.module().HISTORY.import_commits(),
             progress=progress,
         )
-    elif community is not None:
-        from tfhub_dataset.history.contributions import unattributed
-
-        unattributed(tables, community.facts)
     counted = (
         ("versions", "versioned docs"),
         ("entrypoints", "torch.hub.load calls"),

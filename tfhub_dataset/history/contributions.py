@@ -15,11 +15,12 @@ Tables (one row per):
   dates and counts, never a name or an address or a hash of either;
 - ``publisher_contributions``: publisher x contributor x channel.
 
-The contributor id is the person's rank by their first appearance on the line (oldest first;
-within one commit, whose work it carries before who merged it): deterministic, local to the hub
-and the release, and re-identifiable from the public history by design (it is not anonymous and
-not a join key). Ids are given before opt-outs are applied, so that an opt-out moves no one
-else's id; an opted-out person has no row, and their commits and facts no contributor.
+The contributor id (``c0001``, ...) is the person's rank by their first appearance on the line
+(oldest first; within one commit, whose work it carries before who merged it): deterministic,
+local to the hub and the release, and re-identifiable from the public history by design (it is
+not anonymous and not a join key). Ids are given before opt-outs are applied, so that an opt-out
+moves no one else's id; an opted-out person has no row, and their commits and facts no
+contributor.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ class Community:
             return None
         team = self._affiliation.get(person) in ("staff", "maintainer", "bot")
         return "hub-staff" if team and publisher not in owner_publishers else "publisher"
+
+
+def contributor_id(rank: int) -> str:
+    """The id of the person of rank ``rank`` (1: the first to appear): ``c0001``. A string, so
+    that no tool takes it for a quantity (and an empty one is read back as empty everywhere)."""
+    return f"c{rank:04d}"
 
 
 def _content_person(ref: Any, channel: Any, by_sha: Mapping[str, Any]) -> Any:
@@ -167,11 +174,11 @@ def build_community(
     }
 
     # -- people: ids by first appearance, affiliation, classes --------------------------------
-    ids: dict[str, int] = {}
+    ids: dict[str, str] = {}
     for sha in line:
         for key in (content[sha], merged_by[sha]):
             if key is not None and people.find(key) not in ids:
-                ids[people.find(key)] = len(ids) + 1
+                ids[people.find(key)] = contributor_id(len(ids) + 1)
     members = people.members()
     # the addresses a person's work or merges were credited under (not those only committing)
     credited = {k for sha in line for k in (content[sha], merged_by[sha]) if k is not None}
@@ -191,7 +198,7 @@ def build_community(
         else:
             affiliation[root] = "outside"
 
-    def public(key: str | None) -> int | None:
+    def public(key: str | None) -> str | None:
         if key is None:
             return None
         root = people.find(key)
@@ -242,7 +249,7 @@ def build_community(
                 "commit": sha,
                 "date": ref.date,
                 "channel": rec.channel.id if rec.channel else None,
-                "pull_request": rec.pull_request,
+                "pull_request": None if rec.pull_request is None else str(rec.pull_request),
                 "contributor": public(who),
                 "merged_by": public(merged_by[sha]),
                 "committer_role": role,
@@ -260,7 +267,7 @@ def build_community(
 
     # -- contributors and publisher x contributor x channel -----------------------------------
     stats: dict[str, Row] = {}
-    pc: dict[tuple[str, int, str], Row] = {}
+    pc: dict[tuple[str, str, str], Row] = {}
     for r in rows:
         sha = r["commit"]
         for key, as_merger in ((content[sha], False), (merged_by[sha], True)):
@@ -469,11 +476,3 @@ class CommunitySpec:
 
     rules: CommunityRules
     facts: tuple[DocFacts | CommitFacts, ...] = ()
-
-
-def unattributed(tables: Tables, facts: Sequence[DocFacts | CommitFacts]) -> None:
-    """The attribution columns, empty (a release built from one snapshot has no history)."""
-    for spec in facts:
-        fields = ATTRIBUTION_FIELDS if isinstance(spec, DocFacts) else ATTRIBUTION_FIELDS[1:]
-        for row in tables.get(spec.table, []):
-            row.update(dict.fromkeys(fields))
