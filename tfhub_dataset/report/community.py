@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tfhub_dataset.plugin import Hub
 from tfhub_dataset.report.markdown import code, md_escape, n, pct, table
 from tfhub_dataset.report.release import Release
 
@@ -159,21 +160,52 @@ def _names(handles: Iterable[str]) -> str:
     return ", ".join(code(h, in_table=True) for h in items) if items else "none"
 
 
-def community_section(release: Release, hub_title: str, heading: str = "##") -> list[str]:
-    """The README's Community section (the chart is :data:`CHANNELS_CHART`)."""
+def community_figure(release: Release, release_id: str) -> dict[str, bytes]:
+    """The Community section's chart (:data:`CHANNELS_CHART`), for a release that has the
+    community tables."""
+    if not has_community(release):
+        return {}
+    title = f"Commits of the published branch per year, by channel (release {release_id})"
+    return {CHANNELS_CHART: channels_chart(community_figures(release), title)}
+
+
+CHART_TITLE = "Commits of the published branch per year, by channel (from `contributions`)"
+
+
+def withheld(release: Release) -> int:
+    """Commits of the published branch that carry no contributor (opted out, or unnamed)."""
+    return sum(1 for r in release["contributions"] if r["contributor"] is None)
+
+
+def community_notes(release: Release, h: Hub) -> list[str]:
+    """What CHANGES.md says of the community tables of this release: the opt-outs applied."""
+    if not has_community(release) or not withheld(release):
+        return []
+    return [
+        f"{n(withheld(release))} commits of the published branch carry no contributor in "
+        "`contributions`: the people concerned asked to be left out "
+        f"(`build/annotations/{h.folder}/contributor_opt_outs.csv`; or the source named no "
+        "one). They have no row in `contributors` and no id anywhere; no other id moved."
+    ]
+
+
+def community_section(release: Release, h: Hub) -> list[str]:
+    """The body of the README's Community section (empty for a release without the community
+    tables); its chart is :data:`CHANNELS_CHART`."""
+    if not has_community(release):
+        return []
     f = community_figures(release)
     total = sum(f["channels"].values())
+    folder = f"build/annotations/{h.folder}"
     lines = [
-        f"{heading} Community",
-        "",
-        f"Who brought the models to {md_escape(hub_title)}, and how. Every commit of the "
+        f"Who brought the models to {md_escape(h.title)}, and how. Every commit of the "
         f"published branch up to this release's commit ({n(total)}) is a row of "
         "`contributions`, with the channel it came through (`channels` says how each is "
         "recognised from the commit; a commit no rule recognises is an anomaly, not a guess), "
         f"and its contributor: {n(f['contributors'])} people in `contributors` "
         f"({n(f['identities'])} e-mail addresses merged into them: the same address, a GitHub "
         "noreply address whose login a commit names, and the curated "
-        "`build/annotations/contributor_aliases.csv`). A contributor is a number, never a name "
+        f"`{folder}/contributor_aliases.csv`). A contributor is a number, never a name "
         "or an address (see *Contributor ids and the opt-out* below).",
         "",
     ]
@@ -182,7 +214,7 @@ def community_section(release: Release, hub_title: str, heading: str = "##") -> 
         for c, k in f["channels"].items()
     ]
     lines += table(["Channel", "id", "Commits", "Share"], rows, "llrr")
-    lines += ["", f"![Commits per year by channel]({CHANNELS_CHART})", ""]
+    lines += ["", f"![{CHART_TITLE}]({CHANNELS_CHART})", ""]
     data = f["data_commits"]
     all_data = sum(data.values())
     team = sum(data.get(a, 0) for a in TEAM)
@@ -194,7 +226,7 @@ def community_section(release: Release, hub_title: str, heading: str = "##") -> 
         f"{n(data.get('staff', 0))}), maintainers the history shows with write access (they "
         f"pushed to the branch or pressed its merge button: {n(data.get('maintainer', 0))}) and "
         f"bots ({n(data.get('bot', 0))})"
-        + (f"; {n(data['withheld'])} have no contributor (opted out)" if data.get("withheld")
+        + (f"; {n(data['withheld'])} carry no contributor (opted out)" if data.get("withheld")
            else "")
         + ".",
         "",
@@ -225,15 +257,17 @@ def community_section(release: Release, hub_title: str, heading: str = "##") -> 
     ]  # fmt: skip
     shown = f["campaigns"][:CAMPAIGNS_SHOWN]
     if shown:
+        imports = {c["sha"] for c in release.get("commits") or [] if c.get("initial_import")}
         lines += [
-            "**The largest curation campaigns** (commits touching the docs of the most "
-            "publishers; the import commits among them):",
+            "**The largest curation campaigns**: the commits touching the docs of the most "
+            "publishers (an import of the hub's first docs says so).",
             "",
         ]
         lines += table(
             ["Date", "Pull request", "Channel", "Publishers", "Docs added", "Docs modified",
              "Contributor"],
-            [[r["date"][:10], f"#{r['pull_request']}" if r["pull_request"] else "",
+            [[r["date"][:10], f"#{r['pull_request']}" if r["pull_request"] else
+              ("import" if r["commit"] in imports else ""),
               code(r["channel"] or "", in_table=True), n(r["publisher_count"]),
               n(r["docs_added"]), n(r["docs_modified"]),
               f"{r['contributor']} ({r['affiliation']})" if r["contributor"] else "withheld"]
@@ -254,7 +288,7 @@ def community_section(release: Release, hub_title: str, heading: str = "##") -> 
             "",
         ]
     lines += [
-        f"{heading}# Contributor ids and the opt-out",
+        "### Contributor ids and the opt-out",
         "",
         "A contributor id is the person's rank by their first commit on the published branch "
         "(within one commit, whose work it carries before who merged it), counted in this "
@@ -266,7 +300,7 @@ def community_section(release: Release, hub_title: str, heading: str = "##") -> 
         "e-mail address, or any hash of either.",
         "",
         "To be left out, open an issue naming one commit of yours (never your address); the "
-        "commit goes into `build/annotations/contributor_opt_outs.csv`, and the next build drops "
+        f"commit goes into `{folder}/contributor_opt_outs.csv`, and the next build drops "
         "your row from `contributors` and your id from every other table (your commits stay in "
         "`commits` and `contributions`, without a contributor); no one else's id moves. The "
         "release's `CHANGES.md` notes it.",

@@ -248,8 +248,14 @@ class _Mirror:
         return detail
 
     def blob(self, oid: str) -> bytes | None:
-        """A blob of the repository (GitHub's ``git/blobs`` endpoint), given the repository."""
-        if self.git is None or not re.fullmatch(r"[0-9a-f]{40}", oid):
+        """A blob of the repository (GitHub's ``git/blobs`` endpoint): the folder's
+        ``blobs/<id>``, else the repository's, given one."""
+        if not re.fullmatch(r"[0-9a-f]{40}", oid):
+            return None
+        path = self.root / "blobs" / oid
+        if path.is_file():
+            return path.read_bytes()
+        if self.git is None:
             return None
         from tfhub_dataset.sources.git.repo import GitRepo
 
