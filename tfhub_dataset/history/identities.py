@@ -140,3 +140,55 @@ class Aliases:
             for noreply in by_login.get(login.lower(), ()):
                 if noreply != key:
                     self.join(noreply, key, "login")
+
+
+# --------------------------------------------------------------------------------------------
+# Names in text: a commit's first line may name a person of the history (a GitHub login that is
+# also someone's author name, "Merge pull request #1 from login/branch"); the release keeps the
+# line with each such name withheld.
+
+WITHHELD = "[withheld]"
+MIN_NAME = 3  # shorter names cannot be told from words
+
+
+def person_strings(refs: Iterable[Any]) -> list[str]:
+    """The names and addresses of every author and committer of ``refs`` that stand for a
+    person (not GitHub's web flow, a bot or a no-reply address), longest first, lower case."""
+    found: set[str] = set()
+    for ref in refs:
+        for person in (getattr(ref, "author", None), getattr(ref, "committer", None)):
+            if person is None or domain_class(person, (), ()) == "bot":
+                continue
+            if person.name == "GitHub" and (person.email or "").lower() == "noreply@github.com":
+                continue
+            for s in (person.name, person.email):
+                if s and len(s.strip()) >= MIN_NAME:
+                    found.add(_lower(s.strip()))
+    return sorted(found, key=lambda s: (-len(s), s))
+
+
+def _lower(text: str) -> str:
+    """Lower case, character for character (so that positions match the text's)."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def withhold(text: str, strings: Iterable[str]) -> str:
+    """``text`` with every whole-word occurrence of one of ``strings`` (lower case, from
+    :func:`person_strings`) replaced by :data:`WITHHELD`, case-insensitively. Linear in the text
+    for each string (a plain search, no pattern)."""
+    for s in strings:
+        low = _lower(text)
+        if s not in low:
+            continue
+        out, start = [], 0
+        i = low.find(s)
+        while i >= 0:
+            end = i + len(s)
+            before = low[i - 1] if i else " "
+            after = low[end] if end < len(low) else " "
+            if not (before.isalnum() or after.isalnum()):
+                out += [text[start:i], WITHHELD]
+                start = end
+            i = low.find(s, end if start == end else i + 1)
+        text = "".join(out) + text[start:]
+    return text
