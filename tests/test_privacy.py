@@ -23,7 +23,7 @@ from tfhub_dataset.hubs import hub
 from tfhub_dataset.sources.commits import CommitRef, Person
 
 ROOT = Path(__file__).resolve().parents[1]
-RELEASES = Path(os.environ.get("TFHUB_PRIVACY_RELEASES") or ROOT / "releases")  # (to scan a build)
+RELEASES = Path(os.environ.get("TFHUB_TEST_RELEASES") or ROOT / "releases")  # (to scan a build)
 PINS = {p.id: p for p in load_pins()}
 
 
