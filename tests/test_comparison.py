@@ -1,6 +1,7 @@
-"""The committed comparison of the hubs (releases/comparison/): its headline figures recomputed
-independently from the releases' CSV files with pandas (not with report/comparison.py), and the
-whole folder regenerated from the committed releases byte for byte."""
+"""The committed comparison of the hubs (releases/comparison/): its headline and like-with-like
+figures recomputed independently from the releases' CSV files with pandas (not with
+tfhub_dataset/comparison/), the folder validated as a data package, and regenerated from the
+committed releases byte for byte."""
 
 from __future__ import annotations
 
@@ -88,28 +89,93 @@ def test_headline_figures_recomputed_from_the_csv_files(column, hub, release):
     )
 
 
-def test_organizations_on_both_hubs_from_the_mapping():
+def organizations_of(hub: str, release: str) -> dict[str, str]:
+    """publisher -> organisation: the release's own column where it has one, else the legacy
+    cross-hub mapping."""
+    pubs = frame(release, "publishers")
+    if "organization" in pubs.columns:
+        return {h: o for h, o in zip(pubs["handle"], pubs["organization"], strict=True) if o}
     with (ROOT / "build" / "annotations" / "hub_organizations.csv").open(newline="") as fh:
-        mapping = list(csv.DictReader(fh))
+        return {m["publisher"]: m["organization"] for m in csv.DictReader(fh) if m["hub"] == hub}
+
+
+def test_organizations_on_every_hub_from_the_releases():
     table = headline()
+    presence = pd.read_csv(FOLDER / "data" / "organization_presence.csv", keep_default_na=False)
     for label, chosen in INPUTS:
         present: dict[str, set[str]] = {}
         for hub, pin in chosen.items():
-            models = frame(pin.id, "models")
-            with_models = set(models["publisher"])
-            for m in mapping:
-                if m["hub"] == hub and m["publisher"] in with_models:
-                    present.setdefault(m["organization"], set()).add(hub)
-        both = sorted(o for o, hubs in present.items() if hubs == set(chosen))
+            with_models = set(frame(pin.id, "models")["publisher"])
+            for publisher, org in organizations_of(hub, pin.id).items():
+                if publisher in with_models:
+                    present.setdefault(org, set()).add(hub)
+            column = f"{hub}/{label.replace(',', '').replace(' ', '-')}"
+            assert set(presence[presence["column"] == column]["organization"]) == {
+                o for o, hubs in present.items() if hub in hubs
+            }
+        every = sorted(o for o, hubs in present.items() if hubs == set(chosen))
         for hub in chosen:
-            cell = table["Organizations with models on both hubs"][f"{TITLES[hub]}, {label}"]
-            assert cell == str(len(both))
+            cell = table["Organizations with models on every hub"][f"{TITLES[hub]}, {label}"]
+            assert cell == str(len(every))
         text = (FOLDER / "README.md").read_text(encoding="utf-8")
-        assert f"{label}: {', '.join(both)}" in text
+        assert f"{label}: {', '.join(every)}" in text
+
+
+def figure(column: str, name: str, unit: str, grouping: str) -> tuple[float, str]:
+    figs = pd.read_csv(FOLDER / "data" / "figures.csv", keep_default_na=False)
+    row = figs[
+        (figs["column"] == column)
+        & (figs["figure"] == name)
+        & (figs["unit"] == unit)
+        & (figs["grouping"] == grouping)
+    ]
+    assert len(row) == 1, (column, name, unit, grouping)
+    return float(row["value"].iloc[0]), row["detail"].iloc[0]
+
+
+@pytest.mark.parametrize(("column", "hub", "release"), list(columns()))
+def test_loadable_units_and_organisations_recomputed_from_the_csv_files(column, hub, release):
+    """The like-with-like figures, recomputed with pandas from the release's own tables: a
+    loadable unit is a TF Hub handle, a distinct repo:entrypoint of PyTorch Hub's calls;
+    organisations group publishers (a unit of two of its publishers counts once)."""
+    label = column.split(", ", 1)[1]
+    col = f"{hub}/{label.replace(',', '').replace(' ', '-')}"
+    models = frame(release, "models")
+    if hub == "pytorch-hub":
+        calls = frame(release, "entrypoints")
+        calls = calls[(calls["repository"] != "") & (calls["entrypoint"] != "")]
+        owner = dict(zip(models["handle"], models["publisher"], strict=True))
+        keys = calls["repository"].str.lower() + ":" + calls["entrypoint"]
+        owned = pd.DataFrame({"key": keys, "publisher": calls["model"].map(owner)})
+    else:
+        owned = pd.DataFrame({"key": models["handle"], "publisher": models["publisher"]})
+    total = owned["key"].nunique()
+    assert figure(col, "units", "loadable", "none")[0] == total
+    orgs = organizations_of(hub, release)
+    owned = owned[owned["publisher"] != ""]
+    for grouping in ("publisher", "organization"):
+        by_org = grouping == "organization"
+        group = owned["publisher"].map(lambda p, by_org=by_org: orgs.get(p, p) if by_org else p)
+        counts = owned.assign(group=group).groupby("group")["key"].nunique()
+        values = sorted(counts.tolist(), reverse=True)
+        assert figure(col, "holders", "loadable", grouping)[0] == len(values)
+        assert figure(col, "gini", "loadable", grouping)[0] == pytest.approx(gini(values), abs=1e-6)
+        share, holder = figure(col, "top1_share", "loadable", grouping)
+        assert share == pytest.approx(values[0] / total, abs=1e-6)
+        top = counts[counts == values[0]].index.min()
+        assert holder == top
+
+
+def test_the_comparison_is_a_valid_data_package():
+    """frictionless on every table, foreign keys included; each Parquet file holds its CSV's
+    rows (what the build checks before it writes the folder)."""
+    from tfhub_dataset.package.validate import validate_package
+
+    assert validate_package(FOLDER / "datapackage.json") == []
 
 
 def test_the_comparison_is_regenerated_byte_for_byte_from_the_committed_releases():
-    from tfhub_dataset.report.comparison import render_comparison
+    from tfhub_dataset.comparison import render_comparison
 
     read = {
         pin.id: release_files(pin.id, ROOT / "releases")[1]

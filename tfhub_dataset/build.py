@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 PINS_PATH = ROOT / "build" / "releases.toml"
 RELEASES_DIR = ROOT / "releases"
-# The generated comparison of the hubs: a folder beside the releases (report/comparison.py).
+# The generated comparison of the hubs: a folder beside the releases (tfhub_dataset/comparison/).
 COMPARISON = "comparison"
 
 Progress = Callable[[str], None]
@@ -289,8 +289,8 @@ def build_comparison(
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
     them is in neither folder."""
+    from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
-    from tfhub_dataset.report.comparison import render_comparison
 
     inputs = comparison_inputs(pins)
     if not inputs:
@@ -308,7 +308,7 @@ def build_comparison(
         [(label, {h: (p.id, read[p.id]) for h, p in chosen.items()}) for label, chosen in inputs]
     )
     dest = out_root / COMPARISON
-    write_release(files, dest, validate=False, progress=progress, lock_timeout=lock_timeout)
+    write_release(files, dest, validate=True, progress=progress, lock_timeout=lock_timeout)
     progress(f"[{COMPARISON}] written to {dest}")
     return dest
 

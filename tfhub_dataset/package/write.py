@@ -255,7 +255,16 @@ def render_release(
 
     ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's).
     """
-    schema_dir = schema_dir or hub(info.hub).schema_dir
+    files, resources = render_tables(tables, schema_dir or hub(info.hub).schema_dir)
+    files["datapackage.json"] = dumps_json(descriptor(info, resources)).encode()
+    return files
+
+
+def render_tables(
+    tables: dict[str, list[dict[str, Any]]], schema_dir: Path
+) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """Each table as CSV and Parquet with its schema (``schema_dir/<name>.json``), and the
+    package resources describing them (the CSV ones first, then the Parquet ones)."""
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []
@@ -275,8 +284,7 @@ def render_release(
         parquet_resources.append(
             resource_entry(name, f"data/{name}.parquet", pq_data, schema, schema_path, "parquet")
         )
-    files["datapackage.json"] = dumps_json(descriptor(info, resources + parquet_resources)).encode()
-    return files
+    return files, resources + parquet_resources
 
 
 def _within(schema: dict[str, Any], tables: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from tfhub_dataset.hubs.pytorch_hub.community import COMMUNITY
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["COMMUNITY", "HISTORY", "parse_snapshot", "release_tables", "render_report"]
+__all__ = ["COMMUNITY", "HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -79,3 +79,10 @@ def render_report(
     from tfhub_dataset.hubs.pytorch_hub.report import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.pytorch_hub.comparison import view
+
+    return view(release)

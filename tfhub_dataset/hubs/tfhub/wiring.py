@@ -12,7 +12,7 @@ from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["COMMUNITY", "HISTORY", "release_tables", "render_report"]
+__all__ = ["COMMUNITY", "HISTORY", "comparison_view", "release_tables", "render_report"]
 
 
 def release_tables(
@@ -29,3 +29,10 @@ def render_report(
     from tfhub_dataset.hubs.tfhub.report.readme import render_report as render
 
     return render(files, info, previous)
+
+
+def comparison_view(release: Any) -> Any:
+    """The release as the comparison of the hubs reads it (a comparison.view.HubView)."""
+    from tfhub_dataset.hubs.tfhub.comparison import view
+
+    return view(release)
