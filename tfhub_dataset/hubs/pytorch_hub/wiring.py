@@ -28,7 +28,9 @@ from tfhub_dataset.hubs.pytorch_hub.community import COMMUNITY
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["COMMUNITY", "HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report"]
+__all__ = [
+    "COMMUNITY", "HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report",
+]  # fmt: skip
 
 
 def release_tables(
