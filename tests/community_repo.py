@@ -19,7 +19,7 @@ from tfhub_dataset.sources.git.repo import git_env
 GITHUB = ("GitHub", "noreply@github.com")
 COPYBARA = ("Copybara-Service", "copybara@acme.example")
 STAFF = ("Staff One", "one@acme.example")
-AUTHORS = ("Hub Authors", "no-reply@acme.example")
+AUTHORS = ("Acme Export Authors", "no-reply@acme.example")
 PAT = ("Pat Outside", "pat.outside@gmail.com")
 PAT_NOREPLY = ("patlogin", "12345+PatLogin@users.noreply.github.com")
 PAT_OTHER = ("P. Outside", "pat.elsewhere@gmail.com")

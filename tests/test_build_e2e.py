@@ -31,10 +31,13 @@ FAST = {"min_interval": 0.0, "backoff_initial": 0.01, "backoff_max": 0.05, "toke
 # of the 623 commits reachable from the final commit (100 a page); one changed-files call per
 # commit (623, plus 35 more pages for commits with over 300 files); 41 tarballs (API redirect +
 # codeload download): the distinct month-end commits of 2020-08..2024-03 (the last is the release
-# commit); and robots.txt of the codeload host. Its history covers release 2022-04-05's.
+# commit); one blob per distinct version of a publisher doc on the published branch (49: the
+# community tables attribute each publisher link to the commit that first added it); and
+# robots.txt of the codeload host. Its history covers release 2022-04-05's.
 COLD_REQUESTS = {
     "commits-list": 7,
     "commit": 658,
+    "blob": 49,
     "tarball-redirect": 41,
     "codeload-tarball": 41,
     "robots": 1,

@@ -237,3 +237,33 @@ def test_annotations_name_people_by_commits_only():
     assert parse_opt_outs(f"commit,role,requested\n{sha},author,2026-01-02\n")
     with pytest.raises(ValueError):
         parse_opt_outs(f"commit,role,requested\n{sha},author,soon\n")
+
+
+def test_a_whole_build_writes_no_identity_in_its_release_cache_or_log(repo, tmp_path):
+    """The release of the fixture through build_release, with a derived cache and its progress
+    lines collected: no name or address of the history in any of them (the privacy scan of the
+    committed releases, test_privacy.py, covers the real histories)."""
+    import gzip
+
+    from tests.privacy_scan import file_texts
+    from tfhub_dataset.build import Pin, build_release
+    from tfhub_dataset.derived import DerivedCache
+
+    bare, shas = repo
+    head = shas[STEPS[-1].name]
+    lines: list[str] = []
+    pin = Pin("2021-05-31", "2021-05-31", head, STEPS[-1].date)
+    for _ in range(2):  # cold, then warm from the derived cache
+        with GitSource(GitConfig(path=bare)) as src:
+            out = build_release(
+                pin, src, tmp_path / "out", publisher_types={}, progress=lines.append,
+                derived=DerivedCache(tmp_path / "derived"),
+            )  # fmt: skip
+    texts = file_texts(out)
+    assert "data/contributors.csv" in texts and texts["data/contributions.csv"].count("\n") == 11
+    entries = (tmp_path / "derived").rglob("*.gz")
+    cached = [gzip.decompress(p.read_bytes()).decode() for p in entries]
+    assert cached, "the derived cache was used"
+    written = "\n".join([*texts.values(), *cached, *map(str, lines)]).lower()
+    for s in {s for person in PEOPLE for s in person} - {"GitHub"}:
+        assert s.lower() not in written
