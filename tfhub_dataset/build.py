@@ -159,6 +159,7 @@ def build_release(
             annotations_dir=h.annotations_dir,
             imports=h.module().HISTORY.import_commits(),
             progress=progress,
+            cache=derived,
         )
     counted = (
         ("versions", "versioned docs"),

@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from tfhub_dataset.annotations import load_contributor_aliases, load_opt_outs
+from tfhub_dataset.derived import DerivedCache
 from tfhub_dataset.history.contributions import (
     COMMUNITY_TABLES,
     CommunitySpec,
     DocFacts,
+    FirstCommits,
     attribute,
     build_community,
+    first_commits,
 )
 
 Tables = dict[str, list[dict[str, Any]]]
@@ -39,16 +42,23 @@ def add_community(
     tables: Tables,
     history_tables: Tables,
     source: Any,
-    spec: CommunitySpec,
+    community_spec: CommunitySpec,
     *,
     commit: str,
     annotations_dir: Path,
     imports: Mapping[str, str],
     progress: Callable[[str], None] | None = None,
+    cache: DerivedCache | None = None,
 ) -> None:
     """Add ``channels``, ``contributions``, ``contributors`` and ``publisher_contributions`` to a
     release's tables, fill the attribution columns of its fact tables, and record the anomalies
-    met (in ``history_anomalies``). Nothing here is written but ids, classes and counts."""
+    met (in ``history_anomalies``). Nothing here is written but ids, classes and counts.
+
+    With a ``cache``, the first commit of each fact is kept between runs (no identity: commits
+    in the fact table's row order), so that a warm build reads no doc version again; the
+    commits' people are read from the source every time and never kept."""
+    spec_hub = community_spec.rules.hub
+    kinds = {f.kind for f in community_spec.facts if isinstance(f, DocFacts)}
     clash = set(COMMUNITY_TABLES) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")
@@ -57,30 +67,37 @@ def add_community(
         refs,
         commit,
         history_tables,
-        spec.rules,
+        community_spec.rules,
         imports=imports,
         aliases=load_contributor_aliases(annotations_dir),
         opt_outs=load_opt_outs(annotations_dir),
     )
     events = history_tables["events"]
-    kinds = {f.kind for f in spec.facts if isinstance(f, DocFacts)}
-    wanted = sorted({e["commit"] for e in events if e["first_parent"] and e["kind"] in kinds})
-    changes = {sha: source.commit_changes(sha) for sha in wanted}
-    owner = owner_publishers(tables, spec.rules.hub, spec.rules.owner)
-    found = attribute(
-        tables,
-        community,
-        spec.facts,
-        owner,
-        changes=changes,
-        read_blob=getattr(source, "read_blob", None),
-        events=events,
-    )
+    line = list(community.contributions)  # the first-parent line, oldest first
+    firsts: dict[str, FirstCommits] = {}
+    changes: dict[str, Any] | None = None
+    for spec in (f for f in community_spec.facts if isinstance(f, DocFacts)):
+        key = cache.key("facts", spec_hub, commit, spec.table) if cache else ""
+        rows = len(tables.get(spec.table, []))
+        found = FirstCommits.from_json(cache.load(key), rows) if cache else None
+        if found is None:
+            if changes is None:  # the changed files (with their blob ids) of the doc commits
+                wanted = {e["commit"] for e in events if e["first_parent"] and e["kind"] in kinds}
+                changes = {sha: source.commit_changes(sha) for sha in sorted(wanted)}
+            found = first_commits(
+                tables, spec, line, changes=changes,
+                read_blob=getattr(source, "read_blob", None), events=events,
+            )  # fmt: skip
+            if cache:
+                cache.save(key, found.to_json())
+        firsts[spec.table] = found
+    owner = owner_publishers(tables, spec_hub, community_spec.rules.owner)
+    found_anomalies = attribute(tables, community, community_spec.facts, owner, firsts)
     tables.update(community.tables)
     tables["history_anomalies"] = [
         *tables.get("history_anomalies", []),
         *community.anomalies,
-        *({**a, "commit": a["commit"] or commit} for a in found),
+        *({**a, "commit": a["commit"] or commit} for a in found_anomalies),
     ]
     if progress is not None:
         t = community.tables
@@ -88,5 +105,5 @@ def add_community(
             f"[community] {len(t['contributions'])} commits through "
             f"{sum(1 for c in t['channels'] if c['commits'])} channels, "
             f"{len(t['contributors'])} contributors, "
-            f"{len(community.anomalies) + len(found)} anomalies"
+            f"{len(community.anomalies) + len(found_anomalies)} anomalies"
         )

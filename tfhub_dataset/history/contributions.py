@@ -39,6 +39,7 @@ from tfhub_dataset.history.identities import (
     identity_key,
 )
 from tfhub_dataset.sources.commits import first_parent_refs
+from tfhub_dataset.sources.errors import FetchError
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -378,20 +379,95 @@ class CommitFacts:
 ATTRIBUTION_FIELDS = ("added_commit", "added_by", "added_channel", "added_as")
 
 
+@dataclass(frozen=True)
+class FirstCommits:
+    """For one fact table: the commit that first added each of its rows (in the table's row
+    order; None where no commit of the line does), and the doc versions that could not be read.
+    No identity: what the derived cache may keep between runs."""
+
+    commits: list[str | None]
+    unread: list[Row]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"commits": self.commits, "unread": self.unread}
+
+    @classmethod
+    def from_json(cls, value: Any, rows: int) -> FirstCommits | None:
+        """A cached value, if it has the shape (and the row count) expected; else None."""
+        if not isinstance(value, dict) or not isinstance(value.get("commits"), list):
+            return None
+        commits, unread = value["commits"], value.get("unread")
+        if len(commits) != rows or not isinstance(unread, list):
+            return None
+        if not all(c is None or isinstance(c, str) for c in commits):
+            return None
+        return cls(commits, unread)
+
+
+def first_commits(
+    tables: Tables,
+    spec: DocFacts,
+    line: Sequence[str],
+    *,
+    changes: Mapping[str, Sequence[Any]],
+    read_blob: Callable[[str], bytes] | None,
+    events: Sequence[Row],
+) -> FirstCommits:
+    """The first commit of the ``line`` (the first-parent line, oldest first) whose version of
+    a doc of ``spec.kind`` holds each row of ``spec.table``: each version a commit of the line
+    added, modified or moved is read once, by its blob id, and given to ``spec.extract``."""
+    blob_of = {(sha, ch.path): ch.blob for sha, chs in changes.items() for ch in chs}
+    first: dict[tuple[Any, ...], str] = {}
+    unread: list[Row] = []
+    blobs: dict[str, bytes | None] = {}
+    order = {sha: i for i, sha in enumerate(line)}
+    held = sorted(
+        (
+            e
+            for e in events
+            if e["first_parent"] and e["kind"] == spec.kind and e["handle"] and e["commit"] in order
+        ),
+        key=lambda e: (order[e["commit"]], e["path"]),
+    )
+    for e in held:
+        if e["effect"] not in ("added", "modified", "moved") or e["status"] == "removed":
+            continue
+        oid = blob_of.get((e["commit"], e["path"]))
+        if oid is None or read_blob is None:
+            unread.append(
+                {"commit": e["commit"], "path": e["path"], "kind": "fact-unread",
+                 "detail": "the source gives no blob id for this version"}
+            )  # fmt: skip
+            continue
+        if oid not in blobs:
+            try:
+                blobs[oid] = read_blob(oid)
+            except (FetchError, OSError, ValueError) as exc:  # a source's one-line errors
+                blobs[oid] = None
+                unread.append(
+                    {"commit": e["commit"], "path": e["path"], "kind": "fact-unread",
+                     "detail": f"blob {oid[:12]} could not be read ({type(exc).__name__})"}
+                )  # fmt: skip
+        data = blobs[oid]
+        if data is None:
+            continue
+        for key in spec.extract(e["path"], e["handle"], data):
+            first.setdefault(tuple(key), e["commit"])
+    rows = tables.get(spec.table, [])
+    return FirstCommits([first.get(tuple(row[f] for f in spec.key)) for row in rows], unread)
+
+
 def attribute(
     tables: Tables,
     community: Community,
     facts: Sequence[DocFacts | CommitFacts],
     owner_publishers: frozenset[str],
-    *,
-    changes: Mapping[str, Sequence[Any]] | None = None,
-    read_blob: Callable[[str], bytes] | None = None,
-    events: Sequence[Row] = (),
+    firsts: Mapping[str, FirstCommits],
 ) -> list[Row]:
-    """Add the attribution columns to each fact table's rows (in place); the anomalies met (a
-    fact whose first commit cannot be found, a doc version that cannot be read)."""
+    """Add the attribution columns to each fact table's rows (in place), the first commits of
+    a DocFacts table from ``firsts`` (by table, see :func:`first_commits`); the anomalies met
+    (a fact whose first commit the line does not show, a doc version that could not be read)."""
     anomalies: list[Row] = []
-    blobs: dict[str, bytes | None] = {}
 
     def fill(row: Row, sha: str | None, publisher: str | None, with_commit: bool) -> None:
         c = community.contributions.get(sha) if sha else None
@@ -407,9 +483,9 @@ def attribute(
             for row in rows:
                 fill(row, row.get(spec.commit_field), spec.publisher(row, tables), False)
             continue
-        first = _first_commits(spec, community, changes or {}, read_blob, events, blobs, anomalies)
-        for row in rows:
-            sha = first.get(tuple(row[f] for f in spec.key))
+        found = firsts[spec.table]
+        anomalies += found.unread
+        for row, sha in zip(rows, found.commits, strict=True):
             if sha is None:
                 anomalies.append(
                     {"commit": None, "path": None, "kind": "unattributed",
@@ -418,55 +494,6 @@ def attribute(
                 )  # fmt: skip
             fill(row, sha, spec.publisher(row, tables), True)
     return anomalies
-
-
-def _first_commits(
-    spec: DocFacts,
-    community: Community,
-    changes: Mapping[str, Sequence[Any]],
-    read_blob: Callable[[str], bytes] | None,
-    events: Sequence[Row],
-    blobs: dict[str, bytes | None],
-    anomalies: list[Row],
-) -> dict[tuple[Any, ...], str]:
-    """Each fact -> the first commit of the line whose version of a doc of ``spec.kind`` holds it
-    (each version that commit added, modified or moved is read once, by its blob id)."""
-    blob_of = {(sha, ch.path): ch.blob for sha, chs in changes.items() for ch in chs}
-    first: dict[tuple[Any, ...], str] = {}
-    order = {sha: i for i, sha in enumerate(community.contributions)}  # the line, oldest first
-    held = sorted(
-        (
-            e
-            for e in events
-            if e["first_parent"] and e["kind"] == spec.kind and e["handle"] and e["commit"] in order
-        ),
-        key=lambda e: (order[e["commit"]], e["path"]),
-    )
-    for e in held:
-        if e["effect"] not in ("added", "modified", "moved") or e["status"] == "removed":
-            continue
-        oid = blob_of.get((e["commit"], e["path"]))
-        if oid is None or read_blob is None:
-            anomalies.append(
-                {"commit": e["commit"], "path": e["path"], "kind": "fact-unread",
-                 "detail": "the source gives no blob id for this version"}
-            )  # fmt: skip
-            continue
-        if oid not in blobs:
-            try:
-                blobs[oid] = read_blob(oid)
-            except Exception as exc:  # a source's one-line errors
-                blobs[oid] = None
-                anomalies.append(
-                    {"commit": e["commit"], "path": e["path"], "kind": "fact-unread",
-                     "detail": f"blob {oid[:12]} could not be read ({type(exc).__name__})"}
-                )  # fmt: skip
-        data = blobs[oid]
-        if data is None:
-            continue
-        for key in spec.extract(e["path"], e["handle"], data):
-            first.setdefault(tuple(key), e["commit"])
-    return first
 
 
 @dataclass(frozen=True)
