@@ -40,12 +40,15 @@ STEPS: list[tuple[str, str, Mapping[str, bytes | None], Mapping[str, str]]] = [
 ]  # fmt: skip
 
 
-def make_pytorch_hub_repo(work: Path, bare: Path) -> dict[str, str]:
-    """Write the synthetic history with git and a bare copy of it at ``bare``; returns the
-    commits by step name."""
+Steps = list[tuple[str, str, Mapping[str, bytes | None], Mapping[str, str]]]
+
+
+def make_pytorch_hub_repo(work: Path, bare: Path, steps: Steps = STEPS) -> dict[str, str]:
+    """Write the synthetic history (``steps``, default STEPS) with git and a bare copy of it at
+    ``bare``; returns the commits by step name."""
     _git(work.parent, "init", "--quiet", "-b", "master", str(work))
     shas: dict[str, str] = {}
-    for name, date, files, renames in STEPS:
+    for name, date, files, renames in steps:
         for new, old in renames.items():
             _git(work, "mv", old, new)
         for path, data in files.items():

@@ -136,7 +136,7 @@ def figure(column: str, name: str, unit: str, grouping: str) -> tuple[float, str
 @pytest.mark.parametrize(("column", "hub", "release"), list(columns()))
 def test_loadable_units_and_organisations_recomputed_from_the_csv_files(column, hub, release):
     """The like-with-like figures, recomputed with pandas from the release's own tables: a
-    loadable unit is a TF Hub handle, a distinct repo:entrypoint of PyTorch Hub's calls;
+    loadable unit is a TF Hub handle, a distinct repo:entrypoint:checkpoint of PyTorch Hub's calls;
     organisations group publishers (a unit of two of its publishers counts once)."""
     label = column.split(", ", 1)[1]
     col = f"{hub}/{label.replace(',', '').replace(' ', '-')}"
@@ -146,6 +146,8 @@ def test_loadable_units_and_organisations_recomputed_from_the_csv_files(column, 
         calls = calls[(calls["repository"] != "") & (calls["entrypoint"] != "")]
         owner = dict(zip(models["handle"], models["publisher"], strict=True))
         keys = calls["repository"].str.lower() + ":" + calls["entrypoint"]
+        if "checkpoint" in calls.columns:  # the checkpoint a call loads makes another loadable
+            keys = keys + ":" + calls["checkpoint"]
         owned = pd.DataFrame({"key": keys, "publisher": calls["model"].map(owner)})
     else:
         owned = pd.DataFrame({"key": models["handle"], "publisher": models["publisher"]})

@@ -262,6 +262,27 @@ def test_a_doc_removed_and_added_again_counts_an_interruption() -> None:
     assert {e.handle_source for r in refs for e in events[r.sha]} == {"path"}
 
 
+def test_a_handle_that_changes_only_in_case_in_one_commit_is_one_doc() -> None:
+    """Issue 20, finding 4: removed and added again under a case-only different name in one
+    commit (what git lists when it sees no rename) is a move; a different name is not."""
+    old, new, other = f"{D}/Net/1.md", f"{D}/net/1.md", f"{D}/b/1.md"
+    refs, changes = chain(
+        ("c1", "2021-01-01T00:00:00Z", [Change(old, "added"), Change(other, "added")]),
+        ("c2", "2021-01-02T00:00:00Z", [Change(old, "removed"), Change(new, "added")]),
+        ("c3", "2021-01-03T00:00:00Z", [Change(other, "removed"), Change(f"{D}/c/1.md", "added")]),
+    )
+    rep = replay(refs, changes, {}, {})
+    docs, events = timelines(rep, [r.sha for r in refs])
+    assert ("Module", "acme/Net/1") not in docs
+    tl = docs[("Module", "acme/net/1")]
+    assert (tl.first_seen, tl.removed, tl.interruptions, tl.present) == (0, None, 0, True)
+    assert [(e.handle, e.effect) for r in refs[:2] for e in events[r.sha]][::2] == [
+        ("acme/net/1", "added"), ("acme/net/1", "moved"),
+    ]  # fmt: skip
+    assert docs[("Module", "acme/b/1")].removed == 2  # another name: removed, not moved
+    assert docs[("Module", "acme/c/1")].first_seen == 2
+
+
 def test_month_ends_repeat_empty_months_and_end_at_the_release_commit() -> None:
     refs = [
         ref("jan", "2021-01-31T23:59:59Z"),

@@ -66,6 +66,14 @@ def test_section_and_position():
         ("https://avatars.githubusercontent.com/u/1", "image"),
         ("www.silero.ai", "website"),
         ("https://tfhub.dev/google", "tfhub"),
+        # Issue 20, finding 8: DOIs, the usual paper hosts and PDFs are papers.
+        ("https://doi.org/10.21105/joss.01667", "paper"),
+        ("https://dx.doi.org/10.1145/3500868.3559477", "paper"),
+        ("https://openaccess.thecvf.com/content/x.html", "paper"),
+        ("https://aclanthology.org/N19-1423/", "paper"),
+        ("http://artelab.dista.uninsubria.it/res/papers/2019/2019-IVCNZ-Nawaz-Birds.pdf", "paper"),
+        ("https://zenodo.org/badge/latestdoi/264818686", "website"),
+        ("https://www.doi.org.example.com/x", "website"),
     ],
 )
 def test_classify_by_host(url, kind):
@@ -121,3 +129,24 @@ def test_link_text_keeps_autolinks_and_underscores():
         ("https://twitter.com/x__y", "@x__y"),
         ("https://z.example", "Z & Co"),
     ]
+
+
+def test_images_are_links_only_when_asked():
+    """PyTorch Hub asks for image sources (issue 20, finding 7); TF Hub's publisher links do not
+    change: the icon stays one link."""
+    text = (
+        "[![Icon URL]](https://example.org/icon.png)\n"
+        '<img src="https://example.org/a.png">\n'
+        "[![DOI](https://example.org/badge.svg)](https://doi.org/10.1/x)\n"
+    )
+    assert [(ln.kind, ln.url) for ln in extract_links(text)] == [
+        ("icon", "https://example.org/icon.png"),
+        ("markdown", "https://doi.org/10.1/x"),
+    ]
+    assert [(ln.kind, ln.url) for ln in extract_links(text, images=True)] == [
+        ("icon", "https://example.org/icon.png"),
+        ("html-image", "https://example.org/a.png"),
+        ("markdown", "https://doi.org/10.1/x"),
+        ("link-image", "https://example.org/badge.svg"),
+    ]
+    assert extract_links("<img " * 20_000 + "src='x'>", images=True)[0].url == "x"

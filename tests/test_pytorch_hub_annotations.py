@@ -1,26 +1,27 @@
-"""The curated judgements for PyTorch Hub: publisher types, and organizations on both hubs."""
+"""The curated judgements: the organisations behind publishers (shared by the hubs), each hub's
+publisher types with their organisation, and the accounts typed for what they are."""
 
-import pytest
-
-from tfhub_dataset import ROOT
-from tfhub_dataset.annotations import (
-    HUB_ORGANIZATIONS_PATH,
-    load_publisher_types,
-    parse_hub_organizations,
-)
-from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH
+from tfhub_dataset.annotations import load_organizations, load_publisher_types
+from tfhub_dataset.hubs import HUBS
 
 
 def test_the_curated_annotations_hold_together():
-    pytorch = load_publisher_types(ROOT / ANNOTATIONS_PATH)
-    tfhub = load_publisher_types()
-    mapping = parse_hub_organizations(HUB_ORGANIZATIONS_PATH.read_text(encoding="utf-8"))
-    for (hub, publisher), org in mapping.items():
-        types = pytorch if hub == "pytorch-hub" else tfhub
-        assert types[publisher].type == "organization", (hub, publisher, org.organization)
-    on_both = {o.organization for o in mapping.values() if o.hub == "tfhub"} & {
-        o.organization for o in mapping.values() if o.hub == "pytorch-hub"
-    }
-    assert on_both == {"Intel", "NVIDIA", "Silero AI"}
-    with pytest.raises(ValueError, match="mapped twice"):
-        parse_hub_organizations("organization,hub,publisher,evidence\nA,tfhub,x,e\nB,tfhub,x,e\n")
+    orgs = load_organizations()
+    by_hub = {name: load_publisher_types(h.annotations) for name, h in HUBS.items()}
+    used = {t.organization for types in by_hub.values() for t in types.values()} - {None}
+    assert used <= set(orgs)  # load_publisher_types checks it too
+    assert set(orgs) - used == set(), "organizations.csv lists a name no hub uses"
+    for types in by_hub.values():
+        for t in types.values():
+            assert t.type == "individual" or t.organization, t  # an organisation names itself
+    tfhub, pytorch = by_hub["tfhub"], by_hub["pytorch-hub"]
+    google = {h for h, t in tfhub.items() if t.organization == "Google"}
+    assert {"google", "deepmind", "tensorflow", "kaggle"} <= google
+    assert {h for h, t in pytorch.items() if t.organization == "Meta"} == {
+        "pytorch", "facebookresearch"
+    }  # fmt: skip
+    # Personal accounts publishing for an organisation: the account is a person's.
+    for handle, org in (("snakers4", "Silero AI"), ("szq0214", "Carnegie Mellon University")):
+        assert (pytorch[handle].type, pytorch[handle].organization) == ("individual", org)
+    on_both = {t.organization for t in tfhub.values()} & {t.organization for t in pytorch.values()}
+    assert on_both - {None} == {"Intel", "NVIDIA", "Silero AI"}

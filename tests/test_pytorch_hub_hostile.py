@@ -51,7 +51,10 @@ LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
     ],
 )
 def test_refused_yaml_is_an_anomaly_and_the_rest_recovered(front, kind):
-    p = parse("---\nlayout: hub_detail\n" + front + "author: Acme Lab\n---\nbody\n")
+    # A page names its repository (a page without one and without a call is a placeholder).
+    p = parse(
+        "---\nlayout: hub_detail\n" + front + "author: Acme Lab\ngithub-id: acme/x\n---\nbody\n"
+    )
     assert kind in kinds(p)
     assert p.is_model and p.get("author") == "Acme Lab"
 

@@ -5,6 +5,7 @@ import pytest
 from tests.synthetic_pytorch_hub import BODY, TEMPLATE_MD, dedent, page
 from tfhub_dataset.hubs.pytorch_hub import is_data_path
 from tfhub_dataset.hubs.pytorch_hub.calls import extract_calls
+from tfhub_dataset.hubs.pytorch_hub.links import classify
 from tfhub_dataset.hubs.pytorch_hub.page import parse_page
 from tfhub_dataset.hubs.pytorch_hub.vocab import parse_vocabularies
 
@@ -48,6 +49,52 @@ def test_a_model_page_reads_every_field():
         ("front-matter", "demo-model-link", "huggingface", 17),
         ("markdown", None, "paper", 29),
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "link_type"),
+    [
+        ("sisec18.unmix.app", "website"),  # a host without a scheme
+        ("github.com/sigsep/open-unmix-pytorch", "github"),
+        ("link", "placeholder"),  # [Sony Corporation](link)
+        ("", "placeholder"),
+        ("audio/", "relative"),
+        ("hybridnets.jpg", "relative"),  # a file name, not a host
+        ("#usage", "relative"),
+        ("/hub/research-models", "relative"),
+        ("https://doi.org/10.21105/joss.01667", "paper"),
+        ("http://artelab.dista.uninsubria.it/papers/2019-IVCNZ-Nawaz-Birds.pdf", "paper"),
+        ("https://github.com/x/y/raw/main/paper.pdf", "github"),  # the host's type first
+        ("x" * 5_000 + ".example.com", "relative"),  # no host has a 5,000-letter label
+    ],
+)
+def test_link_types_tell_hosts_paths_and_placeholders_apart(url, link_type):
+    """Issue 20, finding 8: 'relative' held a host without a scheme and a placeholder."""
+    assert classify(url) == link_type
+
+
+def test_links_include_html_images_and_the_badge_inside_a_link():
+    """Issue 20, finding 7: <img src> URLs were omitted (hustvl_yolop line 29), and so was the
+    badge inside a link (ultralytics_yolov5 line 92)."""
+    body = (
+        "### Model Description\n"
+        '<img width="800" alt="YOLOP Model" src="https://github.com/hustvl/YOLOP/raw/main/y.png">\n'
+        '<img src="https://example.org/a.jpg" width="50%" /><img src=\'b.jpg\'>\n'
+        "[![DOI](https://zenodo.org/badge/264818686.svg)](https://zenodo.org/badge/latestdoi/264818686)\n"
+        "![plain](https://example.org/c.png) <img src=> <img alt='x'>\n"
+        "```python\n<img src='https://example.org/in-code.png'>\n```\n"
+    )
+    p = parse(page(body=body))
+    got = [(ln.kind, ln.url, ln.text, ln.line) for ln in p.links if ln.kind != "front-matter"]
+    assert got == [
+        ("html-image", "https://github.com/hustvl/YOLOP/raw/main/y.png", None, 20),
+        ("html-image", "https://example.org/a.jpg", None, 21),
+        ("html-image", "b.jpg", None, 21),
+        ("markdown", "https://zenodo.org/badge/latestdoi/264818686", "DOI", 22),
+        ("link-image", "https://zenodo.org/badge/264818686.svg", "DOI", 22),
+        ("markdown", "https://example.org/c.png", "plain", 23),
+    ]
+    assert [ln.position for ln in p.links] == list(range(1, len(p.links) + 1))
 
 
 @pytest.mark.parametrize(
@@ -156,6 +203,20 @@ def test_publisher_falls_back_to_github_link_then_calls():
     assert r.publisher is None and "unidentified-publisher" in kinds(r)
 
 
+def test_a_page_that_offers_no_model_is_a_placeholder():
+    """Issue 20, finding 5: the model layout, no call and no repository (example.md, 'ELFtest',
+    tags [test], github-link http://www.github.com) is no model page; recorded."""
+    p = parse(page(title="ELFtest", tags="[test]", body="Prose.\n", drop=("github-id",),
+                   github_link="http://www.github.com"), "example.md")  # fmt: skip
+    assert not p.is_model and "placeholder-page" in kinds(p)
+    (a,) = [a for a in p.anomalies if a.kind == "placeholder-page"]
+    assert a.detail == "title 'ELFtest', tags [test], github-link 'http://www.github.com'"
+    # A page without a call but with a repository is a model (flagged no-entrypoint), and so is
+    # a page whose calls name the repository.
+    assert parse(page(body="Prose.\n")).is_model
+    assert parse(page(drop=("github-id",), github_link="http://www.github.com")).is_model
+
+
 def test_publisher_disagreements_are_flagged():
     p = parse(
         page(github_link="https://github.com/someone/acmenet.git"),
@@ -193,6 +254,34 @@ def test_calls_positional_keyword_and_multiline():
     ]
     assert found[0].keywords == ("force_reload",) and found[2].keywords == ("trust_repo",)
     assert [kind for _, kind, _ in notes] == ["legacy-argument"]
+
+
+def test_arguments_after_the_entrypoint_keep_the_checkpoint_a_call_loads():
+    """Issue 20, finding 6: the third argument was dropped; the checkpoints a call loads
+    ('bert-base-uncased', 'gpt2') are kept, local paths and variables are not checkpoints."""
+    found, _ = calls(
+        """
+        ```python
+        t = torch.hub.load('huggingface/pytorch-transformers', 'tokenizer', 'bert-base-uncased')
+        m = torch.hub.load('huggingface/transformers', 'modelForCausalLM', 'gpt2', output=True)
+        l = torch.hub.load('huggingface/pytorch-transformers', 'model', './test/bert_model/')
+        f = torch.hub.load('huggingface/pytorch-transformers', 'model', './ckpt.index', tf=True)
+        j = torch.hub.load('huggingface/pytorch-transformers', 'config', 'x/my_configuration.json')
+        v = torch.hub.load('acme/x', 'y', name, 3)
+        p = torch.hub.load('acme/x', 'y', pretrained=True)
+        ```
+        """
+    )
+    got = [(c.entrypoint, c.arguments, c.checkpoint) for c in found]
+    assert got == [
+        ("tokenizer", "'bert-base-uncased'", "bert-base-uncased"),
+        ("modelForCausalLM", "'gpt2'", "gpt2"),
+        ("model", "'./test/bert_model/'", None),
+        ("model", "'./ckpt.index'", None),
+        ("config", "'x/my_configuration.json'", None),
+        ("y", "name, 3", None),
+        ("y", None, None),
+    ]
 
 
 def test_commented_calls_count_even_across_lines():

@@ -10,6 +10,7 @@ from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs import TFHUB
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.pytorch_hub.catalog import build_catalog, handle_from_path, observed
+from tfhub_dataset.hubs.pytorch_hub.names import NAMES_PATH, PublisherName, parse_publisher_names
 from tfhub_dataset.hubs.pytorch_hub.tables import ANNOTATIONS_PATH, build_tables, snapshot_counts
 from tfhub_dataset.package.stage import write_release
 from tfhub_dataset.package.validate import validate_package
@@ -17,9 +18,10 @@ from tfhub_dataset.package.write import ReleaseInfo, load_schema, render_release
 
 SCHEMAS = ROOT / "schemas" / "pytorch_hub"
 TYPES = {
-    "acme-lab": PublisherType("acme-lab", "organization", "Acme Lab, a lab."),
-    "jdoe": PublisherType("jdoe", "individual", "Jane Doe, one person."),
+    "acme-lab": PublisherType("acme-lab", "organization", "Acme Lab, a lab.", "Acme"),
+    "jdoe": PublisherType("jdoe", "individual", "Jane Doe, for Acme.", "Acme"),
 }
+NAMES = {"acme-lab": PublisherName("acme-lab", "Acme Laboratories", "Its pages' authors.")}
 FILES = {
     "README.md": "# hub\n\nSubmit a `<owner>_<repo>_<title>.md` page.\n",
     "CONTRIBUTING.md": "# Contributing\n",
@@ -52,7 +54,7 @@ def by(rows, *keys):
 
 @pytest.fixture(scope="module")
 def t():
-    return build_tables(build_catalog(snapshot(FILES)), TYPES)
+    return build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES)
 
 
 def test_one_model_row_per_model_page(t):
@@ -79,9 +81,32 @@ def test_publishers_count_pages_entrypoints_repositories_authors(t):
     assert sorted(pubs) == ["acme-lab", "jdoe", "zed"]
     acme = pubs["acme-lab"]
     assert (acme["model_count"], acme["entrypoint_count"], acme["repository_count"]) == (2, 3, 2)
-    # One page each says "Acme Lab" and "Acme Lab Research": the first page by handle wins.
-    assert (acme["author_count"], acme["display_name"]) == (2, "Acme Lab Research")
     assert (pubs["jdoe"]["type"], pubs["zed"]["type"]) == ("individual", "unannotated")
+
+
+def test_publishers_are_named_and_organised_by_the_curated_annotations(t):
+    """Issue 20, findings 2 and 3: the account's type and the organisation behind it, and its
+    name, come from the curated files; each page keeps its own author string."""
+    pubs = by(t["publishers"], "handle")
+    acme, jdoe, zed = pubs["acme-lab"], pubs["jdoe"], pubs["zed"]
+    # Its pages say "Acme Lab" and "Acme Lab Research": neither names the account.
+    assert (acme["author_count"], acme["display_name"]) == (2, "Acme Laboratories")
+    authors = {m["handle"]: m["author"] for m in t["models"] if m["publisher"] == "acme-lab"}
+    assert sorted(authors.values()) == ["Acme Lab", "Acme Lab Research"]
+    assert (acme["type"], acme["organization"]) == ("organization", "Acme")
+    # A personal account publishing for an organisation: typed as a person's, organisation kept.
+    assert (jdoe["type"], jdoe["organization"], jdoe["display_name"]) == (
+        "individual",
+        "Acme",
+        None,
+    )
+    assert (zed["organization"], zed["display_name"]) == (None, None)
+    unnamed = {r["handle"] for r in t["anomalies"] if r["source_path"] == NAMES_PATH}
+    assert unnamed == {"jdoe", "zed"}
+    assert parse_publisher_names("handle,display_name,evidence\nx,X,e\n")["x"].display_name == "X"
+    for bad in ("handle,name\nx,X\n", "handle,display_name,evidence\nx,X,\n"):
+        with pytest.raises(ValueError):
+            parse_publisher_names(bad)
 
 
 def test_entrypoints_one_row_per_call(t):
@@ -95,6 +120,30 @@ def test_entrypoints_one_row_per_call(t):
     )
     assert rows[("jdoe_tiny_tiny", 1)]["owner"] == "jdoe"
     assert rows[("acme-lab_acmenet_large", 2)]["keywords"] == "pretrained"
+
+
+def test_loadables_count_entrypoints_with_their_checkpoints():
+    """Issue 20, findings 1 and 6: what a user can load is (repository, entrypoint,
+    checkpoint); an entrypoint without a named checkpoint counts once as itself."""
+    code = (
+        "```python\n"
+        "t = torch.hub.load('acme-lab/bert', 'tokenizer', 'bert-base')\n"
+        "t = torch.hub.load('Acme-Lab/bert', 'tokenizer', 'bert-large')\n"
+        "t = torch.hub.load('acme-lab/bert', 'tokenizer', './my/saved/')\n"
+        "m = torch.hub.load('acme-lab/bert', 'model', 'bert-base')\n"
+        "m = torch.hub.load('acme-lab/bert', 'model', 'bert-base', output_attentions=True)\n"
+        "```\n### Model Description\n"
+    )
+    files = {"acme-lab_bert_bert.md": page(github_id="acme-lab/bert", body=code)}
+    t = build_tables(build_catalog(snapshot(files)), TYPES, NAMES)
+    (m,) = t["models"]
+    (p,) = t["publishers"]
+    assert (m["call_count"], m["entrypoint_count"], m["loadable_count"]) == (5, 2, 4)
+    assert (p["entrypoint_count"], p["loadable_count"]) == (2, 4)
+    assert [r["checkpoint"] for r in t["entrypoints"]] == [
+        "bert-base", "bert-large", None, "bert-base", "bert-base"
+    ]  # fmt: skip
+    assert snapshot_counts(t)["loadables"] == 4
 
 
 def test_taxonomy_keeps_undeclared_values_flagged(t):
@@ -131,7 +180,7 @@ def test_anomalies_say_file_line_and_kind(t):
 
 
 def test_a_snapshot_without_vocabularies():
-    t = build_tables(build_catalog(snapshot(FILES, vocabulary=False)), TYPES)
+    t = build_tables(build_catalog(snapshot(FILES, vocabulary=False)), TYPES, NAMES)
     missing = [r for r in t["anomalies"] if r["kind"] == "missing-vocabulary"]
     assert [r["source_path"] for r in missing] == [
         "docs/template.md",
@@ -140,6 +189,16 @@ def test_a_snapshot_without_vocabularies():
     ]
     assert not any(r["declared"] for r in t["tags"] + t["categories"] + t["accelerators"])
     assert not any(r["kind"].startswith("undeclared-") for r in t["anomalies"])
+    # Issue 20, finding 9: without a vocabulary too, tags are read lower-cased ('Audio').
+    large = [r for r in t["model_tags"] if r["model"] == "acme-lab_acmenet_large"]
+    assert [(r["tag"], r["raw"]) for r in large] == [
+        ("vision", "vision"), ("audio", "Audio"), ("speech", "speech")
+    ]  # fmt: skip
+    assert sorted(r["id"] for r in t["tags"]) == ["audio", "speech", "vision"]
+    assert not snapshot_counts(t)["tags_declared"]
+    assert snapshot_counts(build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES))[
+        "tags_declared"
+    ]
 
 
 def test_history_hooks():
@@ -151,8 +210,9 @@ def test_history_hooks():
     assert (
         handle_from_path("CONTRIBUTING.md") == handle_from_path("docs/template.md") == (None, None)
     )
-    counts = snapshot_counts(build_tables(cat, TYPES))
+    counts = snapshot_counts(build_tables(cat, TYPES, NAMES))
     assert counts["models"] == 4 and counts["publishers_unannotated"] == 1
+    assert counts["publishers_with_models"] == counts["publishers"] == 3  # pages make publishers
     assert counts["calls"] == 5 and counts["models_vision"] == 4
 
 
@@ -175,7 +235,7 @@ def test_release_renders_and_validates(t, tmp_path):
     info = ReleaseInfo("pytorch-hub-test", "2022-04-05", "8" * 40, "2022-03-23T08:54:35Z")
     files = render_release(t, info, SCHEMAS)
     assert files == render_release(
-        build_tables(build_catalog(snapshot(FILES)), TYPES), info, SCHEMAS
+        build_tables(build_catalog(snapshot(FILES)), TYPES, NAMES), info, SCHEMAS
     )  # byte for byte
     assert json.loads(files["schemas/entrypoints.json"]) == load_schema("entrypoints", SCHEMAS)
     write_release(files, tmp_path / "release", validate=True, progress=lambda _m: None)

@@ -3,11 +3,11 @@
 import pytest
 
 from tests.synthetic import MODULE, PUBLISHER, snapshot
-from tfhub_dataset.annotations import PublisherType, parse_publisher_types
+from tfhub_dataset.annotations import PublisherType, parse_organizations, parse_publisher_types
 from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 
-TYPES = {"acme": PublisherType("acme", "organization", "ACME Labs builds models.")}
+TYPES = {"acme": PublisherType("acme", "organization", "ACME Labs builds models.", "ACME")}
 
 
 def tables(files, types=TYPES, **kw):
@@ -218,6 +218,11 @@ def test_unannotated_and_docless_publishers_get_rows_and_anomalies():
     t = tables(files)
     zed = by(t["publishers"], "handle")["zed"]
     assert (zed["type"], zed["display_name"], zed["source_path"]) == ("unannotated", None, None)
+    # Issue 20, finding 2: the organisation behind each publisher, from the annotation.
+    assert (zed["organization"], by(t["publishers"], "handle")["acme"]["organization"]) == (
+        None,
+        "ACME",
+    )
     kinds = {a["kind"] for a in t["anomalies"] if a["handle"] == "zed"}
     assert kinds == {"missing-publisher-doc", "unannotated-publisher"}
 
@@ -265,16 +270,28 @@ def test_rows_sorted_and_deterministic():
 
 
 def test_annotation_file_rules():
-    ok = parse_publisher_types('handle,type,evidence\nacme,organization,"A lab."\n')
-    assert ok["acme"].type == "organization"
+    orgs = parse_organizations('organization,evidence\nAcme,"A company."\n')
+    ok = parse_publisher_types(
+        'handle,type,organization,evidence\nacme,organization,Acme,"A lab."\n'
+        'jdoe,individual,,"One person."\nfan,individual,Acme,"A person, for Acme."\n',
+        organizations=orgs,
+    )
+    assert (ok["acme"].type, ok["acme"].organization) == ("organization", "Acme")
+    assert ok["jdoe"].organization is None and ok["fan"].organization == "Acme"
     for bad in (
-        "handle,type\nacme,organization\n",
-        "handle,type,evidence\nacme,company,x\n",
-        "handle,type,evidence\nacme,individual,\n",
-        "handle,type,evidence\na,individual,x\na,individual,y\n",
+        "handle,type,evidence\nacme,organization,x\n",  # the old header
+        "handle,type,organization,evidence\nacme,company,Acme,x\n",
+        "handle,type,organization,evidence\nacme,individual,,\n",
+        "handle,type,organization,evidence\na,individual,,x\na,individual,,y\n",
+        "handle,type,organization,evidence\nacme,organization,Acme Inc,x\n",  # not listed
+        "handle,type,organization,evidence\nacme,organization,,x\n",  # names none
     ):
         with pytest.raises(ValueError):
-            parse_publisher_types(bad)
+            parse_publisher_types(bad, organizations=orgs)
+    for bad in ("organization\nAcme\n", "organization,evidence\nAcme,\n",
+                "organization,evidence\nAcme,x\nAcme,y\n"):  # fmt: skip
+        with pytest.raises(ValueError):
+            parse_organizations(bad)
 
 
 def test_demo_comes_from_the_tfjs_variants():
@@ -304,3 +321,14 @@ def test_demo_comes_from_the_tfjs_variants():
     t = tables(files)
     assert by(t["models"], "handle")["acme/m"]["demo"] == "https://demo.example/new"
     assert by(tables(BASE)["models"], "handle")["acme/vision/classifier"]["demo"] is None
+
+
+def test_snapshot_counts_publishers_with_models():
+    """Issue 20, finding 10: a publisher doc without a model counts as a publisher, not as one
+    with models; the series comparable with PyTorch Hub's, whose publishers all have models."""
+    from tfhub_dataset.hubs.tfhub.history import parse_snapshot
+
+    files = dict(BASE)
+    files["assets/docs/zed/zed.md"] = PUBLISHER.replace("acme", "zed").replace("ACME", "ZED")
+    counts = parse_snapshot(snapshot(files), TYPES).counts
+    assert (counts["publishers"], counts["publishers_with_models"]) == (2, 1)

@@ -1,5 +1,6 @@
-"""Curated judgements kept under build/annotations/: publisher types (one folder per hub), the
-hubs' organizations, one line of evidence each."""
+"""Curated judgements kept under build/annotations/: the organisations behind publishers (shared
+by every hub, build/annotations/organizations.csv), publisher types with the organisation behind
+each publisher (one folder per hub), one line of evidence each."""
 
 from __future__ import annotations
 
@@ -17,40 +18,89 @@ from tfhub_dataset.plugin import ANNOTATIONS
 
 PUBLISHER_TYPES = ("individual", "organization")
 DEFAULT_PATH = HUB_REGISTRY[DEFAULT_HUB].annotations  # the default hub's publisher types
+ORGANIZATIONS_PATH = ANNOTATIONS / "organizations.csv"
+PUBLISHER_TYPES_HEADER = ["handle", "type", "organization", "evidence"]
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A canonical organisation name, the same on every hub, and what it is."""
+
+    name: str
+    evidence: str
+
+
+def parse_organizations(text: str, origin: str = "organizations.csv") -> dict[str, Organization]:
+    """The shared list of organisations (organization,evidence). Raises ValueError on a
+    malformed line."""
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != ["organization", "evidence"]:
+        raise ValueError(f"{origin}: header must be organization,evidence")
+    out: dict[str, Organization] = {}
+    for n, row in enumerate(reader, start=2):
+        name, evidence = ((row.get(k) or "").strip() for k in ("organization", "evidence"))
+        if not name or not evidence:
+            raise ValueError(f"{origin}:{n}: an organization and one line of evidence required")
+        if name in out:
+            raise ValueError(f"{origin}:{n}: {name!r} listed twice")
+        out[name] = Organization(name, evidence)
+    return out
+
+
+def load_organizations(path: Path = ORGANIZATIONS_PATH) -> dict[str, Organization]:
+    """The organisations every hub's annotation may name (ValueError on a malformed line)."""
+    return parse_organizations(path.read_text(encoding="utf-8"), str(path))
 
 
 @dataclass(frozen=True)
 class PublisherType:
     handle: str
-    type: str
+    type: str  # individual or organization: the publisher (for an account-based hub, the account)
     evidence: str
+    # The canonical organisation behind the publisher (organizations.csv); None for a person
+    # publishing on their own.
+    organization: str | None = None
 
 
-def load_publisher_types(path: Path | None = None) -> dict[str, PublisherType]:
-    """Read the annotation CSV (handle,type,evidence). Raises ValueError on a malformed line."""
+def load_publisher_types(
+    path: Path | None = None, organizations: Path = ORGANIZATIONS_PATH
+) -> dict[str, PublisherType]:
+    """Read a hub's annotation CSV (handle,type,organization,evidence), each organisation checked
+    against ``organizations``. Raises ValueError on a malformed line."""
     text = (path or DEFAULT_PATH).read_text(encoding="utf-8")
-    return parse_publisher_types(text, str(path or DEFAULT_PATH))
+    return parse_publisher_types(text, str(path or DEFAULT_PATH), load_organizations(organizations))
 
 
 def parse_publisher_types(
-    text: str, origin: str = "publisher_types.csv"
+    text: str,
+    origin: str = "publisher_types.csv",
+    organizations: dict[str, Organization] | None = None,
 ) -> dict[str, PublisherType]:
+    """Parse a hub's annotation CSV; an organisation must be one of ``organizations`` (default:
+    build/annotations/organizations.csv)."""
+    known = load_organizations() if organizations is None else organizations
     out: dict[str, PublisherType] = {}
     reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames != ["handle", "type", "evidence"]:
-        raise ValueError(f"{origin}: header must be handle,type,evidence")
+    if reader.fieldnames != PUBLISHER_TYPES_HEADER:
+        raise ValueError(f"{origin}: header must be {','.join(PUBLISHER_TYPES_HEADER)}")
     for n, row in enumerate(reader, start=2):
-        handle, kind, evidence = (row.get(k) or "" for k in ("handle", "type", "evidence"))
+        handle, kind, org, evidence = (row.get(k) or "" for k in PUBLISHER_TYPES_HEADER)
         if kind not in PUBLISHER_TYPES:
             raise ValueError(f"{origin}:{n}: type {kind!r} is not one of {PUBLISHER_TYPES}")
         if not handle or not evidence.strip():
             raise ValueError(f"{origin}:{n}: a handle and one line of evidence are required")
         if handle in out:
             raise ValueError(f"{origin}:{n}: {handle!r} annotated twice")
-        out[handle] = PublisherType(handle, kind, evidence.strip())
+        org = org.strip()
+        if org and org not in known:
+            raise ValueError(f"{origin}:{n}: organization {org!r} is not in organizations.csv")
+        if kind == "organization" and not org:
+            raise ValueError(f"{origin}:{n}: an organization publisher names its organization")
+        out[handle] = PublisherType(handle, kind, evidence.strip(), org or None)
     return out
 
 
+# Retired: the comparison still reads it until it takes the organisations from the releases.
 HUBS = tuple(HUB_REGISTRY)  # hub ids (hubs/__init__.py)
 HUB_ORGANIZATIONS_PATH = ANNOTATIONS / "hub_organizations.csv"
 

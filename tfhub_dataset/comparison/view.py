@@ -21,7 +21,7 @@ class Units:
     """A catalogue counted in one unit: ``total`` units, and the keys of the units each
     publisher has (a unit two publishers share is in both)."""
 
-    name: str  # what one unit is, e.g. "model handle", "repo:entrypoint"
+    name: str  # what one unit is, e.g. "model handle", "repo:entrypoint:checkpoint"
     total: int
     by_publisher: Mapping[str, frozenset[object]]
 

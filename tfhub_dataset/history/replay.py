@@ -400,7 +400,9 @@ def timelines(
     (the doc became present), *removed* (it stopped being present), *modified* (a file of a doc
     that stays present was modified, or renamed with its bytes changed: a move that also edits
     the doc is a modification), *moved* (a file of a doc that stays present was added, renamed
-    with the same bytes, or removed: the doc also sits elsewhere).
+    with the same bytes, or removed: the doc also sits elsewhere). A doc whose handle changes only
+    in case within one commit (a file renamed ``_resneXt.md`` -> ``_resnext.md``) is one doc that
+    moved: its timeline goes on under the new handle, and its earlier events carry that handle.
     """
     on_line = set(line)
     docs: dict[DocKey, DocTimeline] = {}
@@ -410,6 +412,7 @@ def timelines(
             events[sha] = [_info(rep, op, rep.index[sha]) for op in rep.ops[sha]]
     holder: dict[str, DocKey | None] = {}  # path -> doc it holds, on the line
     count: Counter[DocKey] = Counter()
+    renames: list[tuple[int, DocKey, DocKey]] = []  # (position, old key, new key): case only
     for pos, sha in enumerate(line):
         at = rep.index[sha]
         before: dict[DocKey, int] = {}
@@ -438,7 +441,17 @@ def timelines(
                     modified.add(key)
             keyed.append((op, key))
         status: dict[DocKey, str] = {}
+        moved = _case_moves(before, count, docs)
+        for old, new in moved.items():  # one doc under a new handle: its timeline goes on
+            tl = docs.pop(old)
+            tl.key = new
+            docs[new] = tl
+            renames.append((pos, old, new))
+            if old in modified:
+                modified.add(new)
         for key, n in before.items():
+            if key in moved or key in moved.values():
+                continue
             was, now = n > 0, count[key] > 0
             tl = docs.setdefault(key, DocTimeline(key))
             if not was and now:
@@ -469,7 +482,38 @@ def timelines(
                 info.effect = status.get(key) or ("modified" if edited else "moved")
             infos.append(info)
         events[sha] = infos
+    for pos, old, new in renames:  # earlier events of the doc carry its later handle
+        for sha in line[: pos + 1]:
+            for info in events[sha]:
+                if (info.kind, info.handle) == old:
+                    info.kind, info.handle = new
     return {k: v for k, v in docs.items() if v.first_seen >= 0}, events
+
+
+def _case_moves(
+    before: Mapping[DocKey, int], count: Counter[DocKey], docs: Mapping[DocKey, DocTimeline]
+) -> dict[DocKey, DocKey]:
+    """Docs of one commit whose handle changed only in case: old key -> new key.
+
+    A file renamed from ``..._resneXt.md`` to ``..._resnext.md`` (or removed and added again in
+    one commit under a case-only different name) holds the same doc under its new handle: a
+    move, not a removal and an addition. Only a doc that stops being present and one that starts
+    being present in the same commit, of the same kind, pair up, and only when the new handle was
+    never seen before (otherwise both keep their own timelines)."""
+    gone = [k for k, n in before.items() if n > 0 and count[k] == 0]
+    came = [k for k, n in before.items() if n == 0 and count[k] > 0]
+    out: dict[DocKey, DocKey] = {}
+    for new in sorted(came):
+        if new in docs and docs[new].first_seen >= 0:
+            continue
+        match = [
+            old
+            for old in gone
+            if old[0] == new[0] and old[1].casefold() == new[1].casefold() and old not in out
+        ]
+        if len(match) == 1:
+            out[match[0]] = new
+    return out
 
 
 def _take(count: Counter[DocKey], before: dict[DocKey, int], key: DocKey | None, n: int) -> None:

@@ -92,6 +92,9 @@ class Parsed:
     # doc handle -> its publisher as the snapshot's tables say, for a hub whose handles do not
     # say it; empty for a hub whose rules read it from the handle.
     publishers: dict[str, str | None] = field(default_factory=dict)
+    # Data files the parser read and set aside (no doc, though the path names one): path ->
+    # (kind, detail), recorded in history_anomalies at the first parsed commit that holds them.
+    set_aside: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -209,13 +212,15 @@ def _to_json(p: Parsed) -> dict[str, Any]:
         "counts": p.counts,
         "kaggle": p.kaggle,
         "publishers": p.publishers,
+        "set_aside": [[path, kind, detail] for path, (kind, detail) in sorted(p.set_aside.items())],
     }
 
 
 def _from_json(v: dict[str, Any]) -> Parsed:
     docs = {path: (kind, handle) for path, kind, handle in v["docs"]}
+    aside = {path: (kind, detail) for path, kind, detail in v["set_aside"]}
     return Parsed(
-        v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"], v["publishers"]
+        v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"], v["publishers"], aside
     )
 
 
@@ -467,6 +472,12 @@ def _assemble(
         {"commit": a.commit, "path": a.path or None, "kind": a.kind, "detail": a.detail}
         for a in rep.anomalies
     ]
+    aside: set[tuple[str, str, str]] = set()
+    for sha in sorted(parsed, key=lambda s: rep.index[s]):  # each at the first commit holding it
+        for path, (kind, detail) in sorted(parsed[sha].set_aside.items()):
+            if (path, kind, detail) not in aside:
+                aside.add((path, kind, detail))
+                anomalies.append({"commit": sha, "path": path, "kind": kind, "detail": detail})
     tables: Tables = {
         "commits": sorted(commits, key=lambda r: (r["date"], r["sha"])),
         "events": sorted(event_rows, key=lambda r: (r["date"], r["commit"], r["path"])),

@@ -19,6 +19,10 @@ ANOMALY_KINDS: dict[str, str] = {
     "not-a-model-page": (
         "a root Markdown file with front matter whose layout is not hub_detail; not a model page"
     ),
+    "placeholder-page": (
+        "a page with the model layout that offers no model: no torch.hub.load call and no GitHub "
+        "repository in github-id, github-link or a call (a test page); not a model page"
+    ),
     "invalid-yaml": (
         "the front matter is not valid YAML (Jekyll would have dropped it); fields recovered "
         "line by line as 'key: value'"
@@ -48,8 +52,8 @@ ANOMALY_KINDS: dict[str, str] = {
     "missing-section": "no 'Model Description' heading, which the hub's sanity check requires",
     "tags-not-list": "tags given as text rather than a YAML list (split at commas)",
     "case-mismatch": (
-        "a tag, category or accelerator that matches a declared one only when lower-cased "
-        "(lower-cased)"
+        "a tag, category or accelerator written with capitals that matches a declared one only "
+        "when lower-cased, or any such value before a vocabulary is declared (read lower-cased)"
     ),
     "undeclared-tag": "a tag the snapshot's scripts/tags.py does not declare (kept, flagged)",
     "undeclared-category": (

@@ -6,6 +6,11 @@ are string literals, positionally or by keyword (``repo_or_dir=``, torch's older
 ``model=``); an entrypoint held in a variable is resolved from a ``name = "literal"`` assignment
 earlier in the page's code. Calls in comments (``# model = torch.hub.load(...)``, the pages' way
 of listing variants) count too, flagged.
+
+Positional arguments after the second are passed to the entrypoint: they are kept as written
+(``arguments``), and the first of them is the *checkpoint* the call loads when it is a string
+literal naming one (``torch.hub.load('huggingface/pytorch-transformers', 'model',
+'bert-base-uncased')``), not a local path (``'./test/bert_model/'``, ``'.../model.ckpt.index'``).
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ CALL = re.compile(r"\bhub\s*\.\s*load\s*\(")
 ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(['\"])([^'\"\n\\]{1,200})\2")
 # GitHub: an owner is 1-39 letters, digits or hyphens; a repository name letters, digits, _ . -
 REPO = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9_.-]{1,100})(?::([^\s:]{1,100}))?$")
+# A checkpoint argument that is a local file or folder: a path, or a file name's extension.
+LOCAL_PATH = re.compile(r"^[./~]|\\|\.(?:json|index|bin|pt|pth|ckpt|h5|pb|onnx|txt|model)$")
 MAX_CALLS = 500  # per page
+MAX_ARGUMENTS_CHARS = 300  # of the positional arguments after the second, as written
 MAX_CALL_CHARS = 4_000  # of one call's arguments
 
 Note = tuple[int | None, str, str]  # line, kind, detail
@@ -39,6 +47,8 @@ class Call:
     entrypoint: str | None
     entrypoint_source: str | None  # 'literal' or 'variable' (resolved); None when unknown
     keywords: tuple[str, ...]  # other keyword arguments' names, sorted
+    arguments: str | None = None  # positional arguments after the second, as Python source
+    checkpoint: str | None = None  # the third argument, a string literal naming a checkpoint
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,15 @@ def _read_call(
             detail = f"entrypoint argument {_code(model_node)!r} not resolved"
         notes.append((line, "dynamic-entrypoint", detail))
     keywords = tuple(sorted(k for k in named if k not in ("repo_or_dir", "github", "model")))
-    return Call(line, commented, repo, owner, repository, ref, entrypoint, source, keywords[:50])
+    extra = positional[2:] if len(positional) > 1 else []
+    arguments = ", ".join(_code(a, MAX_ARGUMENTS_CHARS) for a in extra)[:MAX_ARGUMENTS_CHARS]
+    checkpoint = _text(extra[0]) if extra else None
+    if checkpoint is not None and (not checkpoint.strip() or LOCAL_PATH.search(checkpoint)):
+        checkpoint = None
+    return Call(
+        line, commented, repo, owner, repository, ref, entrypoint, source, keywords[:50],
+        arguments or None, checkpoint[:200] if checkpoint else None,
+    )  # fmt: skip
 
 
 def _arguments(text: str, start: int) -> str | None:
@@ -207,10 +225,10 @@ def _text(node: ast.expr | None) -> str | None:
     return None
 
 
-def _code(node: ast.expr | None) -> str:
+def _code(node: ast.expr | None, limit: int = 80) -> str:
     if node is None:
         return ""
     try:
-        return ast.unparse(node)[:80]
+        return ast.unparse(node)[:limit]
     except (ValueError, RecursionError):
         return type(node).__name__

@@ -27,6 +27,9 @@ class Catalog:
     others: list[str] = field(default_factory=list)  # other root Markdown files
     vocab: Vocabularies = field(default_factory=Vocabularies)
     anomalies: list[Anomaly] = field(default_factory=list)  # beyond those on pages
+    # Files read and set aside as no model page though their path names one: path -> (kind,
+    # detail) of the anomaly that says why (placeholder pages), for the history to record.
+    set_aside: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def all_anomalies(self) -> list[Anomaly]:
         out = list(self.anomalies) + list(self.vocab.anomalies)
@@ -57,6 +60,9 @@ def build_catalog(snapshot: Snapshot, page_cache: PageCache | None = None) -> Ca
         else:
             cat.others.append(path)
             cat.anomalies.extend(page.anomalies)  # e.g. front matter without a model layout
+            for a in page.anomalies:
+                if a.kind == "placeholder-page":
+                    cat.set_aside[path] = (a.kind, a.detail)
     cat.vocab = parse_vocabularies(snapshot.files)
     return cat
 

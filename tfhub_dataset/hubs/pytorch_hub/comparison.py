@@ -1,7 +1,10 @@
 """PyTorch Hub as the comparison reads it (comparison/view.py): a model is a page, which may
-offer several loadable models; what a user loads is a distinct `repo:entrypoint` of its
-`torch.hub.load` calls (commented-out variants included: pages show them as alternatives); a
-publisher is the GitHub account its pages load from; its links are those of its pages."""
+offer several loadable models; what a user loads is a distinct `repo:entrypoint:checkpoint` of
+its `torch.hub.load` calls (commented-out variants included: pages show them as alternatives;
+the checkpoint is the string the call passes after the entrypoint, `'bert-base-uncased'`, an
+entrypoint called without one counting once as itself: `entrypoints.checkpoint`, the release's
+`loadable_count`); a publisher is the GitHub account its pages load from; its links are those
+of its pages."""
 
 from __future__ import annotations
 
@@ -17,8 +20,10 @@ TEXTS = {
     ),
     "units": (
         "a model is a model page (`models`), which may offer several entrypoints; a loadable "
-        "model is a distinct `repo:entrypoint` of the pages' `torch.hub.load` calls "
-        "(`entrypoints`, commented-out variants included)"
+        "model is a distinct `repo:entrypoint:checkpoint` of the pages' `torch.hub.load` calls "
+        "(`entrypoints`, commented-out variants included; the checkpoint a call names after the "
+        "entrypoint, such as `'bert-base-uncased'`, an entrypoint without one counting once: "
+        "`models.loadable_count`)"
     ),
     "links": "the links of its model pages (`links`: the repository, demos, papers)",
     "growth": "",
@@ -30,9 +35,9 @@ def view(release: Release) -> HubView:
     owner = {m["handle"]: m["publisher"] for m in models}
     own = units("model page", ((m["handle"], m["publisher"]) for m in models))
     loadable = units(
-        "repo:entrypoint",
+        "repo:entrypoint:checkpoint",
         (
-            ((e["repository"].lower(), e["entrypoint"]), owner.get(e["model"]))
+            ((e["repository"].lower(), e["entrypoint"], e.get("checkpoint")), owner.get(e["model"]))
             for e in release["entrypoints"]
             if e["repository"] and e["entrypoint"]
         ),

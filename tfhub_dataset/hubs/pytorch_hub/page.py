@@ -1,7 +1,10 @@
 """One Markdown file at the root of pytorch/hub in, one parsed page out.
 
 A *model page* is a root Markdown file whose YAML front matter has ``layout: hub_detail`` (in the
-hub's first weeks, ``pytorch_hub_detail``). Its handle is the file name without ``.md``: the
+hub's first weeks, ``pytorch_hub_detail``) and that offers a model: a page with that layout but no
+``torch.hub.load`` call and no GitHub repository in github-id, github-link or a call is a
+placeholder (the hub's first test page, ``example.md``, 'ELFtest'), recorded and not counted. Its
+handle is the file name without ``.md``: the
 page's address on pytorch.org/hub. Other Markdown files (README.md, CONTRIBUTING.md, ...) are not
 model pages.
 
@@ -106,6 +109,17 @@ def parse_page(path: str, data: bytes) -> Page:
     page.links = page_links("\n".join(blanked), url_fields)
     _identify_publisher(page)
     _check_section(page, blanked, fm.end)
+    if not page.calls and page.repository is None:
+        # Nothing to load and no repository to load it from: a placeholder (the hub's first
+        # test page, 'ELFtest'), not a model.
+        page.is_model = False
+        title, link = page.get("title"), page.get("github-link")
+        tags = ", ".join(t for t, _ in page.tags)
+        page.note(
+            page.fields["layout"].line,
+            "placeholder-page",
+            f"title {(title or '')[:60]!r}, tags [{tags[:60]}], github-link {(link or '')[:60]!r}",
+        )
     return page
 
 

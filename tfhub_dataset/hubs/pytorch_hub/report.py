@@ -40,6 +40,7 @@ from tfhub_dataset.report.markdown import (
     signed,
     table,
 )
+from tfhub_dataset.report.organizations import organization_section
 from tfhub_dataset.report.release import Release, Row
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
@@ -64,18 +65,23 @@ DATA_FILES = (
     "scripts/sanity_check.py, docs/template.md)"
 )
 GROWTH_SERIES = (
-    ("models", "models"),
+    ("models", "models (pages)"),
+    ("loadables", "loadables (what a user can load)"),
     ("publishers", "publishers"),
     ("calls", "torch.hub.load calls"),
+    ("models_vision", "models tagged vision"),
 )
+GROWTH_SHADE_LABEL = "no tag vocabulary yet ({}): tags not comparable"
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
+    "publishers_with_models": "Publishers with at least one model",
     "publishers_individual": "Publishers: individual",
     "publishers_organization": "Publishers: organization",
     "publishers_unannotated": "Publishers: unannotated",
     "models": "Models (model pages)",
     "calls": "torch.hub.load calls",
     "entrypoints": "Entrypoints (distinct per publisher)",
+    "loadables": "Loadables (entrypoints with their checkpoints, distinct per publisher)",
     "models_vision": "Models tagged vision",
     "models_nlp": "Models tagged nlp",
     "models_audio": "Models tagged audio",
@@ -164,13 +170,21 @@ def _figures(facts: PyTorchFacts, info: ReleaseInfo) -> dict[str, bytes]:
     out.update(community_figure(facts.r, info.release_id))
     snaps = HistoryFacts(facts.r).snapshots
     if snaps:
+        untagged = untagged_months(snaps)
         out[f"{FIGURES_DIR}/growth.png"] = growth_png(
             [s["month"] for s in snaps],
             [(label, [s[c] for s in snaps]) for c, label in GROWTH_SERIES if c in snaps[0]],
             f"Growth over time, release {info.release_id} (monthly snapshots)",
+            shade=untagged,
+            shade_label=GROWTH_SHADE_LABEL.format(", ".join(untagged)) if untagged else "",
             xlabel="month (each month's last commit)",
         )
     return out
+
+
+def untagged_months(snaps: list[Row]) -> list[str]:
+    """Months whose snapshot declares no tag vocabulary: their tag counts are not comparable."""
+    return [s["month"] for s in snaps if s.get("tags_declared") is False]
 
 
 # --- the README ---------------------------------------------------------------------------------
@@ -253,6 +267,8 @@ def _totals(facts: PyTorchFacts) -> list[str]:
         ["`torch.hub.load` calls (commented-out among them)", f"{n(calls)} ({n(commented)})"],
         ["Calls that pin a tag or branch (`owner/repo:ref`)", n(pinned)],
         ["Distinct entrypoints ((repository, entrypoint) pairs)", n(distinct)],
+        ["Loadables ((repository, entrypoint, checkpoint) triples: what a user can load)",
+         n(sum(p["loadable_count"] for p in facts.publishers))],
         ["Repositories named by the pages", n(repositories)],
         ["Models with a demo link", n(demos)],
         ["Links", n(len(facts.links))],
@@ -267,10 +283,16 @@ def _totals(facts: PyTorchFacts) -> list[str]:
         "",
         "- " + md_escape(facts.r.schemas["models"]["description"]),
         "- " + md_escape(facts.r.schemas["publishers"]["description"]),
-        "- A publisher's type comes from the curated annotation "
-        "`build/annotations/pytorch_hub/publisher_types.csv`, with one line of evidence each "
-        "(`publishers.type_evidence`).",
+        "- A publisher's type (the GitHub account's, for what it is) and the organisation behind "
+        "it come from the curated annotation `build/annotations/pytorch_hub/publisher_types.csv`, "
+        "with one line of evidence each (`publishers.type_evidence`); its name from "
+        "`build/annotations/pytorch_hub/publisher_names.csv`. Organisations are named as in "
+        "`build/annotations/organizations.csv`, the same on every hub.",
         "- " + md_escape(facts.r.schemas["entrypoints"]["description"]),
+        "- Units: a *model* here is a page, which bundles variants; a *loadable* is what a user "
+        "can load, a distinct (repository, entrypoint, checkpoint) of the pages' calls "
+        "(`models.loadable_count`, `publishers.loadable_count`): the unit comparable with one "
+        "TF Hub model (a handle).",
         "- Standard deviations are sample standard deviations (n − 1).",
     ]
     return lines
@@ -284,25 +306,30 @@ def _publishers(facts: PyTorchFacts) -> list[str]:
             md_escape(facts.name(p["handle"])),
             code(p["handle"]),
             p["type"],
+            md_escape(p.get("organization") or ""),
             n(p["model_count"]),
             pct(p["model_count"], total),
             n(p["entrypoint_count"]),
+            n(p["loadable_count"]),
             n(p["repository_count"]),
         ]
         for i, p in enumerate(facts.top, start=1)
     ]
     lines = [
         f"Every publisher, by models (ties by handle); share of all {n(total)} models. The name "
-        "is the author string its pages give most often (`publishers.display_name`).",
+        "is curated (`publishers.display_name`); each page's own author string is in "
+        "`models.author`. *Organisation* is the one behind the account (`publishers.organization`; "
+        "empty for a person publishing on their own).",
         "",
     ]
     lines += table(
-        ["#", "Publisher", "Handle", "Type", "Models", "Share of all models", "Entrypoints",
-         "Repositories"],
+        ["#", "Publisher", "Handle", "Type", "Organisation", "Models", "Share of all models",
+         "Entrypoints", "Loadables", "Repositories"],
         rows,
-        "rlllrrrr",
+        "rllllrrrrr",
     )  # fmt: skip
-    return lines
+    by_org = organization_section(facts.publishers, total, facts.name)
+    return lines + (["", *by_org] if by_org else [])
 
 
 def _taxonomy(facts: PyTorchFacts) -> list[str]:
@@ -433,8 +460,9 @@ def _history(facts: PyTorchFacts) -> list[str]:
         "Tables: `snapshots` (one row per month, counted by the release parser), `doc_history`, "
         "`model_history`, `publisher_history` (first seen, last changed, removed, exact to the "
         "commit), `events` (every changed data file of every commit), `commits`, "
-        f"`history_anomalies` ({n(len(anomalies))} rows). The growth chart "
-        f"([`{FIGURES_DIR}/growth.png`]({FIGURES_DIR}/growth.png)) draws `snapshots` by month.",
+        f"`history_anomalies` ({n(len(anomalies))} row{'' if len(anomalies) == 1 else 's'}). "
+        f"The growth chart ([`{FIGURES_DIR}/growth.png`]({FIGURES_DIR}/growth.png)) draws "
+        "`snapshots` by month.",
         "",
     ]
     measures = [(c, label) for c, label in SNAPSHOT_MEASURES.items() if c in first]
@@ -509,6 +537,16 @@ def _history(facts: PyTorchFacts) -> list[str]:
         "by an import: every first seen date is the date a page was first committed.",
         "- A page's publisher is read from the page (its repository's GitHub owner), so a page "
         "that moved to another repository counts for its latest owner.",
+        *(
+            [
+                f"- Tags before a vocabulary existed ({', '.join(untagged_months(snaps))}, "
+                "`snapshots.tags_declared` false, shaded in the growth chart) were free text "
+                "('Vision', 'NLP', 'CV'): read lower-cased like every tag, but 'CV' is not "
+                "vision, so those months' tag counts are not comparable with later ones."
+            ]
+            if untagged_months(snaps)
+            else []
+        ),
         "",
         f"**History anomalies:** {n(len(anomalies))}"
         + (

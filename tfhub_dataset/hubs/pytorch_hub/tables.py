@@ -5,13 +5,22 @@ them column by column):
 - a *model* is a model page (a root Markdown file with ``layout: hub_detail``), keyed by its file
   name without ``.md``;
 - a *publisher* is the lower-cased GitHub owner of a model page's repository (github-id, else
-  github-link, else the first torch.hub.load call; see page.py for why);
+  github-link, else the first torch.hub.load call; see page.py for why); its name is curated
+  (names.py), never one of its pages' author strings, which stay per page (models.author);
 - an *entrypoint row* is one torch.hub.load call in a page's fenced code, commented-out calls
   included (flagged): pages list their variants as commented calls;
 - a model's ``entrypoint_count`` is the number of distinct entrypoint names its calls load; a
   publisher's is the number of distinct (repository, entrypoint) pairs over its pages;
+- a *loadable* is what a user can load: a distinct (repository, entrypoint, checkpoint) triple of
+  the calls (repository compared case-insensitively; checkpoint the string literal a call passes
+  after the entrypoint, ``'bert-base-uncased'``; an entrypoint called without one, with a local
+  path or a variable, counts once as itself); ``loadable_count`` counts them per model and per
+  publisher, ``snapshots.loadables`` sums the publishers' (the unit comparable with TF Hub's
+  handles);
 - a tag, category or accelerator is *declared* when the snapshot's own checks or template name it
-  (see vocab.py); values used but not declared are kept, flagged.
+  (see vocab.py); values used but not declared are kept, flagged; every value is read
+  case-insensitively, as lower case ('Vision' is vision, before any vocabulary existed too);
+  ``snapshots.tags_declared`` says whether a month's tag counts are over a declared vocabulary.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.pytorch_hub.anomaly import Anomaly
 from tfhub_dataset.hubs.pytorch_hub.catalog import Catalog
 from tfhub_dataset.hubs.pytorch_hub.links import LINK_TYPES, OTHER_TYPES
+from tfhub_dataset.hubs.pytorch_hub.names import NAMES_PATH, PublisherName, curated_names
 from tfhub_dataset.hubs.pytorch_hub.page import Page
 from tfhub_dataset.hubs.pytorch_hub.vocab import SOURCES, TEMPLATE
 from tfhub_dataset.hubs.tfhub.tables import _anomalies  # the anomalies table's rows, shared
@@ -63,25 +73,28 @@ class _Terms:
 
     def resolve(self, page: Page, raw: str, line: int | None) -> str:
         _, _, undeclared, source = TAXONOMY[self.vocabulary]
+        # Values are read case-insensitively, as lower case (how every declared value is
+        # written): 'Vision' is vision whether or not a vocabulary declares it yet.
+        lower = raw.lower()
+        if raw in (self.declared or ()):
+            return raw
+        if lower != raw and (self.declared is None or lower in self.declared):
+            # Recorded here, not on the page: pages are shared between snapshots (a cache).
+            self.anomalies.append(
+                Anomaly(page.path, line, "case-mismatch", f"{raw!r} read as {lower!r}", page.handle)
+            )
         if self.declared is None:
             if not self.used:
                 self.anomalies.append(
                     Anomaly(source, None, "missing-vocabulary", f"no {self.vocabulary} declared")
                 )
-            self.used.setdefault(raw, raw)
-            return raw
-        if raw in self.declared:
-            return raw
-        lower = raw.lower()
+            self.used.setdefault(lower, raw)
+            return lower
         if lower in self.declared:
-            # Recorded here, not on the page: pages are shared between snapshots (a cache).
-            self.anomalies.append(
-                Anomaly(page.path, line, "case-mismatch", f"{raw!r} read as {lower!r}", page.handle)
-            )
             return lower
         self.anomalies.append(Anomaly(page.path, line, undeclared, f"{raw[:100]!r}", page.handle))
-        self.used.setdefault(raw, raw)
-        return raw
+        self.used.setdefault(lower, raw)
+        return lower
 
     def rows(self) -> list[Row]:
         rows = [
@@ -96,8 +109,13 @@ class _Terms:
         return rows
 
 
-def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tables:
-    """Every table of a PyTorch Hub release, from one catalog."""
+def build_tables(
+    cat: Catalog,
+    publisher_types: dict[str, PublisherType],
+    names: dict[str, PublisherName] | None = None,
+) -> Tables:
+    """Every table of a PyTorch Hub release, from one catalog; ``names`` are the publishers'
+    curated names (default: the project's, names.py)."""
     anomalies = cat.all_anomalies()
     terms = {name: _Terms(cat, name, anomalies) for name in TAXONOMY}
     pages = sorted(cat.pages.values(), key=lambda p: p.handle)
@@ -114,7 +132,8 @@ def build_tables(cat: Catalog, publisher_types: dict[str, PublisherType]) -> Tab
                 )
         t["entrypoints"].extend(_entrypoints(page))
         t["links"].extend(_links(page))
-    t["publishers"] = _publishers(pages, publisher_types, anomalies)
+    names = curated_names() if names is None else names
+    t["publishers"] = _publishers(pages, publisher_types, names, anomalies)
     t["link_types"] = [
         {"id": name, "description": desc, "host_pattern": pattern}
         for name, desc, pattern in LINK_TYPES
@@ -155,10 +174,21 @@ def _model(page: Page, terms: dict[str, _Terms]) -> Row:
         "featured_image_2": page.get("featured_image_2"),
         "order": None if page.order is None else str(page.order),
         "entrypoint_count": len(entrypoints),
+        "loadable_count": len(loadables([page])),
         "call_count": len(page.calls),
         "source_path": page.path,
         **UNDATED_MODEL,
         **UNATTRIBUTED_MODEL,
+    }
+
+
+def loadables(pages: list[Page]) -> set[tuple[str, str, str | None]]:
+    """What the pages' calls let a user load: (repository lower-cased, entrypoint, checkpoint)."""
+    return {
+        (c.repository.lower(), c.entrypoint, c.checkpoint)
+        for p in pages
+        for c in p.calls
+        if c.repository and c.entrypoint
     }
 
 
@@ -176,6 +206,8 @@ def _entrypoints(page: Page) -> list[Row]:
             "entrypoint": c.entrypoint,
             "entrypoint_source": c.entrypoint_source,
             "keywords": ";".join(c.keywords) or None,
+            "arguments": c.arguments,
+            "checkpoint": c.checkpoint,
         }
         for n, c in enumerate(page.calls, start=1)
     ]
@@ -201,7 +233,10 @@ def _links(page: Page) -> list[Row]:
 
 
 def _publishers(
-    pages: list[Page], types: dict[str, PublisherType], anomalies: list[Anomaly]
+    pages: list[Page],
+    types: dict[str, PublisherType],
+    names: dict[str, PublisherName],
+    anomalies: list[Anomaly],
 ) -> list[Row]:
     by_handle: dict[str, list[Page]] = {}
     for page in pages:
@@ -209,10 +244,14 @@ def _publishers(
             by_handle.setdefault(page.publisher, []).append(page)
     rows = []
     for handle, own in sorted(by_handle.items()):
-        authors = Counter(p.get("author") for p in own if p.get("author"))
-        # The most frequent author string; ties go to the first page by handle.
-        first_at = {a: i for i, p in reversed(list(enumerate(own))) if (a := p.get("author"))}
-        display = min(authors, key=lambda a: (-authors[a], first_at[a]), default=None)
+        authors = {p.get("author") for p in own if p.get("author")}
+        name = names.get(handle)
+        if name is None:
+            anomalies.append(
+                Anomaly(
+                    NAMES_PATH, None, "unannotated-publisher", f"{handle!r} has no name", handle
+                )
+            )
         entrypoints = {
             (c.repository.lower(), c.entrypoint)
             for p in own
@@ -233,11 +272,13 @@ def _publishers(
         rows.append(
             {
                 "handle": handle,
-                "display_name": display,
+                "display_name": name.display_name if name else None,
                 "type": annotation.type if annotation else "unannotated",
+                "organization": annotation.organization if annotation else None,
                 "type_evidence": annotation.evidence if annotation else None,
                 "model_count": len(own),
                 "entrypoint_count": len(entrypoints),
+                "loadable_count": len(loadables(own)),
                 "repository_count": len({p.repository.lower() for p in own if p.repository}),
                 "author_count": len(authors),
                 **UNDATED_PUBLISHER,
@@ -252,11 +293,14 @@ def snapshot_counts(t: Tables) -> Row:
     tags = Counter(r["tag"] for r in t["model_tags"])
     return {
         "publishers": len(t["publishers"]),
+        "publishers_with_models": sum(1 for r in t["publishers"] if r["model_count"] > 0),
         "publishers_individual": types["individual"],
         "publishers_organization": types["organization"],
         "publishers_unannotated": types["unannotated"],
         "models": len(t["models"]),
         "calls": len(t["entrypoints"]),
         "entrypoints": sum(r["entrypoint_count"] for r in t["publishers"]),
+        "loadables": sum(r["loadable_count"] for r in t["publishers"]),
         **{f"models_{tag}": tags[tag] for tag in ("vision", "nlp", "audio", "generative")},
+        "tags_declared": any(r["declared"] for r in t["tags"]),
     }

@@ -53,7 +53,9 @@ def parse_snapshot(
     t = build_tables(cat, publisher_types)
     publishers = {r["handle"]: r["publisher"] for r in t["models"]}
     paths = frozenset(snapshot.files)
-    return Parsed(snapshot.commit, paths, observed(cat), snapshot_counts(t), {}, publishers)
+    return Parsed(
+        snapshot.commit, paths, observed(cat), snapshot_counts(t), {}, publishers, cat.set_aside
+    )
 
 
 def _model_of(kind: str, handle: str) -> str | None:

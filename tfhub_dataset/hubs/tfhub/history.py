@@ -58,6 +58,7 @@ def parse_snapshot(
     )
     counts: Row = {
         "publishers": len(t["publishers"]),
+        "publishers_with_models": sum(1 for r in t["publishers"] if r["model_count"] > 0),
         "publishers_individual": types["individual"],
         "publishers_organization": types["organization"],
         "publishers_unannotated": types["unannotated"],

@@ -8,8 +8,22 @@ from urllib.parse import urlsplit
 
 from tfhub_dataset.hubs.tfhub import markdown
 
+# A paper: a DOI, arXiv, or the usual hosts of proceedings and journals; also any URL of another
+# web site whose path is a PDF (classify). Shared with PyTorch Hub's link types.
+PAPER_HOSTS = (
+    r"(^|\.)(arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openaccess\.thecvf\.com"
+    r"|papers\.nips\.cc|proceedings\.neurips\.cc|proceedings\.mlr\.press|openreview\.net"
+    r"|dl\.acm\.org|ieeexplore\.ieee\.org|link\.springer\.com|joss\.theoj\.org|biorxiv\.org"
+    r"|medrxiv\.org|semanticscholar\.org)$"
+)
+PAPER_DESCRIPTION = (
+    "a paper: a DOI (doi.org), arXiv, or a host of proceedings or journals (ACL Anthology, CVF "
+    "Open Access, NeurIPS, PMLR, OpenReview, ACM DL, IEEE Xplore, Springer, JOSS, bioRxiv, "
+    "medRxiv, Semantic Scholar); also a PDF (a path ending .pdf) on any other web site"
+)
 # Link types, in the order a host is tested. The first whose pattern matches the host wins;
-# anything else with a host is a website. The table `link_types` is generated from this list.
+# anything else with a host is a website (a PDF: a paper). The table `link_types` is generated
+# from this list.
 LINK_TYPES: list[tuple[str, str, str]] = [
     ("github", "GitHub profile, organisation or repository", r"(^|\.)github\.com$"),
     ("gitlab", "GitLab profile or repository", r"(^|\.)gitlab\.com$"),
@@ -17,7 +31,7 @@ LINK_TYPES: list[tuple[str, str, str]] = [
     ("linkedin", "LinkedIn profile or company page", r"(^|\.)linkedin\.com$"),
     ("twitter", "Twitter/X profile", r"(^|\.)(twitter\.com|x\.com)$"),
     ("kaggle", "Kaggle profile", r"(^|\.)kaggle\.com$"),
-    ("paper", "a paper (arXiv)", r"(^|\.)arxiv\.org$"),
+    ("paper", PAPER_DESCRIPTION, PAPER_HOSTS),
     ("tfhub", "a page of tfhub.dev itself", r"(^|\.)tfhub\.dev$"),
     ("image", "an image host (avatars, logos)", r"(^|\.)(githubusercontent\.com|gstatic\.com)$"),
 ]
@@ -27,7 +41,13 @@ OTHER_TYPES: list[tuple[str, str]] = [
     ("icon", "the publisher's icon image ([![Icon URL]](...)); also in publishers.icon_url"),
 ]
 LINK_KINDS = ("markdown", "autolink", "html", "bare", "icon")
+# With ``images``: an HTML image's source, and the image inside a linked image (a badge).
+IMAGE_KINDS = ("html-image", "link-image")
 LABEL = re.compile(r"^\W*\**\s*([A-Za-z][\w .+-]{0,30}?)\s*\**\s*:")
+# <img ... src="url">: attributes before src bounded, so a line of unclosed tags stays linear.
+HTML_IMAGE = re.compile(r"<img\s[^>]{0,2000}?\bsrc\s*=\s*[\"']([^\"'\s>]{1,2000})[\"']", re.I)
+# The label of [![alt](image)](url): the image's URL.
+LINKED_IMAGE = re.compile(r"^!\[[^\[\]]*\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)$")
 
 
 @dataclass(frozen=True)
@@ -48,15 +68,24 @@ def classify(url: str, kind: str) -> str:
         return "icon"
     if url.lower().startswith("mailto:"):
         return "email"
-    host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    host = (parts.hostname or "").lower()
     for name, _, pattern in LINK_TYPES:
         if re.search(pattern, host):
             return name
-    return "website"
+    return "paper" if is_pdf(parts.path) else "website"
 
 
-def extract_links(text: str) -> list[Link]:
-    """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart."""
+def is_pdf(path: str) -> bool:
+    """A URL path naming a PDF document (a paper, when no host type claims it)."""
+    return path.lower().endswith(".pdf")
+
+
+def extract_links(text: str, images: bool = False) -> list[Link]:
+    """Every URL in a publisher doc, in reading order, markdown links and bare URLs told apart.
+
+    ``images`` adds the sources of HTML images (``<img src>``) and the image inside a linked
+    image (``[![DOI](badge.svg)](url)``: the badge, right after its link)."""
     body = markdown.strip_comments(markdown.blank_code(text)).split("\n")
     found: list[tuple[int, int, str, str, str]] = []  # line, col, url, text, kind
     section = None
@@ -82,6 +111,10 @@ def extract_links(text: str) -> list[Link]:
                     "icon" if is_icon else "markdown",
                 )
             )
+            inner = LINKED_IMAGE.match(m.group(2)) if images and not m.group(1) else None
+            if inner:  # the badge of [![alt](image)](url), read right after its link
+                alt = markdown.text(re.sub(r"^!\[([^\]]*)\].*$", r"\1", m.group(2)), inline=True)
+                found.append((no, m.start() + 1, inner.group(1), alt, "link-image"))
         for m in markdown.AUTOLINK.finditer(line):
             if not _inside(m.span(), taken):
                 taken.append(m.span())
@@ -91,6 +124,9 @@ def extract_links(text: str) -> list[Link]:
                 taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
                 anchor = markdown.text(m.group(2) or "", inline=True)
                 found.append((no, m.start(), m.group(1), anchor, "html"))
+        for m in HTML_IMAGE.finditer(line) if images else ():
+            taken.append(m.span())
+            found.append((no, m.start(), m.group(1), "", "html-image"))
         for m in markdown.BARE_URL.finditer(line):
             if not _inside(m.span(), taken):
                 url = m.group(1).rstrip(".,;:!?*")

@@ -445,6 +445,7 @@ def _publishers(
                 "handle": handle,
                 "display_name": doc.display_name if doc else None,
                 "type": annotation.type if annotation else "unannotated",
+                "organization": annotation.organization if annotation else None,
                 "type_evidence": annotation.evidence if annotation else None,
                 "description": (doc.description or None) if doc else None,
                 "icon_url": doc.icon_url if doc else None,

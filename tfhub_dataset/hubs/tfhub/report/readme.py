@@ -40,6 +40,7 @@ from tfhub_dataset.report.markdown import (
     signed,
     table,
 )
+from tfhub_dataset.report.organizations import organization_section
 from tfhub_dataset.report.release import Release, Row
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
@@ -311,9 +312,10 @@ def _totals(facts: Facts) -> list[str]:
         "- " + md_escape(facts.r.schemas["versions"]["description"]),
         "- "
         + md_escape(facts.r.schemas["publishers"]["description"])
-        + " A publisher's type comes from "
+        + " A publisher's type and the organisation behind it come from "
         "the curated annotation `build/annotations/tfhub/publisher_types.csv`, with one line of "
-        "evidence each (`publishers.type_evidence`).",
+        "evidence each (`publishers.type_evidence`); organisations are named as in "
+        "`build/annotations/organizations.csv`, the same on every hub.",
         "- Standard deviations are sample standard deviations (n − 1).",
     ]
     return lines
@@ -354,7 +356,8 @@ def _top_publishers(facts: Facts) -> list[str]:
         rows,
         "rlllrrrr",
     )
-    return lines
+    by_org = organization_section(facts.publishers, total, facts.publisher_name)
+    return lines + (["", *by_org] if by_org else [])
 
 
 def _domains(facts: Facts) -> list[str]:
@@ -628,6 +631,7 @@ def _quality(facts: Facts) -> list[str]:
 
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
+    "publishers_with_models": "Publishers with at least one model",
     "publishers_individual": "Publishers: individual",
     "publishers_organization": "Publishers: organization",
     "publishers_unannotated": "Publishers: unannotated",

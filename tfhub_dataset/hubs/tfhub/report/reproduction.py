@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from tfhub_dataset.hubs.tfhub.report import published as P
+from tfhub_dataset.hubs.tfhub.report.crawler import crawler_lines
 from tfhub_dataset.hubs.tfhub.report.facts import BRIDGE_COLUMNS, Facts
 from tfhub_dataset.package.write import ReleaseInfo
 from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, names, pct, table
@@ -733,7 +734,7 @@ def _explain_links(s: Study) -> list[str]:
     lines = [
         f"{n(len(f.publishers_with_links))} publishers give at least one external URL (without: "
         f"{names(without)}). Four conventions were tried for each published link figure: "
-        "*host*, this dataset's own (the type of the URL's host, where GitLab, Bitbucket, arXiv "
+        "*host*, this dataset's own (the type of the URL's host, where GitLab, Bitbucket, papers "
         "and e-mail are types of their own); *wording* (the type named in the label written "
         "before the link or in its link text, the URL itself excluded); *host and wording* (a "
         "link of the type's host that the page also names so); and *written, five types* (links "
@@ -974,9 +975,17 @@ def _explain_which_models(s: Study) -> list[str]:
             + " models"
             for h, cnt in pub.items()
         )
-        + "."
+        + " (by handle below, after the conventions of a crawler of the site)."
     )
-    return [*lines, "", unsettled]
+    crawler = crawler_lines(
+        f.models,
+        f.versions,
+        f.r.get("collection_members") or [],
+        s.named_models,
+        {h: target[h] for h in unnamed},
+        {d: rest[d] for d in differ},
+    )
+    return [*lines, "", unsettled, *crawler]
 
 
 def _explain_domains(s: Study) -> list[str]:
