@@ -205,3 +205,16 @@ def test_every_first_parent_commit_of_the_real_histories_is_recognised(hub, tmp_
     found = [classify(r, rules) for r in line]
     assert [(r.sha[:12], f.detail) for r, f in zip(line, found, strict=True) if f.problem] == []
     assert Counter(f.channel.id for f in found) == expected
+
+
+def test_each_hub_owner_is_a_curated_organisation():
+    """The owner a hub's rules name is the organisation the curated publisher annotations use
+    (its own publishers are those whose organisation it is)."""
+    import csv
+
+    from tfhub_dataset import ROOT
+
+    with (ROOT / "build" / "annotations" / "organizations.csv").open(encoding="utf-8") as fh:
+        names = {r["organization"] for r in csv.DictReader(fh)}
+    for rules in (TFHUB, PYTORCH_HUB):
+        assert rules.owner in names
