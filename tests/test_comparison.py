@@ -5,7 +5,6 @@ committed releases byte for byte."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 
 import pandas as pd
@@ -90,13 +89,9 @@ def test_headline_figures_recomputed_from_the_csv_files(column, hub, release):
 
 
 def organizations_of(hub: str, release: str) -> dict[str, str]:
-    """publisher -> organisation: the release's own column where it has one, else the legacy
-    cross-hub mapping."""
+    """publisher -> organisation, from the release's own `publishers` table."""
     pubs = frame(release, "publishers")
-    if "organization" in pubs.columns:
-        return {h: o for h, o in zip(pubs["handle"], pubs["organization"], strict=True) if o}
-    with (ROOT / "build" / "annotations" / "hub_organizations.csv").open(newline="") as fh:
-        return {m["publisher"]: m["organization"] for m in csv.DictReader(fh) if m["hub"] == hub}
+    return {h: o for h, o in zip(pubs["handle"], pubs["organization"], strict=True) if o}
 
 
 def test_organizations_on_every_hub_from_the_releases():

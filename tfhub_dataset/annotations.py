@@ -100,51 +100,6 @@ def parse_publisher_types(
     return out
 
 
-# Retired: the comparison still reads it until it takes the organisations from the releases.
-HUBS = tuple(HUB_REGISTRY)  # hub ids (hubs/__init__.py)
-HUB_ORGANIZATIONS_PATH = ANNOTATIONS / "hub_organizations.csv"
-
-
-@dataclass(frozen=True)
-class HubOrganization:
-    """A publisher of one hub, matched to the organization it belongs to."""
-
-    organization: str
-    hub: str
-    publisher: str
-    evidence: str
-
-
-def parse_hub_organizations(
-    text: str, origin: str = "hub_organizations.csv"
-) -> dict[tuple[str, str], HubOrganization]:
-    """The curated mapping (organization,hub,publisher,evidence), keyed by (hub, publisher).
-    Raises ValueError on a malformed line."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames != ["organization", "hub", "publisher", "evidence"]:
-        raise ValueError(f"{origin}: header must be organization,hub,publisher,evidence")
-    out: dict[tuple[str, str], HubOrganization] = {}
-    for n, row in enumerate(reader, start=2):
-        org, hub, publisher, evidence = (
-            (row.get(k) or "").strip() for k in ("organization", "hub", "publisher", "evidence")
-        )
-        if hub not in HUBS:
-            raise ValueError(f"{origin}:{n}: hub {hub!r} is not one of {HUBS}")
-        if not org or not publisher or not evidence:
-            raise ValueError(f"{origin}:{n}: organization, publisher and evidence required")
-        if (hub, publisher) in out:
-            raise ValueError(f"{origin}:{n}: {hub} publisher {publisher!r} mapped twice")
-        out[(hub, publisher)] = HubOrganization(org, hub, publisher, evidence)
-    return out
-
-
-def load_hub_organizations(
-    path: Path = HUB_ORGANIZATIONS_PATH,
-) -> dict[tuple[str, str], HubOrganization]:
-    """The curated mapping of hub publishers to organizations (ValueError on a malformed line)."""
-    return parse_hub_organizations(path.read_text(encoding="utf-8"), str(path))
-
-
 # --------------------------------------------------------------------------------------------
 # Contributors: aliases and opt-outs of one hub, by commit (never by e-mail address or name).
 # Each hub keeps them in its annotations folder (build/annotations/<folder>/).

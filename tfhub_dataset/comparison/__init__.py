@@ -15,16 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from tfhub_dataset.comparison.tables import Column, comparison_tables
 from tfhub_dataset.hubs import HUBS, hub
-from tfhub_dataset.plugin import ANNOTATIONS, SCHEMAS
+from tfhub_dataset.plugin import SCHEMAS
 from tfhub_dataset.report.release import read_release
 
 SCHEMA_DIR = SCHEMAS / "comparison"
-ORGANIZATIONS = ANNOTATIONS / "organizations.csv"
 # (label, {hub: (release id, files)}) per set of columns
 Inputs = Sequence[tuple[str, Mapping[str, tuple[str, Mapping[str, bytes]]]]]
 
@@ -56,41 +54,13 @@ def read_columns(inputs: Inputs) -> list[Column]:
     return cols
 
 
-def _with_legacy_organizations(cols: list[Column]) -> list[Column]:
-    """Until the hubs' annotations name the organisation behind each publisher (and
-    build/annotations/organizations.csv lists them): the curated cross-hub mapping
-    build/annotations/hub_organizations.csv gives it."""
-    if ORGANIZATIONS.is_file():
-        return cols
-    from tfhub_dataset.annotations import load_hub_organizations
-
-    legacy = load_hub_organizations()
-    out = []
-    for c in cols:
-        pubs = tuple(
-            replace(p, organization=legacy[(c.hub, p.handle)].organization)
-            if p.organization is None and (c.hub, p.handle) in legacy
-            else p
-            for p in c.view.publishers
-        )
-        out.append(replace(c, view=replace(c.view, publishers=pubs)))
-    return out
-
-
 def organizations() -> list[dict[str, Any]]:
-    """The canonical organisations (organization, evidence)."""
-    import csv
-    import io
+    """The canonical organisations (organization, evidence) of build/annotations/."""
+    from tfhub_dataset.annotations import load_organizations
 
-    if ORGANIZATIONS.is_file():
-        rows = list(csv.DictReader(io.StringIO(ORGANIZATIONS.read_text(encoding="utf-8"))))
-        return [{"organization": r["organization"], "evidence": r["evidence"]} for r in rows]
-    from tfhub_dataset.annotations import load_hub_organizations
-
-    names = sorted({m.organization for m in load_hub_organizations().values()})
     return [
-        {"organization": o, "evidence": "Matched by build/annotations/hub_organizations.csv."}
-        for o in names
+        {"organization": o.name, "evidence": o.evidence}
+        for o in load_organizations().values()
     ]
 
 
@@ -101,7 +71,7 @@ def render_comparison(inputs: Inputs) -> dict[str, bytes]:
     from tfhub_dataset.comparison.readme import render_readme
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
 
-    cols = _with_legacy_organizations(read_columns(inputs))
+    cols = read_columns(inputs)
     tables = comparison_tables(cols, organizations())
     files = package_files(tables, cols)
     files.update(render_readme(files))

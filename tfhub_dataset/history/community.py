@@ -24,18 +24,11 @@ from tfhub_dataset.history.contributions import (
 Tables = dict[str, list[dict[str, Any]]]
 
 
-def owner_publishers(tables: Tables, hub_name: str, owner: str) -> frozenset[str]:
-    """The publishers of the hub owner's own organisation: from the release's ``publishers``
-    (their ``organization``) where it has one, else the curated hub_organizations.csv."""
+def owner_publishers(tables: Tables, owner: str) -> frozenset[str]:
+    """The publishers of the hub owner's own organisation, by the release's ``publishers``
+    (their curated ``organization``)."""
     rows = tables.get("publishers") or []
-    if rows and "organization" in rows[0]:
-        return frozenset(r["handle"] for r in rows if r.get("organization") == owner)
-    from tfhub_dataset.annotations import HUB_ORGANIZATIONS_PATH, load_hub_organizations
-
-    if not HUB_ORGANIZATIONS_PATH.is_file():
-        return frozenset()
-    found = load_hub_organizations().values()
-    return frozenset(o.publisher for o in found if o.hub == hub_name and o.organization == owner)
+    return frozenset(r["handle"] for r in rows if r.get("organization") == owner)
 
 
 def add_community(
@@ -91,7 +84,7 @@ def add_community(
             if cache:
                 cache.save(key, found.to_json())
         firsts[spec.table] = found
-    owner = owner_publishers(tables, spec_hub, community_spec.rules.owner)
+    owner = owner_publishers(tables, community_spec.rules.owner)
     found_anomalies = attribute(tables, community, community_spec.facts, owner, firsts)
     tables.update(community.tables)
     tables["history_anomalies"] = [
