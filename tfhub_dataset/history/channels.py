@@ -96,9 +96,9 @@ class CommunityRules:
     ``organisation``: the GitHub account that owns the hub's repository (a merged branch of it is
     the hub's own); ``owner``: the organisation that runs the hub, as
     ``build/annotations/organizations.csv`` names it (the publishers it is behind are the
-    owner's own); ``owner_domains``: its e-mail domains (staff); ``bots``: e-mail addresses of the hub's
-    automation (lower case); ``campaign_publishers``: a commit that touches the docs of at least
-    this many publishers is a hub-wide curation campaign."""
+    owner's own); ``owner_domains``: its e-mail domains (staff); ``bots``: e-mail addresses of
+    the hub's automation (lower case); ``campaign_publishers``: a commit that touches the docs of
+    at least this many publishers is a hub-wide curation campaign."""
 
     hub: str
     organisation: str
