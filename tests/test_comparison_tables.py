@@ -112,7 +112,7 @@ def test_units_and_groupings(tables):
     assert ranks == [("Acme", 2, "acme-lab acme-team"), ("solo", 1, "solo")]
 
 
-def test_an_organisation_on_every_hub(tables):
+def test_an_organisation_on_every_hub(tables):  # and so on several
     present = Counter(
         r["column"].split("/")[1]
         for r in tables["organization_presence"]
@@ -128,7 +128,7 @@ def test_the_package_validates_and_its_readme_reads_only_it(tmp_path, tables):
     readme = render_readme(files)
     text = readme["README.md"].decode()
     assert text.startswith("# Comparison: Hub A, Hub B and Hub C\n")
-    assert "same day, 2022-04-05: Acme; last commit: Acme" in text
+    assert "same day, 2022-04-05: Acme (Hub A, Hub B, Hub C); last commit: Acme" in text
     assert read_release(files)["columns"][0]["column"] == "a/same-day-2022-04-05"
     write_release({**files, **readme}, tmp_path / "comparison", validate=True)
     again = package_files(comparison_tables(columns(), ORGS), columns())

@@ -34,18 +34,21 @@ def test_fingerprint_moves_with_code_and_schemas(tmp_path):
     schema.parent.mkdir()
     code.write_text("X = 1\n")
     schema.write_text('{"fields": []}\n')
+    annotations = tmp_path / "build" / "annotations" / "a_hub"
+    annotations.mkdir(parents=True)
     seen = []
     for change in (
         lambda: None,
         lambda: code.write_text("X = 2\n"),  # the code changes
         lambda: schema.write_text('{"fields": [{"name": "a"}]}\n'),  # a schema changes
         lambda: (code.parent / "new.py").write_text(""),  # a module is added
+        lambda: (annotations / "authors.csv").write_text("author,publishers,evidence\n"),
     ):
         change()
         derived.code_fingerprint.cache_clear()
         seen.append(derived.code_fingerprint(tmp_path))
     derived.code_fingerprint.cache_clear()
-    assert len(set(seen)) == 4
+    assert len(set(seen)) == 5
     (tmp_path / "tfhub_dataset" / "notes.txt").write_text("not code")
     assert derived.code_fingerprint(tmp_path) == seen[-1]
 

@@ -49,8 +49,11 @@ def test_release_table_figures_match_the_data(pin):
     line = next(ln for ln in README.splitlines() if ln.startswith(f"| [`{pin.id}`]"))
     pubs = rows(pin.id, "publishers")
     types = [sum(p["type"] == t for p in pubs) for t in ("individual", "organization")]
-    # TF Hub's table counts versioned docs and collections, PyTorch Hub's torch.hub.load calls.
-    counted = ("versions", "collections") if pin.hub == "tfhub" else ("entrypoints",)
+    # TF Hub's table counts versioned docs and collections, PyTorch Hub's torch.hub.load calls,
+    # PaddleHub's module versions over the history.
+    counted = {"tfhub": ("versions", "collections"), "paddlehub": ("module_versions",)}.get(
+        pin.hub, ("entrypoints",)
+    )
     expected = [
         f"{len(pubs)} ({types[0]} / {types[1]})",
         f"{len(rows(pin.id, 'models')):,}",

@@ -234,14 +234,15 @@ def test_the_offline_hint_names_the_clones_of_every_hub_built(tmp_path, monkeypa
     assert git_source.offline_hint(*clones) == "build from a clone on disk with --git PATH"
     (tmp_path / "shared" / clones[-1]).mkdir(parents=True)
     assert git_source.offline_hint(*clones).endswith(f"(here: --git shared/{clones[-1]})")
-    (tmp_path / "shared" / clones[0]).mkdir()
-    both = " ".join(f"--git shared/{c}" for c in clones)
-    assert git_source.offline_hint(*clones).endswith(f"(here: {both})")
+    for clone in clones[:-1]:
+        (tmp_path / "shared" / clone).mkdir()
+    every = " ".join(f"--git shared/{c}" for c in clones)
+    assert git_source.offline_hint(*clones).endswith(f"(here: {every})")
     # The sources of a build of every hub carry every hub's clone into the hint.
     options = GitOptions(cache_dir=tmp_path / "cache", hubs=list(HUBS), offline=True)
     with HubSources(git=options) as sources:
         source = sources.for_hub(next(iter(HUBS)), [])
-        with pytest.raises(FetchError, match=f"\\(here: {both}\\)"):
+        with pytest.raises(FetchError, match=f"\\(here: {every}\\)"):
             source.ensure("0" * 40)
 
 

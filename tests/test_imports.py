@@ -61,8 +61,17 @@ with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
     "hub registry and sources": """
 from tfhub_dataset.hubs import HUBS
 from tfhub_dataset.sources.by_hub import GitOptions, HubSources
-assert set(HUBS) == {"tfhub", "pytorch-hub"}
+assert set(HUBS) == {"tfhub", "pytorch-hub", "paddlehub"}
 HubSources(git=GitOptions()).close()
+""",
+    "PaddleHub parse stage": """
+from tests.synthetic_paddlehub import TYPES, module_py, readme, snapshot
+from tfhub_dataset.hubs import hub
+wiring = hub("paddlehub").module()
+snap = snapshot({"modules/image/classification/acme_net/module.py": module_py(),
+                 "modules/image/classification/acme_net/README.md": readme()})
+tables = wiring.release_tables(snap, TYPES)
+assert len(tables["models"]) == 1 and tables["links"], tables["models"]
 """,
     "PyTorch Hub parse stage": """
 from tests.synthetic_pytorch_hub import page, snapshot

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.mirror import GIT, ROOT, needs_git, needs_release
+from tests.paddlehub_git import CLONE as PADDLEHUB_GIT
+from tests.paddlehub_git import shadow as paddle_shadow
 from tests.pytorch_hub_git import CLONE as PYTORCH_HUB_GIT
 from tfhub_dataset.build import COMPARISON, load_pins, root_descriptor
 from tfhub_dataset.hubs import HUBS, hub
@@ -86,9 +88,10 @@ def test_root_descriptor_is_the_latest_release_and_valid():
 )
 def test_verify_rebuilds_every_committed_release_byte_for_byte(tmp_path):
     """`python -m tfhub_dataset verify --git ../shared/tfhub.dev.git --git
-    ../shared/pytorch-hub.git`, as CI runs it, here from another working directory with another
-    locale, time zone and hash seed: same bytes, the comparison included. Without the PyTorch Hub
-    clone, its releases are skipped (one line says so) and the rest is checked."""
+    ../shared/pytorch-hub.git --git <PaddleHub's clone>`, as CI runs it, here from another
+    working directory with another locale, time zone and hash seed: same bytes, the comparison
+    included. Without a hub's clone, its releases are skipped (one line says so) and the rest is
+    checked."""
     env = {
         **os.environ,
         "LC_ALL": "C",
@@ -97,14 +100,18 @@ def test_verify_rebuilds_every_committed_release_byte_for_byte(tmp_path):
         "PYTHONHASHSEED": "12345",
         "PYTHONPATH": str(ROOT),
     }
-    clones = [GIT, *([PYTORCH_HUB_GIT] if (PYTORCH_HUB_GIT / "HEAD").is_file() else [])]
+    clones = {"tfhub": GIT}
+    if (PYTORCH_HUB_GIT / "HEAD").is_file():
+        clones["pytorch-hub"] = PYTORCH_HUB_GIT
+    if (PADDLEHUB_GIT / "HEAD").is_file():  # read through a view of its own (it lacks refs/)
+        clones["paddlehub"] = paddle_shadow(PADDLEHUB_GIT, tmp_path / "paddlehub-view.git")
     cmd = [sys.executable, "-m", "tfhub_dataset", "verify", "--quiet",
-           *(a for c in clones for a in ("--git", str(c))),
+           *(a for c in clones.values() for a in ("--git", str(c))),
            "--releases", str(ROOT / "releases"),
            "--cache", str(tmp_path / "http.sqlite")]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
-    checked = [p.id for p in PINS if len(clones) == 2 or p.hub == "tfhub"]
+    checked = [p.id for p in PINS if p.hub in clones]
     if (ROOT / "releases" / COMPARISON).is_dir():
         checked.append(COMPARISON)
     assert done.stdout.startswith(f"verify: {', '.join(checked)} rebuilt, ")

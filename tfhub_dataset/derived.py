@@ -31,13 +31,17 @@ LIBRARIES = ("PyYAML",)
 
 @cache
 def code_fingerprint(root: Path = ROOT) -> str:
-    """SHA-256 over the package's source, the schemas and the parsing libraries' versions
-    (``root`` is the project folder holding ``tfhub_dataset/`` and ``schemas/``)."""
+    """SHA-256 over the package's source, the schemas, the curated annotations and the parsing
+    libraries' versions (``root`` is the project folder holding ``tfhub_dataset/``, ``schemas/``
+    and ``build/annotations/``). The annotations count because a hub's parse may read them
+    (which publishers an author string credits) beyond the publisher types the keys hold."""
     from importlib import metadata
 
     h = hashlib.sha256()
-    files = sorted((root / PACKAGE_DIR.name).rglob("*.py")) + sorted(
-        (root / "schemas").rglob("*.json")  # every hub's schemas
+    files = (
+        sorted((root / PACKAGE_DIR.name).rglob("*.py"))
+        + sorted((root / "schemas").rglob("*.json"))  # every hub's schemas
+        + sorted((root / "build" / "annotations").rglob("*.csv"))  # every hub's judgements
     )
     for path in files:
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

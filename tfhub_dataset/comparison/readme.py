@@ -181,14 +181,14 @@ def _share_cell(part: float, whole: float) -> str:
     return f"{_int(part)} ({pct(part, whole)})"
 
 
-def _on_every_hub(t: Tables, label: str) -> list[str]:
-    cols = [c for c in t.columns if c["label"] == label]
-    present: dict[str, set[str]] = {}
-    for c in cols:
+def _on_several_hubs(t: Tables, label: str) -> dict[str, list[str]]:
+    """Organisation -> the hubs (titles, in column order) where it has models, for those with
+    models on two hubs or more in the set ``label``."""
+    present: dict[str, list[str]] = {}
+    for c in (c for c in t.columns if c["label"] == label):
         for r in t.rows("organization_presence", c):
-            present.setdefault(r["organization"], set()).add(c["hub"])
-    hubs = {c["hub"] for c in cols}
-    return sorted(o for o, on in present.items() if on >= hubs)
+            present.setdefault(r["organization"], []).append(c["hub_title"])
+    return {o: hubs for o, hubs in sorted(present.items()) if len(hubs) > 1}
 
 
 def _headline(t: Tables) -> list[str]:
@@ -204,7 +204,7 @@ def _headline(t: Tables) -> list[str]:
         count = t.value(c, "max", "own", "publisher")
         return f"{pct(f['value'], 1)} ({code(f['detail'], in_table=True)}, {_int(count)})"
 
-    every = {label: _on_every_hub(t, label) for label in t.sets()}
+    several = {label: _on_several_hubs(t, label) for label in t.sets()}
     rows = [
         row("Publishers", lambda c: _int(t.value(c, "publishers"))),
         row(
@@ -253,7 +253,10 @@ def _headline(t: Tables) -> list[str]:
             "Organizations with models",
             lambda c: _int(t.value(c, "organizations", grouping="organization")),
         ),
-        row("Organizations with models on every hub", lambda c: n(len(every[c["label"]]))),
+        row(
+            "Organizations with models on several hubs",
+            lambda c: n(len(several[c["label"]])),
+        ),
     ]
     lines = table(["", *(md_escape(head(c)) for c in cols)], rows, "l" + "r" * len(cols))
     lines += [
@@ -261,8 +264,12 @@ def _headline(t: Tables) -> list[str]:
         "Models are each hub's own unit (see [Like with like](#like-with-like-units-and-"
         "organisations) for the same figures on what a user can load, and by organisation); "
         "models per publisher count the publishers with at least one model. Organizations with "
-        "models on every hub: "
-        + "; ".join(f"{md_escape(s)}: {', '.join(o) or 'none'}" for s, o in every.items())
+        "models on several hubs: "
+        + "; ".join(
+            f"{md_escape(s)}: "
+            + (", ".join(f"{md_escape(o)} ({', '.join(h)})" for o, h in orgs.items()) or "none")
+            for s, orgs in several.items()
+        )
         + " (see [Organizations across hubs](#organizations-across-hubs)).",
     ]
     return lines
@@ -541,7 +548,7 @@ def _how(t: Tables) -> list[str]:
         "organisation form one group; a publisher with none is a group of its own.",
         "- **Link types**: a publisher has a type when one of its links is of that type.",
         "- **Growth**: each hub's latest release's `snapshots`, one row per month.",
-        "- **Organizations on every hub**: an organisation is present on a hub when one of its "
+        "- **Organizations on several hubs**: an organisation is present on a hub when one of its "
         "publishers has at least one model there.",
         "- Same day: each hub's release in force on " + ", ".join(same) + "; last commit: each "
         "hub's latest pinned release.",

@@ -95,6 +95,12 @@ class Parsed:
     # Data files the parser read and set aside (no doc, though the path names one): path ->
     # (kind, detail), recorded in history_anomalies at the first parsed commit that holds them.
     set_aside: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # doc handle -> every publisher it credits, in order, for a hub whose docs may credit
+    # several (the first is ``publishers``' one); empty: each doc credits its one publisher.
+    credits: dict[str, list[str]] = field(default_factory=dict)
+    # What the hub's rules keep of the snapshot for tables of their own (JSON values; see
+    # HistoryRules.extra_tables); empty for a hub without such tables.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,11 @@ class HistoryRules:
     # (affordable for a small repository; a hub whose paths say the doc can read month-ends only,
     # see replay.py).
     every_commit: bool = False
+    # Tables of the hub's own over the release commit's first-parent line, from what its parse
+    # kept of each snapshot (``Parsed.extra``): called with (sha, committer date, extra) of every
+    # parsed commit of the line, oldest first (with every_commit, every commit that changes a
+    # data path); each table's rows hold the fields of its schema in ``schema_dir``.
+    extra_tables: Callable[[list[tuple[str, str, dict[str, Any]]]], Tables] | None = None
 
 
 @dataclass
@@ -213,6 +224,8 @@ def _to_json(p: Parsed) -> dict[str, Any]:
         "kaggle": p.kaggle,
         "publishers": p.publishers,
         "set_aside": [[path, kind, detail] for path, (kind, detail) in sorted(p.set_aside.items())],
+        "credits": p.credits,
+        "extra": p.extra,
     }
 
 
@@ -220,7 +233,15 @@ def _from_json(v: dict[str, Any]) -> Parsed:
     docs = {path: (kind, handle) for path, kind, handle in v["docs"]}
     aside = {path: (kind, detail) for path, kind, detail in v["set_aside"]}
     return Parsed(
-        v["commit"], frozenset(v["paths"]), docs, v["counts"], v["kaggle"], v["publishers"], aside
+        v["commit"],
+        frozenset(v["paths"]),
+        docs,
+        v["counts"],
+        v["kaggle"],
+        v["publishers"],
+        aside,
+        v["credits"],
+        v["extra"],
     )
 
 
@@ -317,10 +338,18 @@ def build_history(
     )
     docs, events = timelines(rep, line)
     publishers = {h: p for s in wanted for h, p in parsed[s].publishers.items()}  # latest wins
+    credits = {h: c for s in wanted for h, c in parsed[s].credits.items()}
     hist = _assemble(
         refs, line, months, parsed, rep, docs, events, commit, as_of, publisher_types, rules,
-        publishers,
+        publishers, credits,
     )  # fmt: skip
+    if rules.extra_tables is not None:
+        by_sha = {r.sha: r for r in refs}
+        seen = [(s, by_sha[s].date, parsed[s].extra) for s in line if s in parsed]
+        for name, rows in rules.extra_tables(seen).items():
+            if name in hist.tables:
+                raise ValueError(f"the hub's own history table {name!r} clashes with another")
+            hist.tables[name] = _project(rows, rules.schema_dir / f"{name}.json")
     timings["replay"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - start
     hist.calls, hist.timings = src.calls, timings
@@ -360,6 +389,7 @@ def _assemble(
     publisher_types: dict[str, PublisherType],
     rules: HistoryRules,
     doc_publishers: Mapping[str, str | None],
+    doc_credits: Mapping[str, list[str]] | None = None,
 ) -> History:
     by_sha = {r.sha: r for r in refs}
     on_line = set(line)
@@ -453,13 +483,22 @@ def _assemble(
     )
     for handle, row in model_rows.items():
         row["kaggle_status"] = release.kaggle.get(handle) if row["present"] else None
+    def credited(row: Row) -> list[str]:
+        """Every publisher a doc credits: its own, or all the parsed snapshots name."""
+        found = (doc_credits or {}).get(row["handle"])
+        return list(found) if found else [row["publisher"]] if row["publisher"] else []
+
     publisher_rows = _spans(
-        ((row["publisher"], docs[key], row) for key, row in doc_rows.items() if row["publisher"]),
+        ((p, docs[key], row) for key, row in doc_rows.items() for p in credited(row)),
         when,
         imports,
     )
+    model_credits: dict[str, set[str]] = {}
+    for row in doc_rows.values():
+        if row["model"]:
+            model_credits.setdefault(row["model"], set()).update(credited(row))
     for handle, row in publisher_rows.items():
-        models = [m for m in model_rows.values() if m["publisher"] == handle]
+        models = [m for m in model_rows.values() if handle in model_credits.get(m["handle"], ())]
         first_model = min(models, key=lambda m: m["first_seen"], default=None)
         annotation = publisher_types.get(handle)
         row.update(
@@ -568,7 +607,7 @@ def add_history(tables: Tables, history: History) -> None:
     """Add the history tables to a release's tables and fill the date columns of ``models``,
     ``versions`` and ``publishers`` (which the table builders leave empty), with the flag that
     says a first_seen is an import's date where the hub's tables have it."""
-    clash = set(HISTORY_TABLES) & set(tables)
+    clash = set(history.tables) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")
     anomalies = list(history.tables["history_anomalies"])
@@ -590,7 +629,7 @@ def add_history(tables: Tables, history: History) -> None:
         if p is None:
             where = row.get("source_path") or ("" if "source_path" in row else None)
             anomalies.append(_undated(history, where, f"publisher {row['handle']}"))
-    tables.update({name: history.tables[name] for name in HISTORY_TABLES})
+    tables.update(history.tables)  # HISTORY_TABLES, and the hub's own (HistoryRules.extra_tables)
     tables["history_anomalies"] = anomalies
 
 

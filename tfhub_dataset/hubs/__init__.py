@@ -12,13 +12,14 @@ is imported only when a release of the hub is built, so that this registry stays
 
 from __future__ import annotations
 
+from tfhub_dataset.hubs.paddlehub import HUB as PADDLEHUB
 from tfhub_dataset.hubs.pytorch_hub import HUB as PYTORCH_HUB
 from tfhub_dataset.hubs.tfhub import HUB as TFHUB
 from tfhub_dataset.plugin import Hub
 
 __all__ = ["DEFAULT_HUB", "HUBS", "Hub", "hub"]
 
-HUBS: dict[str, Hub] = {h.name: h for h in (TFHUB, PYTORCH_HUB)}
+HUBS: dict[str, Hub] = {h.name: h for h in (TFHUB, PYTORCH_HUB, PADDLEHUB)}
 DEFAULT_HUB = next(iter(HUBS))
 
 
