@@ -98,7 +98,7 @@ class CommunityRules:
     ``build/annotations/organizations.csv`` names it (the publishers it is behind are the
     owner's own); ``owner_domains``: its e-mail domains (staff); ``bots``: e-mail addresses of
     the hub's automation (lower case); ``campaign_publishers``: a commit that touches the docs of
-    at least this many publishers is a hub-wide curation campaign."""
+    at least this many publishers, adding none, is a hub-wide curation campaign."""
 
     hub: str
     organisation: str

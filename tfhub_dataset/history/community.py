@@ -51,7 +51,7 @@ def add_community(
     in the fact table's row order), so that a warm build reads no doc version again; the
     commits' people are read from the source every time and never kept."""
     spec_hub = community_spec.rules.hub
-    kinds = {f.kind for f in community_spec.facts if isinstance(f, DocFacts)}
+    kinds = {k for f in community_spec.facts if isinstance(f, DocFacts) for k in f.kinds}
     clash = set(COMMUNITY_TABLES) & set(tables)
     if clash:
         raise ValueError(f"tables already hold {sorted(clash)}")

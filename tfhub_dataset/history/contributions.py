@@ -67,7 +67,8 @@ class Community:
 
     def added_as(self, sha: str, publisher: str | None, owner_publishers: frozenset[str]) -> Any:
         """How a fact first added by commit ``sha`` came in: ``import`` (one of the hub's
-        import commits), ``campaign`` (a commit touching the docs of many publishers),
+        import commits), ``campaign`` (a commit touching the docs of many publishers and
+        adding none: curation),
         ``hub-staff`` (the hub's staff, maintainers or bots, for a publisher not of the hub
         owner's organisation) or ``publisher`` (otherwise: a contribution confined to a few
         publishers by an outside contributor, or by the staff for the owner's own publishers);
@@ -261,7 +262,10 @@ def build_community(
                 "publisher_count": len(publishers),
                 "publishers": " ".join(sorted(publishers)) or None,
                 "models": len(models),
-                "campaign": len(publishers) >= rules.campaign_publishers,
+                # curation of what is there: many publishers' docs touched, none added (a commit
+                # adding many publishers' docs at once is a bulk publication: an import, the
+                # merge of a release branch)
+                "campaign": len(publishers) >= rules.campaign_publishers and not effects["added"],
             }
         )
     by_commit = {r["commit"]: r for r in rows}
@@ -356,14 +360,19 @@ def build_community(
 @dataclass(frozen=True)
 class DocFacts:
     """Facts a hub reads from its docs (e.g. each publisher link): rows of ``table`` named by
-    ``key`` fields, held by the docs of ``kind``; ``extract(path, handle, bytes)`` gives the keys
-    one version of such a doc holds, ``publisher(row, tables)`` the publisher a row belongs to."""
+    ``key`` fields, held by the docs of ``kind`` (one or several); ``extract(path, handle,
+    bytes)`` gives the keys one version of such a doc holds, ``publisher(row, tables)`` the
+    publisher a row belongs to."""
 
     table: str
     key: tuple[str, ...]
-    kind: str
+    kind: str | tuple[str, ...]  # the doc kind (events.kind), or several
     extract: Callable[[str, str, bytes], Iterable[tuple[Any, ...]]]
     publisher: Callable[[Row, Tables], str | None]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.kind,) if isinstance(self.kind, str) else self.kind
 
 
 @dataclass(frozen=True)
@@ -425,7 +434,10 @@ def first_commits(
         (
             e
             for e in events
-            if e["first_parent"] and e["kind"] == spec.kind and e["handle"] and e["commit"] in order
+            if e["first_parent"]
+            and e["kind"] in spec.kinds
+            and e["handle"]
+            and e["commit"] in order
         ),
         key=lambda e: (order[e["commit"]], e["path"]),
     )

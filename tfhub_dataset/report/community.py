@@ -81,7 +81,8 @@ def community_figures(release: Release) -> dict[str, Any]:
     team = sum(data[a] for a in TEAM)
     models_by: dict[str, Counter[str]] = defaultdict(Counter)
     for m in release.get("models") or []:
-        models_by[m["publisher"]][m.get("added_as") or "withheld"] += 1
+        if m.get("publisher"):  # (a model may credit no publisher)
+            models_by[m["publisher"]][m.get("added_as") or "withheld"] += 1
     own = sorted(p for p, c in models_by.items() if c["publisher"])
     imported = sorted(p for p, c in models_by.items() if set(c) == {"import"})
     others = sorted(set(models_by) - set(own) - set(imported))
@@ -247,8 +248,9 @@ def community_section(release: Release, h: Hub) -> list[str]:
         "(`models.added_as`): `publisher` (a contribution confined to a few publishers, by an "
         "outside contributor, or by the staff for the hub owner's own publishers), `hub-staff` "
         "(the hub's team for another organisation's publisher), `campaign` (a commit touching "
-        "the docs of many publishers) or `import` (the hub's initial imports, whose origin is "
-        f"earlier). {n(len(own))} publishers added at least one of their models themselves; "
+        "the docs of many publishers and adding none) or `import` (the hub's initial imports, "
+        f"whose origin is earlier). {n(len(own))} publishers added at least one of their models "
+        "themselves; "
         f"{n(len(others))} had every model added by others ({_names(others)}); "
         f"{n(len(imported))} have only imported models"
         + (f" ({_names(imported)})" if imported and len(imported) <= 20 else "")
@@ -260,7 +262,7 @@ def community_section(release: Release, h: Hub) -> list[str]:
         imports = {c["sha"] for c in release.get("commits") or [] if c.get("initial_import")}
         lines += [
             "**The largest curation campaigns**: the commits touching the docs of the most "
-            "publishers (an import of the hub's first docs says so).",
+            "publishers while adding none (`contributions.campaign`).",
             "",
         ]
         lines += table(

@@ -21,6 +21,7 @@ from tfhub_dataset.history.series import HistoryRules
 from tfhub_dataset.hubs.paddlehub import HUB, is_data_path
 from tfhub_dataset.hubs.paddlehub.annotations import default_curation
 from tfhub_dataset.hubs.paddlehub.catalog import ParseCache, build_catalog
+from tfhub_dataset.hubs.paddlehub.community import COMMUNITY
 from tfhub_dataset.hubs.paddlehub.history import (
     doc_from_path,
     history_tables,
@@ -31,7 +32,9 @@ from tfhub_dataset.hubs.paddlehub.history import (
 from tfhub_dataset.hubs.paddlehub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report"]
+__all__ = [
+    "COMMUNITY", "HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report",
+]  # fmt: skip
 
 
 def release_tables(
