@@ -172,7 +172,7 @@ def test_sha256sums_is_what_sha256sum_checks(tmp_path):
 
 
 def test_er_diagram_has_every_table_key_and_relationship():
-    from tfhub_dataset.build import ROOT
+    from tfhub_dataset import ROOT
     from tfhub_dataset.report.dictionary import load_schemas
 
     schemas = load_schemas(ROOT / "schemas" / "tfhub")

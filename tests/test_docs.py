@@ -19,7 +19,7 @@ def options(command: str) -> set[str]:
     return {o for a in sub._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
 
 
-@pytest.mark.parametrize("command", ["build", "verify"])
+@pytest.mark.parametrize("command", ["build", "verify", "archive"])
 def test_every_option_is_documented(command):
     assert f"python -m tfhub_dataset {command}" in README
     missing = sorted(o for o in options(command) if f"`{o}" not in README)

@@ -107,3 +107,29 @@ def test_growth_chart_has_its_title_and_an_x_axis_label():
         fig = growth_figure(*GROWTH, "Growth, release 2024-03-18", xlabel="month")
     assert fig.axes[0].get_title(loc="left") == "Growth, release 2024-03-18"
     assert fig.axes[-1].get_xlabel() == "month"
+
+
+def test_every_chart_is_also_svg_with_nothing_that_varies():
+    """SVG for print: the same picture, identical across renders, with no date, no software
+    version and no id that is not a hash of the drawing (svg.hashsalt is fixed)."""
+    import re
+
+    first, second = _renders(), _renders()
+    assert [c.svg for c in first] == [c.svg for c in second]
+    for chart in first:
+        svg = chart.svg.decode("utf-8")
+        assert svg.startswith("<?xml") and "<svg" in svg and "</svg>" in svg
+        assert "<metadata" not in svg and "dc:date" not in svg
+        assert "Matplotlib v" not in svg and matplotlib.__version__ not in svg
+        assert "matplotlib.org" not in svg  # the creator's link
+        assert not re.search(r"\b20\d\d-\d\d-\d\d", svg)  # no date
+
+
+def test_a_release_writes_every_chart_as_png_and_svg():
+    from tests.mirror import ROOT
+
+    for folder in sorted((ROOT / "releases").glob("*/figures")):
+        pngs = {p.stem for p in folder.glob("*.png")}
+        svgs = {p.stem for p in folder.glob("*.svg")}
+        if folder.parent.name != "comparison":
+            assert pngs and pngs == svgs, folder

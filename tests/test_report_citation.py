@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from tfhub_dataset import __version__
-from tfhub_dataset.build import ROOT, load_pins
+from tfhub_dataset import PROJECT_URL, ROOT
+from tfhub_dataset.build import load_pins
 from tfhub_dataset.hubs.tfhub.report.published import STUDY_TITLE
 from tfhub_dataset.study import study_cff
 
@@ -46,15 +46,26 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 
 def test_citation_cff_content():
+    """The root CITATION.cff follows the latest release: its version, date and title; the
+    dataset's repository, never the source's tree; the study and every hub's source cited."""
+    from tfhub_dataset.build import root_citation
+
     cff = _cff()
+    assert (ROOT / "CITATION.cff").read_bytes() == root_citation(
+        load_pins(), ROOT / "releases", ROOT
+    ), "the root CITATION.cff is not the latest release's: rebuild the releases"
     assert cff["cff-version"] == "1.2.0"
     assert cff["type"] == "dataset"
-    assert cff["version"] == __version__
     latest = max((p for p in load_pins() if p.hub == "tfhub"), key=lambda p: p.as_of)
+    assert cff["version"] == latest.version
+    assert f"release {latest.id}, version {latest.version}" in cff["title"]
     assert cff["date-released"] == latest.released
     assert cff["license"] == "Apache-2.0"
-    assert cff["repository-code"].startswith("https://github.com/")
-    assert "tensorflow/tfhub.dev" in cff["abstract"] and "pytorch/hub" in cff["abstract"]
+    assert cff["repository-code"] == cff["url"] == PROJECT_URL
+    here = f"{PROJECT_URL}/tree/main/releases/{latest.id}"
+    assert [i["value"] for i in cff["identifiers"]] == [here]
+    assert "tensorflow/tfhub.dev" in cff["abstract"] and "PyTorch Hub" in cff["abstract"]
+    assert {r["title"] for r in cff["references"]} >= {"tensorflow/tfhub.dev", "pytorch/hub"}
     refs = {r["title"]: r for r in cff["references"]}
     study = refs[STUDY_TITLE]
     assert study["type"] == "conference-paper"
@@ -95,8 +106,9 @@ def test_release_citation_cff_is_valid_and_names_the_release():
     errors = sorted(validator.iter_errors(cff), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
     assert (cff["version"], cff["date-released"]) == ("1.1.0", "2026-11-26")
-    assert "release 2024-03-18" in cff["title"]
-    assert sha in cff["identifiers"][0]["value"] and sha in cff["abstract"]
+    assert "release 2024-03-18, version 1.1.0" in cff["title"]
+    assert cff["identifiers"][0]["value"] == f"{PROJECT_URL}/tree/main/releases/2024-03-18"
+    assert sha in cff["abstract"] and "10.1145/3500868.3559477" in cff["abstract"]
     refs = {r["type"]: r for r in cff["references"]}
     assert refs["data"]["commit"] == sha
     assert refs["conference-paper"] == study_cff()

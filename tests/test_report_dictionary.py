@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tfhub_dataset.build import ROOT
+from tfhub_dataset import ROOT
 from tfhub_dataset.report.dictionary import constraints_text, load_schemas, render_dictionary
 from tfhub_dataset.report.markdown import md_escape
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tfhub_dataset import ROOT
 from tfhub_dataset.annotations import load_publisher_types
-from tfhub_dataset.build import ROOT, load_pins, release_info, release_tables
+from tfhub_dataset.build import load_pins, release_info, release_tables
 from tfhub_dataset.hubs.tfhub.report.readme import render_report
 from tfhub_dataset.package.write import ReleaseInfo, iter_files, render_release
 from tfhub_dataset.report.release_report import info_from_files, is_report_file
@@ -71,10 +72,12 @@ def test_report_files_and_determinism(study):
         "LICENSE",
         "README.md",
         "figures/models_per_domain.png",
+        "figures/models_per_domain.svg",
         "figures/models_per_publisher.png",
+        "figures/models_per_publisher.svg",
     }
     if "data/snapshots.csv" in files:  # history tables present: the growth chart too
-        expected.add("figures/growth.png")
+        expected |= {"figures/growth.png", "figures/growth.svg"}
     assert set(report) == expected
     again = render_report(dict(files), info)
     assert again == report  # every byte, PNGs included
@@ -234,7 +237,7 @@ def test_loading_snippets_run(study, tmp_path, monkeypatch):
         target.write_bytes(data)
     readme = everything["README.md"].decode("utf-8")
     snippets = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
-    assert len(snippets) == 4
+    assert len(snippets) == 5  # pandas, DuckDB, frictionless, Croissant, datasets
     monkeypatch.chdir(folder)
     for code in snippets:
         if "from datasets import" in code:

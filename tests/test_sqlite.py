@@ -15,7 +15,7 @@ import pytest
 from tests.synthetic import snapshot
 from tests.test_package import INFO
 from tests.test_tables import BASE, TYPES
-from tfhub_dataset.build import ROOT
+from tfhub_dataset import ROOT
 from tfhub_dataset.hubs.tfhub.catalog import build_catalog
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.package.sqlite import ForeignKeyViolation, sqlite_bytes

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import CHECKOUT, DATA
 from tfhub_dataset.annotations import PublisherType, load_publisher_types
 from tfhub_dataset.hubs import DEFAULT_HUB, HUBS, hub
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, safe_release_id  # cheap: no stack
@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from tfhub_dataset.derived import DerivedCache
     from tfhub_dataset.package.write import ReleaseInfo
 
-PINS_PATH = ROOT / "build" / "releases.toml"
-RELEASES_DIR = ROOT / "releases"
+PINS_PATH = DATA / "build" / "releases.toml"
+# The committed releases: a checkout's only (None when the package runs installed).
+RELEASES_DIR: Path | None = CHECKOUT / "releases" if CHECKOUT is not None else None
+NEEDS_CHECKOUT = "this is an installed copy of tfhub-dataset, without the project's releases/"
 # The generated comparison of the hubs: a folder beside the releases (tfhub_dataset/comparison/).
 COMPARISON = "comparison"
 
@@ -103,7 +105,7 @@ def release_tables(
 def build_release(
     pin: Pin,
     source: SnapshotSource,
-    out_root: Path = RELEASES_DIR,
+    out_root: Path,
     *,
     publisher_types: dict[str, PublisherType] | None = None,
     validate: bool = True,
@@ -178,6 +180,12 @@ def build_release(
     previous = previous_release(pin, out_root)
     if previous is not None:
         progress(f"[{pin.id}] CHANGES.md compares with {previous[0]}")
+    elif (before := earlier_pin(pin)) is not None:
+        where = f"{out_root}" + (" nor in the committed releases/" if RELEASES_DIR else "")
+        progress(
+            f"[{pin.id}] CHANGES.md compares with no release: {before.id}, the release before it, "
+            f"is not in {where} (build it first, or copy it there)"
+        )
     write_release(
         files,
         dest,
@@ -214,12 +222,16 @@ def derived_files(
     files: dict[str, bytes], info: ReleaseInfo, previous: dict[str, bytes] | None
 ) -> dict[str, bytes]:
     """Every file made from the tables: the report (README, data dictionary, CHANGES.md,
-    CITATION.cff, LICENSE, figures), the SQLite database, and SHA256SUMS of all the others."""
+    CITATION.cff, LICENSE, figures), what it publishes to the field (croissant.json,
+    DATASHEET.md, Datasette's metadata.json, zenodo.json), the SQLite database, and SHA256SUMS
+    of all the others."""
     from tfhub_dataset.package.sqlite import sqlite_bytes
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
+    from tfhub_dataset.publish import publish_files
 
     h = hub(info.hub)
     out = h.module().render_report(files, info, previous)
+    out.update(publish_files(files, info))
     out[h.sqlite_name] = sqlite_bytes(files)
     out[SUMS_NAME] = sha256sums({**files, **out})
     return dict(sorted(out.items()))
@@ -232,23 +244,27 @@ def previous_release(
     an earlier as-of date): built beside it in ``out_root`` (the build makes pins in as-of
     order), else as committed under releases/; None for the first release or when neither folder
     exists. Only what CHANGES.md reads: datapackage.json, the CSV files and the schemas."""
+    prev = earlier_pin(pin, pins)
+    return None if prev is None else release_files(prev.id, out_root)
+
+
+def earlier_pin(pin: Pin, pins: list[Pin] | None = None) -> Pin | None:
+    """The latest pin of ``pin``'s hub with an earlier as-of date (None for the first)."""
     earlier = [
         p
         for p in pins or load_pins()
         if p.hub == pin.hub and p.as_of < pin.as_of and p.id != pin.id
     ]
-    if not earlier:
-        return None
-    prev = max(earlier, key=lambda p: p.as_of)
-    return release_files(prev.id, out_root)
+    return max(earlier, key=lambda p: p.as_of) if earlier else None
 
 
 def release_files(
-    release_id: str, out_root: Path, committed: Path = RELEASES_DIR
+    release_id: str, out_root: Path, committed: Path | None = RELEASES_DIR
 ) -> tuple[Path, dict[str, bytes]] | None:
     """A release's folder and tables (datapackage.json, the CSV files and the schemas): as built
-    in ``out_root``, else as committed; None when neither folder holds it."""
-    for folder in (out_root / release_id, committed / release_id):
+    in ``out_root``, else as committed (a checkout's releases/); None when neither holds it."""
+    folders = [out_root / release_id] + ([committed / release_id] if committed else [])
+    for folder in folders:
         if (folder / "datapackage.json").is_file():
             paths = [
                 folder / "datapackage.json",
@@ -282,7 +298,7 @@ def comparison_inputs(pins: list[Pin] | None = None) -> list[tuple[str, dict[str
 def build_comparison(
     out_root: Path,
     *,
-    committed: Path = RELEASES_DIR,
+    committed: Path | None = RELEASES_DIR,
     pins: list[Pin] | None = None,
     progress: Progress = stderr_progress,
     lock_timeout: float = LOCK_TIMEOUT,
@@ -314,7 +330,38 @@ def build_comparison(
     return dest
 
 
-def root_descriptor(release_dir: Path, root: Path = ROOT) -> bytes:
+def root_citation(pins: list[Pin], releases: Path, root: Path) -> bytes:
+    """The root CITATION.cff: the citation of the default hub's latest release in ``releases``,
+    naming each other hub's latest release."""
+    from tfhub_dataset.report.citation import release_url, root_citation_cff
+    from tfhub_dataset.report.release_report import info_from_files
+
+    def latest(name: str) -> Pin:
+        return max((p for p in pins if p.hub == name), key=lambda p: p.as_of)
+
+    first = latest(DEFAULT_HUB)
+    others = []
+    for name in HUBS:
+        if name == DEFAULT_HUB or not any(p.hub == name for p in pins):
+            continue
+        pin = latest(name)
+        desc = releases / pin.id / "datapackage.json"
+        info = info_from_files({"datapackage.json": desc.read_bytes()})
+        others.append(
+            {
+                "title": hub(name).title,
+                "release": pin.id,
+                "version": info.version,
+                "url": release_url(info),
+                "repository": info.repository_url,
+                "authors": hub(name).rights_holder[:1].upper() + hub(name).rights_holder[1:],
+            }
+        )
+    folder = (releases / first.id).resolve().relative_to(root.resolve()).as_posix()
+    return root_citation_cff((releases / first.id / "CITATION.cff").read_bytes(), folder, others)
+
+
+def root_descriptor(release_dir: Path, root: Path) -> bytes:
     """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
     import json
 

@@ -9,15 +9,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tfhub_dataset import __version__
+from tfhub_dataset import CACHE, CHECKOUT, __version__
 from tfhub_dataset.build import (
+    NEEDS_CHECKOUT,
     RELEASES_DIR,
-    ROOT,
     Pin,
     build_comparison,
     build_release,
     has_history,
     load_pins,
+    root_citation,
     root_descriptor,
     stderr_progress,
 )
@@ -148,9 +149,10 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--out",
         type=Path,
-        default=RELEASES_DIR,
+        default=None,
         metavar="DIR",
-        help="folder that receives <release-id>/ (default releases/)",
+        help="folder that receives <release-id>/ (default releases/ of the checkout; an "
+        "installed copy needs --out)",
     )
     out.add_argument(
         "--no-validate",
@@ -191,11 +193,36 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--releases",
         type=Path,
-        default=RELEASES_DIR,
+        default=None,
         metavar="DIR",
-        help="folder holding the committed releases (default releases/)",
+        help="folder holding the committed releases (default releases/ of the checkout; an "
+        "installed copy needs --releases)",
     )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    a = sub.add_parser(
+        "archive",
+        help="write each release's deposit: a deterministic zip and its Zenodo metadata",
+        description="Write <out>/tfhub-dataset-<release>.zip (every file of the release "
+        "folder, checked against its SHA256SUMS; the same bytes on every run) and, beside it, "
+        "tfhub-dataset-<release>.zenodo.json (the deposit's metadata) for each release.",
+    )
+    a.add_argument(
+        "--release",
+        action="append",
+        metavar="ID",
+        help="a pinned release id (repeatable; default every pinned release in --releases)",
+    )
+    a.add_argument(
+        "--releases",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder holding the releases (default releases/ of the checkout; an installed "
+        "copy needs --releases)",
+    )
+    a.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder written to")
+    a.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
 
 
@@ -280,10 +307,11 @@ def _source_options(p: argparse.ArgumentParser, *, build: bool) -> None:
     where.add_argument(
         "--cache",
         type=Path,
-        default=ROOT / "build" / "cache" / "http.sqlite",
+        default=CACHE / "http.sqlite",
         metavar="FILE",
-        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite); the git "
-        "source keeps its clone in git/ beside it",
+        help="HTTP cache of the API source (SQLite; default build/cache/http.sqlite of the "
+        "checkout, ~/.cache/tfhub-dataset/ when installed); the git source keeps its clones in "
+        "git/ beside it",
     )
     where.add_argument(
         "--min-interval",
@@ -472,10 +500,29 @@ def _served(args: argparse.Namespace, sources: HubSources, pins: list[Pin]) -> l
 def _check_targets(args: argparse.Namespace, targets: list[Target]) -> None:
     """Before anything is built: a build into the committed releases/ must not replace a
     committed release with one of another kind, unless --replace asks for it."""
-    if args.replace or args.out.resolve() != RELEASES_DIR.resolve():
+    if args.replace or not _into_committed(args.out):
         return
     for pin, source in targets:
         not_replacing_another_kind(args.out / pin.id, pin.commit, has_history(source))
+
+
+def _into_committed(folder: Path) -> bool:
+    """True when ``folder`` is the checkout's committed releases/."""
+    return RELEASES_DIR is not None and folder.resolve() == RELEASES_DIR.resolve()
+
+
+def _needs_checkout(args: argparse.Namespace) -> None:
+    """The default folders (releases/) exist in a checkout only: one line says so otherwise."""
+    option, attr = ("--out", "out") if args.command == "build" else ("--releases", "releases")
+    if getattr(args, attr) is not None:
+        return
+    if RELEASES_DIR is None:
+        what = {"build": "builds into", "verify": "compares with"}.get(args.command, "reads")
+        raise UsageError(
+            f"{args.command} without {option} {what} the committed releases/ of a checkout of the "
+            f"project, and {NEEDS_CHECKOUT}: give {option} DIR"
+        )
+    setattr(args, attr, RELEASES_DIR)
 
 
 def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
@@ -500,6 +547,26 @@ def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
     return 0 if result.ok else 1
 
 
+def _archive(args: argparse.Namespace, progress) -> int:
+    from tfhub_dataset.publish.archive import write_archive
+
+    pins = {p.id: p for p in load_pins()}
+    unknown = [r for r in args.release or [] if r not in pins]
+    if unknown:
+        raise UsageError(f"no pinned release {', '.join(unknown)} in build/releases.toml")
+    ids = args.release or [p for p in pins if (args.releases / p).is_dir()]
+    if not ids:
+        raise UsageError(f"{args.releases} holds no pinned release")
+    writable_folder(args.out, "--out")
+    for rid in ids:
+        folder = args.releases / rid
+        if not folder.is_dir():
+            raise UsageError(f"{folder} does not exist: build release {rid} first")
+        zipped, meta = write_archive(folder, args.out)
+        progress(f"[{rid}] {zipped} ({zipped.stat().st_size:,} bytes), {meta.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -509,6 +576,10 @@ def main(argv: list[str] | None = None) -> int:
     from tfhub_dataset.sources.errors import FetchError
 
     try:
+        _needs_checkout(args)
+        if args.command == "archive":
+            existing_folder(args.releases, "--releases")
+            return _archive(args, progress)
         if args.command == "verify":
             existing_folder(args.releases, "--releases")
             with _source(args) as sources:
@@ -537,11 +608,15 @@ def main(argv: list[str] | None = None) -> int:
             build_comparison(args.out, progress=progress, lock_timeout=args.lock_timeout)
         # The root descriptor describes the default hub's latest release.
         latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
-        if args.out.resolve() == RELEASES_DIR.resolve() and latest.id in {b.name for b in built}:
-            tmp = ROOT / ".datapackage.json.tmp"
-            tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id))
-            tmp.replace(ROOT / "datapackage.json")
-            progress(f"root datapackage.json now describes release {latest.id}")
+        if _into_committed(args.out) and latest.id in {b.name for b in built}:
+            assert CHECKOUT is not None and RELEASES_DIR is not None
+            tmp = CHECKOUT / ".datapackage.json.tmp"
+            tmp.write_bytes(root_descriptor(RELEASES_DIR / latest.id, CHECKOUT))
+            tmp.replace(CHECKOUT / "datapackage.json")
+            tmp = CHECKOUT / ".CITATION.cff.tmp"
+            tmp.write_bytes(root_citation(load_pins(), RELEASES_DIR, CHECKOUT))
+            tmp.replace(CHECKOUT / "CITATION.cff")
+            progress(f"root datapackage.json and CITATION.cff now describe release {latest.id}")
     except FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -22,29 +22,33 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import PACKAGE_DIR
+from tfhub_dataset.plugin import ANNOTATIONS, SCHEMAS
 
-PACKAGE_DIR = ROOT / "tfhub_dataset"
 # Libraries whose behaviour shapes what is derived from a snapshot.
 LIBRARIES = ("PyYAML",)
 
 
 @cache
-def code_fingerprint(root: Path = ROOT) -> str:
+def code_fingerprint(root: Path | None = None) -> str:
     """SHA-256 over the package's source, the schemas, the curated annotations and the parsing
-    libraries' versions (``root`` is the project folder holding ``tfhub_dataset/``, ``schemas/``
-    and ``build/annotations/``). The annotations count because a hub's parse may read them
-    (which publishers an author string credits) beyond the publisher types the keys hold."""
+    libraries' versions (``root``: a folder holding ``tfhub_dataset/``, ``schemas/`` and
+    ``build/annotations/``; default, those in use, of a checkout or an installed wheel alike).
+    The annotations count because a hub's parse may read them (which publishers an author string
+    credits) beyond the publisher types the keys hold."""
     from importlib import metadata
 
+    package, schemas, annotations = PACKAGE_DIR, SCHEMAS, ANNOTATIONS
+    if root is not None:
+        package, schemas = root / PACKAGE_DIR.name, root / "schemas"
+        annotations = root / "build" / "annotations"
     h = hashlib.sha256()
-    files = (
-        sorted((root / PACKAGE_DIR.name).rglob("*.py"))
-        + sorted((root / "schemas").rglob("*.json"))  # every hub's schemas
-        + sorted((root / "build" / "annotations").rglob("*.csv"))  # every hub's judgements
-    )
-    for path in files:
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    files = [(package, p) for p in sorted(package.rglob("*.py"))]
+    files += [(schemas, p) for p in sorted(schemas.rglob("*.json"))]  # every hub's schemas
+    files += [(annotations, p) for p in sorted(annotations.rglob("*.csv"))]  # every judgement
+    for top, path in files:
+        name = f"{top.name}/{path.relative_to(top).as_posix()}"
+        h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     for lib in LIBRARIES:
         h.update(f"{lib}=={metadata.version(lib)}\0".encode())
     # str.casefold and the regex classes follow the interpreter's Unicode tables.

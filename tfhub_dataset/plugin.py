@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import DATA
 
-SCHEMAS = ROOT / "schemas"
-ANNOTATIONS = ROOT / "build" / "annotations"
+SCHEMAS = DATA / "schemas"
+ANNOTATIONS = DATA / "build" / "annotations"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,26 @@ def study_reference() -> str:
 
 
 
+STUDY_BIBTEX_KEY = "yoo2022exploring"
+
+
+def study_bibtex() -> list[str]:
+    """The study's BibTeX entry, as lines (every README shows it)."""
+    authors = " and ".join(f"{f}, {g}" for g, f in STUDY_AUTHORS)
+    return [
+        f"@inproceedings{{{STUDY_BIBTEX_KEY},",
+        f"  author    = {{{authors}}},",
+        f"  title     = {{{{{STUDY_TITLE}}}}},",
+        f"  booktitle = {{{STUDY_VENUE}}},",
+        f"  year      = {{{STUDY_YEAR}}},",
+        f"  publisher = {{{STUDY_PUBLISHER}}},",
+        f"  address   = {{{STUDY_LOCATION}}},",
+        f"  numpages  = {{{STUDY_PAGES}}},",
+        f"  doi       = {{{STUDY_DOI}}},",
+        f"  url       = {{https://doi.org/{STUDY_DOI}}}",
+        "}",
+    ]
+
 
 def study_cff(crawled: str = "2022-04-05") -> dict[str, Any]:
     """The study as a CFF reference (``crawled``: the day its crawl saw, the release that

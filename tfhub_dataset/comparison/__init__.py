@@ -66,14 +66,19 @@ def organizations() -> list[dict[str, Any]]:
 
 def render_comparison(inputs: Inputs) -> dict[str, bytes]:
     """Every file of the comparison package: tables (CSV, Parquet, schemas), datapackage.json,
-    README.md, figures and SHA256SUMS."""
+    README.md, figures (PNG and SVG), croissant.json and SHA256SUMS."""
     from tfhub_dataset.comparison.package import package_files
     from tfhub_dataset.comparison.readme import render_readme
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
+    from tfhub_dataset.publish.comparison import comparison_files
 
     cols = read_columns(inputs)
     tables = comparison_tables(cols, organizations())
     files = package_files(tables, cols)
-    files.update(render_readme(files))
+    readme = render_readme(files)
+    files.update({p: bytes(c) for p, c in readme.items()})
+    # Each chart also as SVG (report/charts.py renders both), and croissant.json.
+    files.update({f"{p[:-4]}.svg": c.svg for p, c in readme.items() if getattr(c, "svg", None)})
+    files.update(comparison_files(files))
     files[SUMS_NAME] = sha256sums(files)
     return dict(sorted(files.items()))

@@ -144,15 +144,20 @@ def parquet_bytes(rows: list[dict[str, Any]], schema: dict[str, Any]) -> bytes:
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    pq.write_table(
-        arrow_table(rows, schema),
-        sink,
-        compression="zstd",
-        compression_level=9,
-        write_statistics=True,
-        use_dictionary=True,
-        data_page_version="2.0",
-    )
+    table = arrow_table(rows, schema)
+    options = {
+        "compression": "zstd",
+        "compression_level": 9,
+        "write_statistics": True,
+        "use_dictionary": True,
+        "data_page_version": "2.0",
+    }
+    if table.num_rows:
+        pq.write_table(table, sink, **options)
+    else:
+        # An empty table has no row group (not one of 0 rows): readers that size their batches
+        # by the first row group (Hugging Face datasets) would ask for batches of 0 rows.
+        pq.ParquetWriter(sink, table.schema, **options).close()
     return sink.getvalue().to_pybytes()
 
 

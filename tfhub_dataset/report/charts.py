@@ -50,8 +50,21 @@ def _font(size: float = 9, weight: str = "normal") -> FontProperties:
     return FontProperties(fname=str(FONT_FILE), size=size, weight=weight)
 
 
-def _png(fig: Figure) -> bytes:
-    """Render with the bundled font on every text element, PNG without varying metadata."""
+class Chart(bytes):
+    """A chart's PNG bytes, with the same chart as SVG in ``svg`` (for print: vector shapes,
+    text drawn as paths). The report writes both (release_report.chart_files)."""
+
+    svg: bytes
+
+
+# SVG metadata that would vary (a date) or name software versions: none is written. With the
+# fixed svg.hashsalt of STYLE, the element ids are hashes of the drawing, the same on every run.
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def _png(fig: Figure) -> Chart:
+    """Render with the bundled font on every text element: PNG without varying metadata, and
+    the same figure as SVG (``Chart.svg``)."""
     canvas = FigureCanvasAgg(fig)
     canvas.draw()  # creates every tick label
     for text in fig.findobj(matplotlib.text.Text):
@@ -60,7 +73,11 @@ def _png(fig: Figure) -> bytes:
         text.set_fontproperties(_font(size, weight if isinstance(weight, str) else "normal"))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
+    chart = Chart(buf.getvalue())
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", dpi=DPI, metadata=SVG_METADATA)
+    chart.svg = svg.getvalue()
+    return chart
 
 
 def _label(text: str) -> str:

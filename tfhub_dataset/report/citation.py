@@ -7,45 +7,106 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from tfhub_dataset import PROJECT_URL, ROOT
+from tfhub_dataset import DATA, PROJECT_URL
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
-from tfhub_dataset.study import study_cff
+from tfhub_dataset.study import (
+    STUDY_AUTHORS,
+    STUDY_DOI,
+    STUDY_PUBLISHER,
+    STUDY_SHORT,
+    STUDY_TITLE,
+    STUDY_VENUE,
+    STUDY_YEAR,
+    study_cff,
+)
 
-LICENSE_PATH = ROOT / "LICENSE"
+LICENSE_PATH = DATA / "LICENSE"
 # The repository's LICENSE: the Apache License 2.0 text, then this separator, then what it covers.
 SEPARATOR = "-" * 80
+
+
+def release_url(info: ReleaseInfo) -> str:
+    """This release in the dataset's own repository (never the source repository's tree)."""
+    return f"{PROJECT_URL}/tree/main/releases/{info.release_id}"
+
+
+def study_mention() -> str:
+    """The study the dataset builds on, in one phrase with its DOI (for titles and abstracts:
+    cffconvert's BibTeX, APA and Zenodo outputs drop a CFF's references)."""
+    return f"building on {STUDY_AUTHORS[0][1]} et al., {STUDY_SHORT}, doi:{STUDY_DOI}"
+
+
+def citation_title(title: str, info: ReleaseInfo) -> str:
+    """The title a release is cited by: the dataset, the release and its version (BibTeX has
+    no version field), and the study."""
+    return f"{title}, release {info.release_id}, version {info.version} ({study_mention()})"
 
 
 def cff_bytes(
     info: ReleaseInfo, title: str, abstract: str, keywords: list[str], references: list[Any]
 ) -> bytes:
-    """CITATION.cff (CFF 1.2.0) of one release: its version, release date and source commit."""
+    """CITATION.cff (CFF 1.2.0) of one release: the dataset's repository and this release's
+    folder in it, its version and release date; the source repository (with its commit) and the
+    study are references, and named in the abstract too."""
     import yaml
 
-    repo = repository_name(info.repository_url)
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use this release of the dataset, please cite it as below.",
         "type": "dataset",
-        "title": f"{title}, release {info.release_id}",
+        "title": citation_title(title, info),
         "version": info.version,
         "date-released": info.released,
         "authors": [{"name": "tfhub-dataset contributors"}],
         "repository-code": PROJECT_URL,
+        "url": PROJECT_URL,
         "license": "Apache-2.0",
         "identifiers": [
             {
                 "type": "url",
-                "value": f"{info.repository_url}/tree/{info.commit}",
-                "description": f"The source: {repo} at commit {info.commit} ({info.commit_date}).",
+                "value": release_url(info),
+                "description": f"Release {info.release_id} (version {info.version}) in the "
+                "dataset's repository.",
             }
         ],
-        "abstract": abstract,
+        "abstract": (
+            f"Release {info.release_id}, version {info.version}, of tfhub-dataset ({PROJECT_URL}, "
+            f"{release_url(info)}). {abstract} It builds on the study {study_reference_text()}"
+        ),
         "keywords": keywords,
         "references": references,
     }
     text = yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
+
+
+def study_reference_text() -> str:
+    """The study's reference in plain text (no Markdown), with its DOI."""
+    names = [f"{g} {f}" for g, f in STUDY_AUTHORS]
+    authors = ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{authors} ({STUDY_YEAR}), {STUDY_TITLE}, {STUDY_VENUE}, {STUDY_PUBLISHER}, "
+        f"doi:{STUDY_DOI}."
+    )
+
+
+def release_bibtex(info: ReleaseInfo, title: str) -> list[str]:
+    """The BibTeX entry of a release (the README shows it; croissant.json's citeAs holds it)."""
+    year = info.released[:4]
+    repo = repository_name(info.repository_url)
+    return [
+        f"@misc{{tfhub_dataset_{info.release_id.replace('-', '_')},",
+        "  author       = {{tfhub-dataset contributors}},",
+        f"  title        = {{{{{title}}}, release {info.release_id}}},",
+        f"  year         = {{{year}}},",
+        f"  version      = {{{info.version}}},",
+        f"  url          = {{{release_url(info)}}},",
+        f"  howpublished = {{\\url{{{release_url(info)}}}}},",
+        f"  note         = {{Version {info.version}, released {info.released}. Derived from "
+        f"{repo} at commit {info.commit} ({info.commit_date}); as of {info.as_of}. Builds on "
+        f"{STUDY_AUTHORS[0][1]} et al., {STUDY_SHORT}, doi:{STUDY_DOI}}}",
+        "}",
+    ]
 
 
 def license_file(info: ReleaseInfo, paragraphs: list[str | None], notice: str = "") -> bytes:
@@ -138,3 +199,46 @@ def hub_license_text(info: ReleaseInfo, data_files: str) -> bytes:
         "release and the source commit.",
     ]
     return license_file(info, paragraphs)
+
+
+ROOT_MESSAGE = (
+    "If you use this dataset, please cite the release you used. This file is the citation of "
+    "the latest release, {path}; every release folder under releases/ holds "
+    "its own CITATION.cff."
+)
+
+
+def root_citation_cff(
+    release_cff: bytes, release_dir: str, others: list[dict[str, str]]
+) -> bytes:
+    """The repository's CITATION.cff: the latest release's (``release_cff``, in ``release_dir``
+    such as releases/<id>), its message saying so, and the latest release of each other hub
+    (``others``: title, release, version, url, repository, authors) named in the abstract, its
+    source repository among the references."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # dates stay strings, as CFF's schema wants them
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    cff = yaml.load(release_cff.decode("utf-8"), Loader=Loader)
+    cff["message"] = ROOT_MESSAGE.format(path=f"{release_dir}/CITATION.cff")
+    for other in others:
+        cff["abstract"] += (
+            f" The same pipeline builds {other['title']}: its latest release is "
+            f"{other['release']}, version {other['version']} ({other['url']})."
+        )
+        cff["references"].append(
+            {
+                "type": "data",
+                "title": repository_name(other["repository"]),
+                "authors": [{"name": other["authors"]}],
+                "repository": other["repository"],
+                "url": other["repository"],
+                "notes": f"The source repository of the releases of {other['title']}.",
+            }
+        )
+    return yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")

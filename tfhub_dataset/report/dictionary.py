@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfhub_dataset.report.erdiagram import er_diagram
+from tfhub_dataset.report.erdiagram import STAR, er_diagrams
 from tfhub_dataset.report.markdown import code, md_escape, table
 
 TYPE_NOTES = {
@@ -22,6 +23,28 @@ TYPE_NOTES = {
 }
 
 
+# A regular expression longer than this is written below its table, not in it.
+LONG_PATTERN = 24
+
+
+def _related(name: str, schemas: Mapping[str, Mapping[str, Any]]) -> bool:
+    """The table has a foreign key, or one refers to it."""
+    if schemas[name].get("foreignKeys"):
+        return True
+    return any(
+        (fk["reference"].get("resource") or n) == name
+        for n, s in schemas.items()
+        for fk in s.get("foreignKeys", [])
+    )
+
+
+def _fenced(rows: list[str]) -> list[str]:
+    """A fenced block holding ``rows`` literally (its fence longer than any backtick run)."""
+    longest = max((len(m) for r in rows for m in re.findall(r"`+", r)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "text", *(r.replace("\r", " ").replace("\n", " ") for r in rows), fence]
+
+
 def load_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
     """Every ``<name>.json`` under ``schema_dir``, by name."""
     return {
@@ -34,8 +57,10 @@ def _code(value: Any) -> str:
     return code(text, in_table=True)  # constraints are written in the fields table
 
 
-def constraints_text(field: Mapping[str, Any]) -> str:
-    """The field's constraints in words, required excluded (it has its own column)."""
+def constraints_text(field: Mapping[str, Any], notes: list[str] | None = None) -> str:
+    """The field's constraints in words, required excluded (it has its own column). With
+    ``notes``, a pattern longer than LONG_PATTERN is appended there and named by its number,
+    so that it does not widen the fields table."""
     c = field.get("constraints", {})
     parts = []
     if c.get("unique"):
@@ -43,7 +68,12 @@ def constraints_text(field: Mapping[str, Any]) -> str:
     if "enum" in c:
         parts.append("one of " + ", ".join(_code(v) for v in c["enum"]))
     if "pattern" in c:
-        parts.append("matches " + _code(c["pattern"]))
+        pattern = c["pattern"]
+        if notes is not None and len(pattern) > LONG_PATTERN:
+            notes.append(pattern)
+            parts.append(f"matches pattern {len(notes)} (below)")
+        else:
+            parts.append("matches " + _code(pattern))
     for key, word in (("minimum", "≥"), ("maximum", "≤")):
         if key in c:
             parts.append(f"{word} {c[key]}")
@@ -116,11 +146,16 @@ def render_dictionary(
     lines += ["", "## Tables and keys", ""]
     lines.append(
         "Each line joins a table to a table that one of its foreign keys refers to (`||` exactly "
-        "one, `|o` zero or one when the key may be empty, `o{` zero or more); each box lists its "
-        "table's primary key (PK) and foreign key (FK) fields, or all its fields when it has none."
+        "one, `|o` zero or one when the key may be empty, `o{` zero or more); each box lists the "
+        "primary key (PK) and the foreign key (FK) fields of the relationships drawn. A table "
+        f"that {STAR} or more foreign keys refer to has a diagram of its own, so that each stays "
+        "readable at page width; every relationship is drawn once."
     )
-    lines.append("")
-    lines += er_diagram(schemas)
+    keyless = [n for n in sorted(schemas) if not _related(n, schemas)]
+    for heading, diagram in er_diagrams(schemas):
+        lines += ["", f"### {heading}", "", *diagram]
+    if keyless:
+        lines += ["", "Tables no foreign key joins: " + ", ".join(f"`{n}`" for n in keyless) + "."]
     for name in sorted(schemas):
         s = schemas[name]
         lines += ["", f"## {name}", ""]
@@ -140,6 +175,7 @@ def render_dictionary(
             lines.append("- Foreign keys: " + "; ".join(fks))
         lines.append("")
         field_rows = []
+        notes: list[str] = []
         for f in s["fields"]:
             required = "yes" if f.get("constraints", {}).get("required") else "no"
             field_rows.append(
@@ -147,10 +183,13 @@ def render_dictionary(
                     f"`{f['name']}`",
                     f"`{f['type']}`",
                     required,
-                    constraints_text(f),
+                    constraints_text(f, notes),
                     md_escape(f.get("description", "")),
                 ]
             )
         lines += table(["Field", "Type", "Required", "Constraints", "Description"], field_rows)
+        if notes:
+            lines += ["", "Patterns (regular expressions a value must match whole):", ""]
+            lines += _fenced([f"{i}: {p}" for i, p in enumerate(notes, start=1)])
     lines.append("")
     return "\n".join(lines)

@@ -13,15 +13,17 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfhub_dataset import PROJECT_URL
 from tfhub_dataset.hubs import DEFAULT_HUB, hub
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
+from tfhub_dataset.publish import PUBLISH_FILES
 from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, render_changes
+from tfhub_dataset.report.citation import release_bibtex, release_url
 from tfhub_dataset.report.community import community_notes
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.markdown import code, md_escape, n, ranked, table
 from tfhub_dataset.report.release import Release, Row, read_release
+from tfhub_dataset.study import study_bibtex, study_reference
 
 REPORT_FILES = ("README.md", "DATA_DICTIONARY.md", CHANGES_NAME, "CITATION.cff", "LICENSE")
 FIGURES_DIR = "figures"
@@ -32,6 +34,7 @@ def is_report_file(path: str) -> bool:
     so are not inputs to it."""
     return (
         path in REPORT_FILES
+        or path in PUBLISH_FILES
         or path == SUMS_NAME
         or ("/" not in path and path.endswith(".sqlite"))
         or path.startswith(f"{FIGURES_DIR}/")
@@ -73,13 +76,18 @@ def report_files(
     release = read_release(inputs)
     facts = facts_of(release)
     figures = figures_of(facts, info)
+    vectors = {
+        f"{p.removesuffix('.png')}.svg": chart.svg
+        for p, chart in figures.items()
+        if p.endswith(".png") and getattr(chart, "svg", None)
+    }
     dictionary = render_dictionary(
         release.schemas,
         title=f"Data dictionary: release {info.release_id}",
         row_counts=facts.row_counts(),
     )
     changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
-    out: dict[str, bytes] = dict(figures)
+    out: dict[str, bytes] = {**{p: bytes(c) for p, c in figures.items()}, **vectors}
     out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
     notes = community_notes(release, hub(info.hub))
     out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version, notes).encode()
@@ -136,6 +144,71 @@ def provenance_table(info: ReleaseInfo, source: str) -> list[str]:
     )
 
 
+def rebuild_lines(info: ReleaseInfo) -> list[str]:
+    """How to rebuild the release: from the hub's git repository (fetched into the checkout's
+    build/cache/git/ when its pinned commit is missing) or a clone on disk, in a checkout or
+    with an installed copy."""
+    h = hub(info.hub)
+    rid = info.release_id
+    return [
+        f"Rebuild this release from its git source, {h.repository}: in a checkout of the "
+        "project the first command fetches it (a bare partial clone under `build/cache/git/`, "
+        "only when the pinned commit is missing); the second reads a clone on disk and needs "
+        "no network; an installed copy (`pip install`) builds it anywhere with `--out`:",
+        "",
+        "```sh",
+        f"python -m tfhub_dataset build --release {rid}",
+        f"python -m tfhub_dataset build --release {rid} --git PATH/TO/{h.clone_name}",
+        f"python -m tfhub_dataset build --release {rid} --git PATH/TO/{h.clone_name} --out DIR",
+        "```",
+        "",
+        "Each build checks the pinned commit's objects against their ids; `python -m "
+        "tfhub_dataset verify` rebuilds every committed release and compares every file byte "
+        "for byte.",
+    ]
+
+
+def empty_tables_note(files: Mapping[str, bytes]) -> list[str]:
+    """How to load the tables without rows with Hugging Face datasets (none: no line)."""
+    empty = sorted(
+        p[len("data/") : -len(".csv")]
+        for p, data in files.items()
+        if p.startswith("data/") and p.endswith(".csv") and data.count(b"\n") <= 1
+    )
+    if not empty:
+        return []
+    names = ", ".join(f"`{t}`" for t in empty)
+    return [
+        "",
+        f"A table without rows in this release ({names}) loads with `streaming=True` "
+        f'(`load_dataset(os.getcwd(), "{empty[0]}", split="train", streaming=True)`, its '
+        "columns and no row): `datasets` 5.2 makes no split of 0 rows, so without streaming it "
+        "stops with \"Instruction 'train' corresponds to no data\".",
+    ]
+
+
+def field_loading_lines(sqlite_name: str) -> list[str]:
+    """How to open the release with the field's tools: Datasette with its metadata, Croissant."""
+    return [
+        f"With [Datasette](https://datasette.io/) (`pip install datasette`), `datasette "
+        f"{sqlite_name} --metadata metadata.json` serves it on http://127.0.0.1:8001/ with "
+        "every table's and column's description, labelled facets and canned queries.",
+        "",
+        "With [Croissant](https://mlcommons.org/croissant/) (`pip install mlcroissant`): "
+        "`mlcroissant validate --jsonld croissant.json`, and one table's records:",
+        "",
+        "```python",
+        "import mlcroissant as mlc",
+        "",
+        'records = mlc.Dataset(jsonld="croissant.json").records(record_set="models")',
+        "print(next(iter(records)))",
+        "```",
+        "",
+        "[DATASHEET.md](DATASHEET.md) answers a datasheet's questions (what the release is, how "
+        "it was collected, its intended uses, the personal data it holds, its maintenance).",
+    ]
+
+
 def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     """YAML front matter for the Hugging Face Hub: one config per table, its Parquet file as
     the data (so `datasets.load_dataset(folder, "models")` loads one table, not all in one)."""
@@ -178,8 +251,16 @@ def files_table(
         ],
         ["`DATA_DICTIONARY.md`", "every table and field, and a diagram of the keys"],
         [f"`{CHANGES_NAME}`", "what changed since the pinned release before this one"],
-        ["`figures/`", f"the charts {charts}"],
+        ["`figures/`", f"the charts {charts}, each as PNG and as SVG (for print)"],
         ["`CITATION.cff`, `LICENSE`", "how to cite this release, and its license"],
+        ["`DATASHEET.md`", "the datasheet: motivation, composition, collection, uses, "
+         "distribution, maintenance and the personal data it holds"],
+        ["`croissant.json`", "Croissant 1.1 metadata with the Responsible-AI fields "
+         "(`mlcroissant validate --jsonld croissant.json`)"],
+        ["`metadata.json`", f"Datasette's metadata for `{sqlite_name}`: descriptions, labels, "
+         "facets and canned queries"],
+        ["`zenodo.json`", "the deposit metadata of this release's zip archive (see "
+         "*How to deposit* in the project's README)"],
         [f"`{SUMS_NAME}`", "SHA-256 of every other file: `sha256sum -c SHA256SUMS` in this folder"],
     ]
     return table(["File", "What it holds"], rows)
@@ -227,7 +308,8 @@ def dictionary_pointer(facts: Any) -> list[str]:
 
 
 def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
-    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry."""
+    """How to cite a release of the dataset titled ``title``: a reference and a BibTeX entry, and
+    the study the dataset builds on, with its BibTeX entry."""
     year = info.released[:4]
     repo = repository_name(info.repository_url)
     return [
@@ -236,17 +318,17 @@ def citation_lines(info: ReleaseInfo, title: str, note: str = "") -> list[str]:
         "",
         f"> tfhub-dataset contributors ({year}). *{title}*, release {info.release_id}, "
         f"version {info.version} (released {info.released}; as of {info.as_of}). Data set "
-        f"derived from {repo} at commit {info.commit}. {PROJECT_URL}",
+        f"derived from {repo} at commit {info.commit}. {release_url(info)}",
         "",
         "```bibtex",
-        f"@misc{{tfhub_dataset_{info.release_id.replace('-', '_')},",
-        "  author       = {{tfhub-dataset contributors}},",
-        f"  title        = {{{{{title}}}, release {info.release_id}}},",
-        f"  year         = {{{year}}},",
-        f"  version      = {{{info.version}}},",
-        f"  howpublished = {{\\url{{{PROJECT_URL}}}}},",
-        f"  note         = {{Derived from {repo} at commit {info.commit} "
-        f"({info.commit_date}); as of {info.as_of}}}",
-        "}",
+        *release_bibtex(info, title),
+        "```",
+        "",
+        "The published study this dataset builds on (it began as its reproduction):",
+        "",
+        f"> {study_reference()}",
+        "",
+        "```bibtex",
+        *study_bibtex(),
         "```",
     ]

@@ -179,7 +179,7 @@ def _readme(
     sections += [
         ("Charts", _charts(figures)),
         ("Files", files_table(files, h.sqlite_name, charts="above")),
-        ("How to load", loading_section(h.sqlite_name)),
+        ("How to load", loading_section(h.sqlite_name, files)),
         ("Provenance", provenance_section(info)),
         ("Data dictionary", dictionary_pointer(facts)),
         ("How to cite", citation_lines(info, hub_dataset_title(h.title))),

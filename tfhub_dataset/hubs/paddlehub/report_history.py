@@ -4,6 +4,7 @@ snapshots, model_history, publisher_history), and those on loading, provenance a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
@@ -12,7 +13,13 @@ from tfhub_dataset.report.changes import summary as changes_summary
 from tfhub_dataset.report.history_facts import HistoryFacts
 from tfhub_dataset.report.markdown import code, day, n, names, ranked, signed, table
 from tfhub_dataset.report.release import Release
-from tfhub_dataset.report.release_report import FIGURES_DIR, provenance_table
+from tfhub_dataset.report.release_report import (
+    FIGURES_DIR,
+    empty_tables_note,
+    field_loading_lines,
+    provenance_table,
+    rebuild_lines,
+)
 
 SNAPSHOT_MEASURES = {
     "publishers": "Publishers",
@@ -208,7 +215,7 @@ SQLITE_QUERY = (
 )
 
 
-def loading_section(sqlite_name: str) -> list[str]:
+def loading_section(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
     return [
         "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
         "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
@@ -237,6 +244,9 @@ def loading_section(sqlite_name: str) -> list[str]:
         '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
         "foreign keys included: `frictionless validate datapackage.json`; check every file: "
         f"`sha256sum -c {SUMS_NAME}`.",
+        *empty_tables_note(files),
+        "",
+        *field_loading_lines(sqlite_name),
     ]
 
 
@@ -254,16 +264,7 @@ def provenance_section(info: ReleaseInfo) -> list[str]:
         "first pinned release is 1.0.0, and each later one is the next version of the one before "
         f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
         "",
-        "Rebuild this release from the repository root (it fetches the repository into "
-        "`build/cache/git/` when the pinned commit is missing), or from a clone on disk:",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id}",
-        f"python -m tfhub_dataset build --release {info.release_id} --git PATH/TO/paddlehub.git",
-        "```",
-        "",
-        "`python -m tfhub_dataset verify` rebuilds every committed release and compares every "
-        "file byte for byte.",
+        *rebuild_lines(info),
     ]
     return lines
 

@@ -33,8 +33,15 @@ from tfhub_dataset.hubs.paddlehub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
-    "COMMUNITY", "HISTORY", "comparison_view", "parse_snapshot", "release_tables", "render_report",
-]  # fmt: skip
+    "COMMUNITY",
+    "HISTORY",
+    "comparison_view",
+    "datasette_queries",
+    "parse_snapshot",
+    "release_tables",
+    "release_texts",
+    "render_report",
+]
 
 
 def release_tables(
@@ -75,3 +82,17 @@ def comparison_view(release: Any) -> Any:
     from tfhub_dataset.hubs.paddlehub.comparison import view
 
     return view(release)
+
+
+def release_texts(facts: Any) -> dict[str, str]:
+    """What this hub adds to the texts of croissant.json and the datasheet (publish/texts.py)."""
+    from tfhub_dataset.hubs.paddlehub.publish import release_texts as texts
+
+    return texts(facts)
+
+
+def datasette_queries(facts: Any) -> dict[str, dict[str, str]]:
+    """This hub's canned queries in Datasette's metadata.json (publish/datasette.py)."""
+    from tfhub_dataset.hubs.paddlehub.publish import datasette_queries as queries
+
+    return queries(facts)

@@ -49,8 +49,11 @@ from tfhub_dataset.report.release_report import (
     assemble,
     citation_lines,
     dictionary_pointer,
+    empty_tables_note,
+    field_loading_lines,
     files_table,
     provenance_table,
+    rebuild_lines,
     report_files,
 )
 
@@ -217,7 +220,7 @@ def _readme(
     sections += [
         ("Charts", _charts(figures)),
         ("Files", files_table(files, h.sqlite_name, charts="above")),
-        ("How to load", _loading(h.sqlite_name)),
+        ("How to load", _loading(h.sqlite_name, files)),
         ("Provenance", _provenance(info)),
         ("Data dictionary", dictionary_pointer(facts)),  # type: ignore[arg-type]
         ("How to cite", citation_lines(info, hub_dataset_title(h.title))),
@@ -616,7 +619,7 @@ def sqlite_shell(sqlite_name: str) -> str:
     return f'sqlite3 {sqlite_name} "{SQLITE_QUERY}"'
 
 
-def _loading(sqlite_name: str) -> list[str]:
+def _loading(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
     return [
         "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
         "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
@@ -641,10 +644,13 @@ def _loading(sqlite_name: str) -> list[str]:
         sqlite_shell(sqlite_name),
         "```",
         "",
+        *field_loading_lines(sqlite_name),
+        "",
         "Hugging Face `datasets`: the front matter of this README names one config per table, "
         '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
         "foreign keys included: `frictionless validate datapackage.json`; check every file: "
         f"`sha256sum -c {SUMS_NAME}`.",
+        *empty_tables_note(files),
     ]
 
 
@@ -662,16 +668,7 @@ def _provenance(info: ReleaseInfo) -> list[str]:
         "first pinned release is 1.0.0, and each later one is the next version of the one before "
         f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
         "",
-        "Rebuild this release from the repository root (it fetches pytorch/hub into "
-        "`build/cache/git/` when the pinned commit is missing), or from a clone on disk:",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id}",
-        f"python -m tfhub_dataset build --release {info.release_id} --git PATH/TO/pytorch-hub.git",
-        "```",
-        "",
-        "`python -m tfhub_dataset verify` rebuilds every committed release and compares every "
-        "file byte for byte.",
+        *rebuild_lines(info),
     ]
     return lines
 

@@ -12,7 +12,15 @@ from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.snapshot import Snapshot
 
-__all__ = ["COMMUNITY", "HISTORY", "comparison_view", "release_tables", "render_report"]
+__all__ = [
+    "COMMUNITY",
+    "HISTORY",
+    "comparison_view",
+    "datasette_queries",
+    "release_tables",
+    "release_texts",
+    "render_report",
+]
 
 
 def release_tables(
@@ -29,6 +37,20 @@ def render_report(
     from tfhub_dataset.hubs.tfhub.report.readme import render_report as render
 
     return render(files, info, previous)
+
+
+def release_texts(facts: Any) -> dict[str, str]:
+    """What this hub adds to the texts of croissant.json and the datasheet (publish/texts.py)."""
+    from tfhub_dataset.hubs.tfhub.publish import release_texts as texts
+
+    return texts(facts)
+
+
+def datasette_queries(facts: Any) -> dict[str, dict[str, str]]:
+    """This hub's canned queries in Datasette's metadata.json (publish/datasette.py)."""
+    from tfhub_dataset.hubs.tfhub.publish import datasette_queries as queries
+
+    return queries(facts)
 
 
 def comparison_view(release: Any) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from tfhub_dataset import ROOT
+from tfhub_dataset import CACHE, CHECKOUT
 from tfhub_dataset.hubs import default_hub as _default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
 from tfhub_dataset.sources.errors import FetchError
@@ -31,10 +31,10 @@ from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 __all__ = ["CACHE_DIR", "GitConfig", "GitSource"]
 
-CACHE_DIR = ROOT / "build" / "cache" / "git"  # managed clones: one folder per hub
+CACHE_DIR = CACHE / "git"  # managed clones: one folder per hub
 # Clones of the sources kept beside the project in this workplace (named in offline hints): the
 # one of a cached clone's name.
-SHARED = ROOT.parent / "shared"
+SHARED = CHECKOUT.parent / "shared" if CHECKOUT is not None else None  # none when installed
 T = TypeVar("T")
 
 
@@ -64,7 +64,8 @@ class GitConfig:
 def offline_hint(*clone_names: str) -> str:
     """How to build without the network, naming the clones on disk this machine has (of every
     hub the command builds, so that one command line does it all)."""
-    shared = [SHARED / name for name in clone_names or (_default_hub().clone_name,)]
+    names = clone_names or (_default_hub().clone_name,)
+    shared = [SHARED / name for name in names] if SHARED is not None else []
     here = " ".join(f"--git {os.path.relpath(c, Path.cwd())}" for c in shared if c.is_dir())
     return f"build from a clone on disk with --git PATH{f' (here: {here})' if here else ''}"
 

@@ -17,7 +17,7 @@ from tfhub_dataset.hubs.tfhub.anomaly import ANOMALY_KINDS
 from tfhub_dataset.hubs.tfhub.history import IMPORT_COMMITS
 from tfhub_dataset.hubs.tfhub.report.citation import DATASET_TITLE, citation_cff, license_text
 from tfhub_dataset.hubs.tfhub.report.facts import VARIANT_KINDS, Facts
-from tfhub_dataset.hubs.tfhub.report.published import CRAWLED, study_reference
+from tfhub_dataset.hubs.tfhub.report.published import CRAWLED
 from tfhub_dataset.hubs.tfhub.report.reproduction import reproduction_section
 from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo
@@ -49,8 +49,11 @@ from tfhub_dataset.report.release_report import (
     assemble,
     citation_lines,
     dictionary_pointer,
+    empty_tables_note,
+    field_loading_lines,
     files_table,
     provenance_table,
+    rebuild_lines,
     report_files,
 )
 
@@ -61,6 +64,13 @@ GENERATED = (
     "Do not edit by hand: a test fails when this file differs from what the build generates. -->"
 )
 TOP_N = 10
+# models.kaggle_status in words: what the final README's notices say, never where a model went.
+KAGGLE_ROWS = {
+    "unmigrated": "Models the README's list of unmigrated assets names (`kaggle_status` "
+    "'unmigrated')",
+    "not-listed": "Models that list does not name (`kaggle_status` 'not-listed': not named by "
+    "the notices, which does not say whether they are on Kaggle)",
+}
 GROWTH_SERIES = ("models", "versions", "publishers", "collections")  # snapshots columns drawn
 GROWTH_LABELS = {"versions": "versioned docs"}
 GROWTH_SHADE_LABEL = "import months ({}): docs dated by the import, not their publication"
@@ -192,7 +202,7 @@ def _readme(
         sections.append(("Reproduction of the published figures", repro))
     sections += [
         ("Files", files_table(files, SQLITE_NAME)),
-        ("How to load", _loading()),
+        ("How to load", _loading(files)),
         ("Provenance", _provenance(info)),
         ("Data dictionary", dictionary_pointer(facts)),
         ("How to cite", _citation(info)),
@@ -235,22 +245,7 @@ def _provenance(info: ReleaseInfo) -> list[str]:
         "release moves its version by the same rule, and the later releases move past it. "
         f"[{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
         "",
-        "Rebuild this release (from the repository root; it fetches the pinned commit from GitHub "
-        "through the HTTP cache under `build/cache/`):",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id}",
-        "```",
-        "",
-        "or, without network, from a GitHub-shaped mirror folder (`commits.json`, `commits/`, "
-        "`tarballs/`):",
-        "",
-        "```sh",
-        f"python -m tfhub_dataset build --release {info.release_id} --snapshot PATH/TO/MIRROR",
-        "```",
-        "",
-        "`python -m tfhub_dataset verify` rebuilds every committed release and compares every "
-        "file byte for byte.",
+        *rebuild_lines(info),
     ]
     return lines
 
@@ -283,7 +278,8 @@ def _totals(facts: Facts) -> list[str]:
         ["Publishers with at least one model", n(len(facts.with_models))],
         ["Models", n(len(facts.models))],
         *[[f"Models: latest version a {k}", n(c)] for k, c in sorted(mk.items())],
-        *[[f"Models: Kaggle status '{k}'", n(kaggle[k])] for k in sorted(k for k in kaggle if k)],
+        *[[KAGGLE_ROWS.get(k, f"Models: Kaggle status '{k}'"), n(kaggle[k])]
+          for k in sorted(k for k in kaggle if k)],
         ["Models per publisher, all publishers: mean (sd)", f"{dec(mean_all)} ({dec(sd_all)})"],
         ["Models per publisher, publishers with models: mean (sd)", f"{dec(mean_m)} ({dec(sd_m)})"],
         ["Versioned docs", n(len(facts.versions))],
@@ -876,8 +872,9 @@ def _history_caveats(h: HistoryFacts) -> list[str]:
         lines.append(
             f"- TF Hub moved to Kaggle Models: the final README lists "
             f"{n(h.kaggle['unmigrated'])} models among the unmigrated assets it deleted and does "
-            f"not list {n(h.kaggle['not-listed'])} (`model_history.kaggle_status`); whether, and "
-            "where, those were migrated the repository does not record."
+            f"not list {n(h.kaggle['not-listed'])} (`model_history.kaggle_status` 'not-listed': "
+            "not named by the notices, not a statement that they are absent from, or on, "
+            "Kaggle); whether, and where, those were migrated the repository does not record."
         )
     lines.append(
         "- Counts at a month come from that month's snapshot; models and publishers added or "
@@ -980,7 +977,7 @@ SQLITE_QUERY = (
 )
 SQLITE_SHELL = f'sqlite3 {SQLITE_NAME} "{SQLITE_QUERY}"'
 DATASETTE_GET = (
-    f"datasette {SQLITE_NAME} --get "
+    f"datasette {SQLITE_NAME} --metadata metadata.json --get "
     f"'/tfhub-dataset.json?sql={SQLITE_QUERY.replace(' ', '+')}&_shape=array'"
 )
 DUCKDB_SHELL = (
@@ -989,7 +986,7 @@ DUCKDB_SHELL = (
 )
 
 
-def _loading() -> list[str]:
+def _loading(files: Mapping[str, bytes]) -> list[str]:
     return [
         "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, with "
         "the same columns; `datapackage.json` describes both (types, keys, foreign keys), and "
@@ -1019,6 +1016,7 @@ def _loading() -> list[str]:
         "```python",
         LOADING_HF,
         "```",
+        *empty_tables_note(files),
         "",
         f"SQLite: `{SQLITE_NAME}` has every table with its primary key, foreign keys (`PRAGMA "
         "foreign_key_check` is clean) and an index on each join key; the tables `_tables` and "
@@ -1030,9 +1028,9 @@ def _loading() -> list[str]:
         SQLITE_SHELL,
         "```",
         "",
-        "With [Datasette](https://datasette.io/) (`pip install datasette`), "
-        f"`datasette {SQLITE_NAME}` serves it to browse on http://127.0.0.1:8001/, and one "
-        "query runs without a server:",
+        *field_loading_lines(SQLITE_NAME),
+        "",
+        "One query runs through Datasette without a server:",
         "",
         "```sh",
         DATASETTE_GET,
@@ -1046,13 +1044,7 @@ def _loading() -> list[str]:
 
 def _citation(info: ReleaseInfo) -> list[str]:
     note = ' (GitHub\'s "Cite this repository" reads the one at the repository root)'
-    return [
-        *citation_lines(info, DATASET_TITLE, note),
-        "",
-        "The published study this dataset revisits:",
-        "",
-        f"> {study_reference()}",
-    ]
+    return citation_lines(info, DATASET_TITLE, note)
 
 
 def _license(info: ReleaseInfo) -> list[str]:
