@@ -1,4 +1,5 @@
-"""Hostile inputs against whole processes (issue 12): exit code, time, peak memory and outcome.
+"""Hostile inputs against whole processes (issues 12 and 22): exit code, time, peak memory and
+outcome.
 
     python benchmarks/hostile.py [--code DIR] [--only CASE ...] [--timeout 90] [--payloads DIR]
 
@@ -142,6 +143,7 @@ class Ctx:
     timeout: float
     started: list[subprocess.Popen] = field(default_factory=list)
     extra_pids: list[int] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)  # the lines the case's process printed
 
     def cmd(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "tfhub_dataset", *args]
@@ -467,6 +469,344 @@ def case_mode(c: Ctx) -> Result:
     return argv, {}, lambda: oct((c.work / "out" / "x").stat().st_mode & 0o777)
 
 
+# -- issue 22: repositories given with --git, git servers, long lines, verify -------------------
+
+CLONE = ROOT.parent / "shared" / "tfhub.dev.git"
+TORCH_CLONE = ROOT.parent / "shared" / "pytorch-hub.git"
+FINAL_ID = "2024-03-18"
+GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_NO_LAZY_FETCH": "1",
+           "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}  # fmt: skip
+
+
+def git(repo: Path, *args: str, data: bytes | None = None, date: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | GIT_ENV
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    done = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
+                          env=env, check=True)  # fmt: skip
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def copy_clone(c: Ctx, name: str = "clone.git", src: Path = CLONE) -> Path:
+    dest = c.work / name
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+def small_repo(c: Ctx, files: dict[bytes, bytes], name: str = "repo") -> Path:
+    """A work tree with one commit (2021-01-05) of ``files`` (paths as bytes)."""
+    work = c.work / name
+    work.mkdir()
+    git(work, "init", "--quiet", "-b", "master")
+    for path, data in files.items():
+        target = os.path.join(os.fsencode(work), path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(data)
+    git(work, "add", "-A")
+    git(work, "commit", "--quiet", "-m", "import", date="2021-01-05T10:00:00Z")
+    return work
+
+
+TFHUB_FILES = {path.encode(): data.encode() for path, data in snapshot_files().items()}
+TORCH_VOCAB = {b"scripts/tags.py": b"valid_tags = ['vision']\n"}
+
+
+def torch_page(title: str = "Acme Net", body: str = "") -> bytes:
+    return ("---\nlayout: hub_detail\nbackground-class: hub-background\nbody-class: hub\n"
+            f"title: {title}\nsummary: A model\ncategory: researchers\nimage: a.png\n"
+            "author: Acme\ntags: [vision]\ngithub-link: https://github.com/acme/net\n"
+            "github-id: acme/net\n---\n```python\nimport torch\n"
+            "model = torch.hub.load('acme/net', 'small')\n```\n### Model Description\n"
+            f"{body}\n").encode()  # fmt: skip
+
+
+def raw_object(repo: Path, kind: str, body: bytes) -> str:
+    return git(repo, "hash-object", "-t", kind, "-w", "--literally", "--stdin", data=body)
+
+
+def build_git(c: Ctx, repo: Path, *more: str) -> list[str]:
+    return c.cmd("build", "--git", str(repo), "--quiet", "--no-validate", "--no-derived-cache",
+                 "--out", str(c.work / "out"), "--cache", str(c.work / "c" / "http.sqlite"),
+                 *more)  # fmt: skip
+
+
+def release_built(c: Ctx, rid: str) -> str:
+    desc = c.work / "out" / rid / "datapackage.json"
+    if not desc.exists():
+        return "no release"
+    commits = c.work / "out" / rid / "data" / "commits.csv"
+    count = sum(1 for _ in commits.open()) - 1 if commits.exists() else 0
+    versions = c.work / "out" / rid / "data" / "versions.csv"
+    docs = sum(1 for _ in versions.open()) - 1 if versions.exists() else 0
+    return f"release written: {count} commits, {docs} versioned docs"
+
+
+def case_signature_program(c: Ctx) -> Result:
+    """Finding 1: the genuine clone plus two config lines (log.showSignature, gpg.program)."""
+    repo = copy_clone(c)
+    mark = c.work / "RAN"
+    prog = repo / "info" / "v"
+    prog.write_text(f'#!/bin/sh\necho ran >> {mark}\n')
+    prog.chmod(0o755)
+    git(repo, "config", "log.showSignature", "true")
+    git(repo, "config", "gpg.program", str(prog))
+
+    def check() -> str:
+        ran = mark.read_text().count("\n") if mark.exists() else 0
+        return f"the clone's gpg.program RAN {ran} times" if ran else "nothing ran"
+
+    return build_git(c, repo, "--release", FINAL_ID), {}, check
+
+
+def case_shallow(depth: bool) -> Callable[[Ctx], Result]:
+    """Finding 2: a depth-20 clone, or the genuine clone plus a shallow file."""
+
+    def setup(c: Ctx) -> Result:
+        if depth:
+            repo = c.work / "depth.git"
+            git(c.work, "clone", "--quiet", "--bare", "--depth", "20", f"file://{CLONE}",
+                str(repo))  # fmt: skip
+        else:
+            repo = copy_clone(c)
+            (repo / "shallow").write_text(MID + "\n")
+        return build_git(c, repo, "--release", FINAL_ID), {}, lambda: release_built(c, FINAL_ID)
+
+    return setup
+
+
+def case_plain_archive(c: Ctx) -> Result:
+    """Finding 3: --snapshot with a plain `git archive` tarball (no top folder)."""
+    tar = c.work / "plain.tar.gz"
+    git(CLONE, "archive", "--format=tar.gz", "-o", str(tar), FINAL)
+    argv = c.cmd("build", "--snapshot", str(tar), "--commit", FINAL, "--release-id", "x",
+                 "--quiet", "--no-validate", "--out", str(c.work / "out"))  # fmt: skip
+    return argv, {}, lambda: release_built(c, "x")
+
+
+def case_other_archive(c: Ctx) -> Result:
+    """Finding 3: a tarball of another repository: no docs of the hub."""
+    repo = small_repo(c, {b"README.md": b"# another project\n", b"src/x.py": b"pass\n"})
+    tar = c.work / "other.tar.gz"
+    git(repo, "archive", "--format=tar.gz", "-o", str(tar), "HEAD")
+    sha = git(repo, "rev-parse", "HEAD")
+    argv = c.cmd("build", "--snapshot", str(tar), "--commit", sha, "--release-id", "x",
+                 "--quiet", "--no-validate", "--out", str(c.work / "out"))  # fmt: skip
+    return argv, {}, lambda: release_built(c, "x")
+
+
+def long_line_doc(line: str) -> Callable[[Ctx], Path]:
+    """Finding 4: the publisher doc of the small snapshot with one pathological line."""
+    return tar_with("longline", display="ACME", description=line)
+
+
+def case_torch(files: dict[bytes, bytes], check: Callable[[Ctx], str] | None = None):
+    def setup(c: Ctx) -> Result:
+        repo = small_repo(c, {**TORCH_VOCAB, **files})
+        argv = build_git(c, repo, "--hub", "pytorch-hub", "--as-of", "2021-01-05",
+                         "--release-id", "p")  # fmt: skip
+        return argv, {}, (lambda: check(c)) if check else (lambda: release_built(c, "p"))
+
+    return setup
+
+
+def anomaly_kinds(c: Ctx, rid: str, path: str) -> str:
+    table = c.work / "out" / rid / "data" / "anomalies.csv"
+    if not table.exists():
+        return "no release"
+    kinds = sorted({ln.split(",")[2] for ln in table.read_text().splitlines()[1:]
+                    if ln.startswith(path)})  # fmt: skip
+    return f"anomalies of {path[:30]}: {', '.join(kinds) or 'none'}"
+
+
+def case_verify_tampered(c: Ctx) -> Result:
+    """Finding 6: verify of PyTorch Hub's releases, tampered five ways."""
+    releases = c.work / "releases"
+    releases.mkdir()
+    for name in ("pytorch-hub-2022-04-05", "pytorch-hub-2024-04-15"):
+        shutil.copytree(c.code / "releases" / name, releases / name)
+    last = releases / "pytorch-hub-2024-04-15"
+    table = last / "data" / "models.csv"
+    lines = table.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].replace(",", ",X", 1)
+    table.write_text("\n".join(lines), encoding="utf-8")
+    (last / ".hidden").write_text("x")
+    (last / ".git").mkdir()
+    (last / ".git" / "config").write_text("[core]\n")
+    (releases / "2099-01-01").mkdir()
+    (releases / "NOTES.md").write_text("notes\n")
+    argv = c.cmd("verify", "--git", str(TORCH_CLONE), "--hub", "pytorch-hub", "--quiet",
+                 "--releases", str(releases), "--cache", str(c.work / "c" / "http.sqlite"))
+
+    def check() -> str:
+        named = {
+            "edited table (row, column)": "models.csv: differs row ",
+            "dot-file": ".hidden: extra",
+            ".git/": ".git/config: extra",
+            "unpinned folder": "2099-01-01: extra",
+            "stray file": "NOTES.md: extra",
+        }
+        found = [k for k, needle in named.items() if any(needle in ln for ln in c.stderr)]
+        return f"{len(found)} of 5 tamperings named" + (f" ({', '.join(found)})" if found else "")
+
+    return argv, {}, check
+
+
+def case_autolinks(c: Ctx) -> Result:
+    """Finding 7: URLs, www. hosts and addresses in a display name and a vocabulary name."""
+    evil = "https://evil.example/a www.evil.example evil@evil.example"
+    files = {"tags/dataset.yaml": f"values:\n  - id: evil\n    display_name: '{evil}'\n",
+             "assets/docs/acme/models/m/1.md": module("acme/m/1", "<!-- dataset: evil -->\n")}
+    tar = tarball(c.work, "autolinks", snapshot_files(display=f"ACME {evil}", **files))
+
+    def check() -> str:
+        readme = c.work / "out" / "x" / "README.md"
+        if not readme.exists():
+            return "no README"
+        import cmarkgfm
+        from cmarkgfm.cmark import Options
+
+        html = cmarkgfm.github_flavored_markdown_to_html(
+            readme.read_text(), options=Options.CMARK_OPT_UNSAFE
+        )
+        links = [h for h in re.findall(r'href="([^"]*)"', html) if "evil" in h]
+        return f"{len(links)} links to the data (GitHub's renderer)"
+
+    return c.snap(tar, "x"), {}, check
+
+
+def case_tip_branch(c: Ctx) -> Result:
+    """Finding 8: a branch named tip, at a 2021 commit, beside HEAD."""
+    repo = copy_clone(c)
+    git(repo, "branch", "tip", MID)
+    argv = build_git(c, repo, "--as-of", "2024-03-18", "--release-id", "t")
+
+    def check() -> str:
+        desc = c.work / "out" / "t" / "datapackage.json"
+        if not desc.exists():
+            return "no release"
+        built = json.loads(desc.read_text()).get("sources", [{}])
+        text = json.dumps(built)
+        return "built from HEAD" if FINAL in text else f"built from tip ({MID[:12]})" \
+            if MID in text else "commit not found"  # fmt: skip
+
+    return argv, {}, check
+
+
+def malformed(kind: str) -> Callable[[Ctx], Result]:
+    """Finding 9: a tree listing README.md twice, or a commit dated 99999999999999999999."""
+
+    def setup(c: Ctx) -> Result:
+        repo = small_repo(c, TFHUB_FILES)
+        head = git(repo, "rev-parse", "HEAD")
+        if kind == "twice":
+            entries = git(repo, "ls-tree", "HEAD").splitlines()
+            body = b""
+            for entry in sorted(entries, key=lambda e: e.split("\t")[1]):
+                meta, name = entry.split("\t")
+                mode, _, oid = meta.split()
+                mode = "40000" if mode == "040000" else mode
+                item = f"{mode} {name}".encode() + b"\0" + bytes.fromhex(oid)
+                body += item * (2 if name == "README.md" else 1)
+            tree, stamp = raw_object(repo, "tree", body), "1609900000"
+        else:
+            tree, stamp = git(repo, "rev-parse", "HEAD^{tree}"), "99999999999999999999"
+        commit = raw_object(repo, "commit", (
+            f"tree {tree}\nparent {head}\nauthor A <a@example.org> {stamp} +0000\n"
+            f"committer A <a@example.org> {stamp} +0000\n\nodd\n").encode())  # fmt: skip
+        git(repo, "update-ref", "refs/heads/master", commit)
+        return build_git(c, repo, "--commit", commit, "--release-id", "m"), {}, lambda: ""
+
+    return setup
+
+
+def case_non_utf8_name(c: Ctx) -> Result:
+    """Finding 10: an image under assets/ whose name is not UTF-8."""
+    repo = small_repo(c, {**TFHUB_FILES, b"assets/docs/acme/models/m/\xffimage.png": b"png"})
+    argv = build_git(c, repo, "--as-of", "2021-01-05", "--release-id", "u")
+    return argv, {}, lambda: anomaly_kinds(c, "u", "assets/docs/acme/models/m/\\xff")
+
+
+def case_password_url(c: Ctx) -> Result:
+    """Finding 11: a password in --git-url."""
+    url = "https://someone:s3cret-token@127.0.0.1:9/tfhub.dev.git"
+    argv = c.cmd("build", "--git-url", url, "--hub", "tfhub", "--as-of", "2021-01-05",
+                 "--quiet", "--out", str(c.work / "out"),
+                 "--cache", str(c.work / "c" / "http.sqlite"))  # fmt: skip
+
+    def check() -> str:
+        kept = [p for p in c.work.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
+        return f"kept in {kept[0].relative_to(c.work)}" if kept else "kept nowhere"
+
+    return argv, {}, check
+
+
+def case_other_owner(c: Ctx) -> Result:
+    """Finding 12: a clone another user owns (git's safe.directory check)."""
+    repo = small_repo(c, TFHUB_FILES)
+    for folder, dirs, files in os.walk(repo):
+        for name in [*dirs, *files, "."]:
+            os.lchown(os.path.join(folder, name), 65534, 65534)
+    return build_git(c, repo, "--as-of", "2021-01-05", "--release-id", "o"), {}, \
+        lambda: release_built(c, "o")  # fmt: skip
+
+
+def case_sha256(c: Ctx) -> Result:
+    """Finding 12: a SHA-256 repository."""
+    repo = c.work / "sha256"
+    repo.mkdir()
+    git(repo, "init", "--quiet", "--object-format=sha256", "-b", "master")
+    for path, data in TFHUB_FILES.items():
+        target = repo / path.decode()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", "x", date="2021-01-05T10:00:00Z")
+    return build_git(c, repo, "--as-of", "2021-01-05"), {}, lambda: ""
+
+
+def case_not_git_server(answer: str) -> Callable[[Ctx], Result]:
+    """Finding 12: a remote that answers with an HTML page, or redirects to file://."""
+
+    def setup(c: Ctx) -> Result:
+        import http.server
+        import threading
+
+        class Odd(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if answer == "html":
+                    body = b"<html><body>Sign in</body></html>"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:
+                    self.send_response(302)
+                    self.send_header("Location", "file:///etc/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Odd)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/tfhub.dev.git"
+        argv = c.cmd("build", "--git-url", url, "--hub", "tfhub", "--as-of", "2021-01-05",
+                     "--quiet", "--out", str(c.work / "out"),
+                     "--cache", str(c.work / "c" / "http.sqlite"))  # fmt: skip
+
+        def check() -> str:
+            server.shutdown()
+            return ""
+
+        return argv, {}, check
+
+    return setup
+
+
 DEEP = "values: " + "[" * 100_000 + "]" * 100_000
 INJECT_FILES = {
     "tags/dataset.yaml": "values:\n  - id: 'a|b'\n    display_name: '<b>x</b>'\n",
@@ -526,6 +866,33 @@ CASES: dict[str, tuple[str, Callable[[Ctx], Result]]] = {
             command("verify", "--releases", "/nonexistent", "--snapshot", "{mirror}")),
     "13h": ("rebuilt release folder's mode (umask 022)", case_mode),
     "14": ("API answers with a gzip Content-Encoding bomb (2 GiB decoded)", case_encoding_bomb),
+    # issue 22
+    "22-1": ("--git clone with log.showSignature and gpg.program", case_signature_program),
+    "22-2a": ("--git clone with a planted shallow file", case_shallow(False)),
+    "22-2b": ("--git clone made with --depth 20", case_shallow(True)),
+    "22-3a": ("--snapshot with a plain git archive tarball", case_plain_archive),
+    "22-3b": ("--snapshot with a tarball of another repository", case_other_archive),
+    "22-4a": ("a 50 KB heading", case_snapshot(long_line_doc("## x" + " " * 50_000 + "y"))),
+    "22-4b": ("a 50 KB markdown link", case_snapshot(long_line_doc("[x](" + "a" * 50_000))),
+    "22-4c": ("a 50 KB label", case_snapshot(long_line_doc("**" + " " * 50_000 + "x [a](b)"))),
+    "22-4d": ("a 2,000-character quoted field (PyTorch Hub)",
+              case_torch({b"acme_net_small.md": torch_page(title='"' * 1990 + "x")})),
+    "22-4e": ("50 KB of html anchors", case_snapshot(long_line_doc('<a href="x" ' * 4000))),
+    "22-5": ("a PyTorch Hub page over 1 MiB",
+             case_torch({b"acme_net_small.md": torch_page(),
+                         b"acme_net_big.md": torch_page(body="x" * (1 << 20))},
+                        lambda c: anomaly_kinds(c, "p", "acme_net_big.md"))),
+    "22-6": ("verify of tampered PyTorch Hub releases", case_verify_tampered),
+    "22-7": ("URLs and e-mail addresses in a display and a vocabulary name", case_autolinks),
+    "22-8": ("--git clone with a branch named tip", case_tip_branch),
+    "22-9a": ("a tree listing README.md twice", malformed("twice")),
+    "22-9b": ("a commit dated 99999999999999999999", malformed("date")),
+    "22-10": ("an image name that is not UTF-8 under assets/", case_non_utf8_name),
+    "22-11": ("a password in --git-url", case_password_url),
+    "22-12a": ("a clone another user owns", case_other_owner),
+    "22-12b": ("a SHA-256 repository", case_sha256),
+    "22-12c": ("a remote answering with an HTML page", case_not_git_server("html")),
+    "22-12d": ("a remote redirecting to file://", case_not_git_server("redirect")),
 }  # fmt: skip
 
 
@@ -546,6 +913,7 @@ def run_case(key: str, c: Ctx) -> dict:
         _, err = proc.communicate()
         code, seconds, kb = "hang", f"{time.monotonic() - start:.1f}", "0"
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Command exited")]
+    c.stderr = lines
     verdict = check()
     return {
         "case": key,

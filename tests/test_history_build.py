@@ -398,3 +398,45 @@ def test_rejects_a_commit_after_the_as_of_day() -> None:
     repo = make_repo()
     with pytest.raises(ValueError, match="after the as-of day"):
         build_history(repo, n(repo, "c14"), "2021-04-30", TYPES)
+
+
+class CutRepo(FakeRepo):
+    """The same commits, listed as a shallow clone would list them: the history cut after the
+    first ``keep`` commits of the line (the oldest kept has no parents)."""
+
+    def __init__(self, full: FakeRepo, keep: int) -> None:
+        self.__dict__.update(full.__dict__)
+        self.calls = Counter()
+        line = full.list_commits(full.last)[:keep]
+        kept = {r.sha for r in line}
+        self.refs = {
+            r.sha: Ref(r.sha, r.date, r.message, tuple(p for p in r.parents if p in kept))
+            for r in line
+        }
+
+
+def test_a_derived_history_is_never_reused_for_another_history(tmp_path):
+    """Issue 22, finding 2: the derived cache kept the history of a cut clone under its commit,
+    and the next build from the genuine clone reused it. An entry is keyed by, and records, the
+    history it was derived from."""
+    from tfhub_dataset.derived import DerivedCache
+    from tfhub_dataset.sources.commits import history_digest
+
+    full = make_repo()
+    head = n(full, "c14")
+    cache = DerivedCache(tmp_path / "derived")
+    cut = CutRepo(full, 3)
+    cut.tarballs = set(full.tarballs) | set(cut.refs)
+    partial = build_history(cut, head, "2021-05-03", TYPES, cache=cache)
+    assert len(partial.tables["commits"]) == 3
+    genuine = build_history(full, head, "2021-05-03", TYPES, cache=cache)
+    assert len(genuine.tables["commits"]) == len(full.refs)  # not the cut one's
+    assert full.calls["commit_changes"] == len(full.refs)
+    again = make_repo()
+    warm = build_history(again, head, "2021-05-03", TYPES, cache=cache)
+    assert warm.tables == genuine.tables and again.calls["commit_changes"] == 0
+    entries = [__import__("json").loads(__import__("gzip").decompress(p.read_bytes()))
+               for p in cache.folder.glob("*.json.gz")]  # fmt: skip
+    recorded = {e["history"] for e in entries if "history" in e}
+    digest = history_digest((r.sha, r.parents) for r in full.refs.values())
+    assert digest in recorded and len(recorded) == 2

@@ -361,14 +361,21 @@ def root_citation(pins: list[Pin], releases: Path, root: Path) -> bytes:
     return root_citation_cff((releases / first.id / "CITATION.cff").read_bytes(), folder, others)
 
 
-def root_descriptor(release_dir: Path, root: Path) -> bytes:
-    """The root datapackage.json: the latest release's descriptor, paths made relative to root."""
+def root_descriptor(
+    release_dir: Path, root: Path | None = None, prefix: str | None = None
+) -> bytes:
+    """The root datapackage.json: the latest release's descriptor, paths made relative to
+    ``root`` (or prefixed with ``prefix``: the folder it would have under the root, for a release
+    built elsewhere)."""
     import json
 
     from tfhub_dataset.package.write import dumps_json
 
     desc = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()
+    if prefix is None:
+        if root is None:
+            raise ValueError("root_descriptor needs the root folder or the prefix")
+        prefix = release_dir.resolve().relative_to(root.resolve()).as_posix()
     for res in desc["resources"]:
         res["path"] = f"{prefix}/{res['path']}"
         res["schema"] = f"{prefix}/{res['schema']}"

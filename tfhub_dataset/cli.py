@@ -163,7 +163,8 @@ def parser() -> argparse.ArgumentParser:
         "--no-derived-cache",
         action="store_true",
         help="re-read and re-parse every month-end snapshot instead of reusing what earlier runs "
-        "derived from them (kept beside the HTTP cache, keyed by commit and code version)",
+        "derived from them (kept beside the HTTP cache, keyed by history, commit and code "
+        "version)",
     )
     out.add_argument(
         "--replace",
@@ -538,7 +539,8 @@ def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
         comparison=not args.hub,
     )
     for d in result.differences:
-        print(f"{d.release}/{d.path}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
+        where = "/".join(part for part in (d.release, d.path) if part)
+        print(f"{where}: {d.what} {d.detail}".rstrip(), file=sys.stderr)
     verdict = "identical" if result.ok else f"{len(result.differences)} difference(s)"
     print(
         f"verify: {', '.join(result.checked) or 'no release'} rebuilt, {result.files} files "

@@ -5,7 +5,10 @@ every month-end tarball (about 20 s for the final release). What it keeps of eac
 small (paths, doc handles, counts), so it is stored here as JSON. The key holds the commit SHA,
 the publisher annotations and a fingerprint of the code, schemas and parsing libraries that
 produced it: any change to them makes every entry a miss, so the cache never serves stale
-results. It lives under build/cache/ (git-ignored); deleting it only costs time.
+results. A derived history is keyed by, and records, the history it was derived from (the
+digest of its commits and their parents, sources/commits.py): the same commit reached through a
+cut or rewritten history is never served another history's entry. It lives under build/cache/
+(git-ignored); deleting it only costs time.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ from tfhub_dataset.history.replay import (
     topo_order,
 )
 from tfhub_dataset.hubs import default_hub
-from tfhub_dataset.sources.commits import commit_at, first_parent_refs
+from tfhub_dataset.sources.commits import commit_at, first_parent_refs, history_digest
 from tfhub_dataset.sources.snapshot import Snapshot
 
 Row = dict[str, Any]
@@ -271,17 +271,28 @@ def build_history(
     rules = rules or default_hub().module().HISTORY
     say = progress or (lambda _m: None)
     types_key = repr(sorted((h, t.type) for h, t in publisher_types.items()))
-    history_key = cache.key("history", rules.hub, commit, as_of, types_key) if cache else ""
-    cached = cache.load(history_key) if cache else None
-    if cached is not None:
-        say(f"[history] up to {commit[:12]}: from the derived cache (no source call)")
-        return _history_from_json(commit, as_of, cached)
     src = _Counting(source)
     sent_before = _network_requests(source)
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    refs: list[Any] | None = None
+    history_key = digest = ""
+    if cache:
+        # The entry is keyed by the history it is derived from, not the commit alone: the same
+        # commit reached through a cut or rewritten history is another history.
+        if hasattr(source, "history_id"):
+            digest = source.history_id(commit)
+        else:
+            refs = list(src.list_commits(commit))
+            digest = history_digest((r.sha, r.parents) for r in refs)
+        history_key = cache.key("history", rules.hub, commit, as_of, types_key, digest)
+        cached = cache.load(history_key)
+        if cached is not None and cached.get("history") == digest:
+            say(f"[history] up to {commit[:12]}: from the derived cache (history {digest[:12]})")
+            return _history_from_json(commit, as_of, cached)
 
-    refs = list(src.list_commits(commit))
+    if refs is None:
+        refs = list(src.list_commits(commit))
     by_sha = {r.sha: r for r in refs}
     if commit not in by_sha:
         raise ValueError(f"commit {commit} is not among the commits the source lists from it")
@@ -358,12 +369,16 @@ def build_history(
         hist.requests = sent_after - sent_before
     say(f"[history] {hist.summary()}")
     if cache:
-        cache.save(history_key, _history_to_json(hist))
+        if history_digest((r.sha, r.parents) for r in refs) == digest:
+            cache.save(history_key, _history_to_json(hist, digest))
+        else:  # the source listed another history than it said it has: keep nothing
+            say(f"[history] up to {commit[:12]}: the listed history is not {digest[:12]}; not kept")
     return hist
 
 
-def _history_to_json(h: History) -> dict[str, Any]:
+def _history_to_json(h: History, digest: str) -> dict[str, Any]:
     return {
+        "history": digest,  # the history it was derived from (commits.history_digest)
         "tables": h.tables,
         "models": h.models,
         "docs": [[kind, handle, row] for (kind, handle), row in h.docs.items()],

@@ -53,14 +53,25 @@ _INLINE = re.compile(r"([\\`*_\[\]<>&|~$#])")
 # What may start a block when it opens a line (list items, block quotes, setext underlines).
 _BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+# GitHub autolinks bare URLs (scheme://, www.) and e-mail addresses (cmark-gfm's extension,
+# checked with cmarkgfm): an escaped ':' before '//' and '.' after 'www' keep a URL text; an
+# address is joined again before cmark-gfm looks for one (escapes and entities do not split it),
+# so an empty HTML comment, which renders as nothing, stands before its '@'.
+_URL_SCHEME = re.compile(r":(?=//)")
+_WWW = re.compile(r"(?<![A-Za-z0-9])(www)\.", re.I)
+_ADDRESS_AT = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
 
 
 def md_escape(text: object) -> str:
     """Source-derived text, rendered literally by GitHub-flavoured Markdown in a table cell or
     anywhere in a line: line breaks become spaces and every character with a meaning is
-    backslash-escaped, so no HTML, link, emphasis or extra table cell can come from the data."""
+    backslash-escaped, so no HTML, link, emphasis or extra table cell can come from the data
+    (nor an autolink: URLs and e-mail addresses are kept from GitHub's autolinking)."""
     flat = _LINE_BREAKS.sub(" ", str(text))
     escaped = _INLINE.sub(r"\\\1", flat)
+    escaped = _URL_SCHEME.sub(r"\\:", escaped)
+    escaped = _WWW.sub(r"\1\\.", escaped)
+    escaped = _ADDRESS_AT.sub("<!-- -->@", escaped)
     return _BLOCK_START.sub(
         lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
         escaped,

@@ -103,15 +103,13 @@ class HubSources:
     # -- opening --------------------------------------------------------------------------------
 
     def _holds_commit(self, clone: Path, sha: str) -> bool:
-        from tfhub_dataset.sources.errors import FetchError
         from tfhub_dataset.sources.git.repo import GitRepo
 
         key = (clone, sha)
         if key not in self._holds:
             if clone not in self._repos:
-                if not (clone / "HEAD").exists() and not (clone / ".git").exists():
-                    raise FetchError(f"{clone} is not a git repository (--git PATH)")
                 self._repos[clone] = GitRepo(clone)
+                self._repos[clone].open()  # one line if it is no git repository, or refused
             self._holds[key] = self._repos[clone].has_commit(sha)
         return self._holds[key]
 

@@ -4,6 +4,7 @@ in force at a moment: the last commit of the first-parent line at or before it."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -155,3 +156,11 @@ def commit_in_force(refs: Iterable[CommitRef], day: dt.date, head: str) -> Commi
     2020-10-31 the commit in force is 470786c3, not 08639d86 (made on a side branch that day and
     merged on 2020-11-03)."""
     return commit_at(first_parent_refs(refs, head), end_of_day(day))
+
+
+def history_digest(commits: Iterable[tuple[str, Iterable[str]]]) -> str:
+    """What identifies a history: SHA-256 over each commit's id and its parents' ids (one line
+    each, ``sha parent...``, sorted). Two sources agree on it only when they list the same commits
+    with the same parents: a shallow clone's cut history, or a grafted one, gives another."""
+    lines = sorted(" ".join((sha, *parents)) for sha, parents in commits)
+    return hashlib.sha256("\n".join(lines).encode("ascii")).hexdigest()

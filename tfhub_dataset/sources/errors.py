@@ -8,3 +8,8 @@ class FetchError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split()))
+
+
+class NoDocs(FetchError):
+    """A source's snapshot holds none of the docs a hub's releases are made of (a tarball of
+    another repository, a folder one level off): refused, so that no empty release is written."""

@@ -17,7 +17,7 @@ from tfhub_dataset.sources.commits import (
     commit_in_force,
     end_of_day,
 )
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
 from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
 
 
@@ -52,22 +52,30 @@ def load_local(
         if len(subdirs) != 1:
             raise ValueError(f"{p} holds no {marker} (not a checkout of {h.repository})")
         root = subdirs[0]
-    files, oversized = {}, {}
+    files, oversized, escaped = {}, {}, set()
     for count, f in enumerate(sorted(root.rglob("*")), start=1):
         if count > MAX_MEMBERS:
             raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p}")
         if f.is_symlink():
-            raise ValueError(f"refusing symbolic link in snapshot folder: {f}")
+            raise ValueError(f"refusing symbolic link in snapshot folder: {path_text(str(f))[0]}")
         if f.is_file():
-            rel = f.relative_to(root).as_posix()
+            rel, was_escaped = path_text(f.relative_to(root).as_posix())
             if not h.is_data_path(rel):
                 continue
+            if was_escaped:
+                escaped.add(rel)
             size = f.stat().st_size
             if size > MAX_FILE_BYTES:
                 oversized[rel] = size
             else:
                 files[rel] = f.read_bytes()
-    return Snapshot(commit=commit, commit_date=commit_date, files=files, oversized=oversized)
+    return Snapshot(
+        commit=commit,
+        commit_date=commit_date,
+        files=files,
+        oversized=oversized,
+        escaped=frozenset(escaped),
+    )
 
 
 class LocalSnapshot:

@@ -11,6 +11,24 @@ from dataclasses import dataclass, field
 MAX_FILE_BYTES = 1 << 20
 
 
+def path_text(raw: bytes | str) -> tuple[str, bool]:
+    """A repository path as text, and whether its name had to be escaped: a name that is not
+    UTF-8 (a git path may hold any byte but NUL) keeps its other characters and has each byte
+    that is not written ``\\xNN``, so that it can be written into a release and named in an
+    anomaly. ``raw`` is the path's bytes, or text holding them as surrogate escapes (os,
+    tarfile)."""
+    if isinstance(raw, str):
+        try:
+            raw.encode("utf-8")
+            return raw, False
+        except UnicodeEncodeError:
+            raw = raw.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), True
+
+
 def blob_id(data: bytes) -> str:
     """The git object id of a file's bytes (SHA-1 of ``blob <size>\\0`` and the bytes)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -25,7 +43,8 @@ class Snapshot:
     lazily, on first access); ``oversized`` maps the path of a data file left out for its size
     (over MAX_FILE_BYTES) to that size. ``blob_ids`` maps the paths of ``files`` to their git blob
     ids when the source knows them without reading the bytes (git); otherwise they are computed
-    from the bytes.
+    from the bytes. ``escaped`` holds the paths (of ``files`` or ``oversized``) whose names were not
+    UTF-8, as :func:`path_text` wrote them: the hubs record each as an anomaly.
     """
 
     commit: str
@@ -34,6 +53,7 @@ class Snapshot:
     repository: str = ""  # owner/name, where the source knows it
     oversized: Mapping[str, int] = field(default_factory=dict)
     blob_ids: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    escaped: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if len(self.commit) != 40 or any(c not in "0123456789abcdef" for c in self.commit):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from tfhub_dataset.hubs import default_hub
-from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
 
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; the largest real snapshot holds about 25 MB
 MAX_MEMBERS = 100_000
@@ -97,7 +97,10 @@ def read_tarball(
     and their sizes added up as they pass. A data file over ``max_file_bytes`` is skipped unread
     and listed in ``Snapshot.oversized``. The commit SHA comes from the pax global header
     (``git archive`` writes it) and the commit date from the members' mtime (``git archive`` sets
-    it to the committer date). The top folder (``<owner>-<repo>-<sha7>/``) is stripped. Only
+    it to the committer date). The top folder GitHub puts every member under
+    (``<owner>-<repo>-<sha7>/``) is stripped; a plain ``git archive`` has none, and its paths are
+    taken as they are (a member is kept when it is a data path either way, and which way holds is
+    known once every member has passed: one top folder holding everything, or not). Only
     ``data_path`` files are kept (default: the registry's first hub's data paths).
     """
     is_data = data_path or default_hub().is_data_path
@@ -108,8 +111,11 @@ def read_tarball(
     if head == GZIP_MAGIC:
         raw = _BoundedGunzip(source, max_total_bytes + 1024 * max_members)
         stream = io.BufferedReader(raw, CHUNK)  # type: ignore[assignment]
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}  # by the member's whole path
     oversized: dict[str, int] = {}
+    tops: set[str] = set()  # first components of every member's path
+    escaped: set[str] = set()  # paths whose names were not UTF-8 (snapshot.path_text)
+    top_level_file = False  # a file outside any folder: there is no top folder to strip
     total = 0
     count = 0
     mtime: int | None = None
@@ -124,13 +130,17 @@ def read_tarball(
                 commit = commit or tar.pax_headers.get("comment", "")
                 if count > max_members:
                     raise UnsafeArchiveError(f"more than {max_members} members in archive")
-                path = _member_path(member.name)
+                path, was_escaped = path_text(_member_path(member.name))
+                if was_escaped:
+                    escaped.add(path)
                 if member.issym() or member.islnk():
                     raise UnsafeArchiveError(
                         f"link in archive: {member.name!r} -> {member.linkname!r}"
                     )
                 if member.isdev() or member.isfifo():
                     raise UnsafeArchiveError(f"device or fifo in archive: {member.name!r}")
+                if path:
+                    tops.add(path.split("/", 1)[0])
                 if member.isdir():
                     continue
                 if not member.isfile():
@@ -141,18 +151,19 @@ def read_tarball(
                         f"archive expands beyond {max_total_bytes} bytes; refusing it"
                     )
                 mtime = member.mtime if mtime is None else max(mtime, member.mtime)
+                top_level_file = top_level_file or "/" not in path
                 inner = path.split("/", 1)[1] if "/" in path else path
-                if not is_data(inner):
+                if not (is_data(inner) or is_data(path)):
                     continue
                 if member.size > max_file_bytes:
-                    oversized[posixpath.normpath(inner)] = member.size
+                    oversized[path] = member.size
                     continue
                 fh = tar.extractfile(member)
                 assert fh is not None
                 content = fh.read()
                 if len(content) != member.size:
                     raise CorruptArchiveError(f"member {member.name!r} is truncated")
-                files[posixpath.normpath(inner)] = content
+                files[path] = content
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise CorruptArchiveError(f"archive is damaged or truncated: {exc}") from exc
     if not commit:
@@ -161,5 +172,26 @@ def read_tarball(
         )
     if mtime is None:
         raise CorruptArchiveError("archive holds no files")
-    date = dt.datetime.fromtimestamp(mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Snapshot(commit=commit, commit_date=date, files=files, oversized=oversized)
+    # GitHub's top folder is <owner>-<repo>-<sha7>/; a plain archive of a tree holding only
+    # assets/ has one folder too, but it is data
+    strip = len(tops) == 1 and not top_level_file and not is_data(f"{min(tops)}/x")
+
+    def data(found: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for path, value in found.items():
+            inner = path.split("/", 1)[1] if strip else path
+            if is_data(inner):
+                out[posixpath.normpath(inner)] = value
+        return out
+
+    try:
+        date = dt.datetime.fromtimestamp(mtime, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        raise CorruptArchiveError(f"archive members are dated {mtime}, out of range") from None
+    return Snapshot(
+        commit=commit,
+        commit_date=date,
+        files=data(files),
+        oversized=data(oversized),
+        escaped=frozenset(data(dict.fromkeys(escaped))),
+    )

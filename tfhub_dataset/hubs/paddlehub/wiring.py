@@ -30,6 +30,7 @@ from tfhub_dataset.hubs.paddlehub.history import (
     parse_snapshot,
 )
 from tfhub_dataset.hubs.paddlehub.tables import build_tables
+from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
@@ -49,8 +50,16 @@ def release_tables(
     publisher_types: dict[str, PublisherType],
     cache: ParseCache | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """All tables of one snapshot (pure); ``cache`` shares parses with the history."""
-    return build_tables(build_catalog(snapshot, cache), publisher_types, default_curation())
+    """All tables of one snapshot (pure); ``cache`` shares parses with the history. NoDocs when
+    the snapshot holds no module at all: no release is made of it."""
+    catalog = build_catalog(snapshot, cache)
+    if not catalog.modules:
+        raise NoDocs(
+            f"commit {snapshot.commit[:12]} holds no PaddleHub module (no module.py carrying "
+            "@moduleinfo under the catalogue folders), so it is no snapshot of "
+            f"{HUB.repository}: nothing was written"
+        )
+    return build_tables(catalog, publisher_types, default_curation())
 
 
 HISTORY = HistoryRules(

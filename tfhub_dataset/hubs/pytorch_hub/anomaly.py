@@ -10,9 +10,18 @@ __all__ = ["ANOMALY_KINDS", "Anomaly"]
 # against it by the tests.
 ANOMALY_KINDS: dict[str, str] = {
     "bom": "the file starts with a UTF-8 byte order mark (removed before parsing)",
-    "invalid-utf8": "bytes that are not UTF-8 (replaced by U+FFFD)",
+    "invalid-utf8": (
+        "bytes that are not UTF-8 (replaced by U+FFFD; in a file name, written \\xNN)"
+    ),
     "line-endings": "CR or CRLF line ends (normalised to LF)",
     "empty-file": "the file is empty",
+    "long-text": (
+        "a line, description or summary over 16,384 characters (the largest real paragraph holds "
+        "10 kB): only its first 16,384 characters are read as Markdown"
+    ),
+    "file-too-large": (
+        "a page or vocabulary file over 1 MiB (the largest real page holds 16 kB); not parsed"
+    ),
     "unclosed-front-matter": (
         "the file opens a '---' front matter that is never closed; it is not read as a page"
     ),

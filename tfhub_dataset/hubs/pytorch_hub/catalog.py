@@ -11,7 +11,7 @@ from tfhub_dataset.hubs.pytorch_hub import is_page_path
 from tfhub_dataset.hubs.pytorch_hub.anomaly import Anomaly
 from tfhub_dataset.hubs.pytorch_hub.page import Page, parse_page
 from tfhub_dataset.hubs.pytorch_hub.vocab import Vocabularies, parse_vocabularies
-from tfhub_dataset.sources.snapshot import Snapshot
+from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 PAGE_KIND = "Page"  # the one kind of doc PyTorch Hub has (history's (kind, handle) keys)
 # Root Markdown files the hub's own sanity check skips: documentation, never model pages.
@@ -48,8 +48,17 @@ def build_catalog(snapshot: Snapshot, page_cache: PageCache | None = None) -> Ca
     are never modified after parsing.
     """
     cat = Catalog(snapshot.commit, snapshot.commit_date, {})
+    for path, size in sorted(snapshot.oversized.items()):
+        cat.anomalies.append(Anomaly(path, None, "file-too-large", f"{size:,} bytes; not parsed"))
+    for path in sorted(snapshot.escaped):
+        detail = "the file name is not UTF-8 (bytes written \\xNN)"
+        cat.anomalies.append(Anomaly(path, None, "invalid-utf8", detail))
     for path in sorted(p for p in snapshot.files if is_page_path(p)):
         data = snapshot.files[path]
+        if len(data) > MAX_FILE_BYTES:  # a source that does not leave such files out itself
+            detail = f"{len(data):,} bytes; not parsed"
+            cat.anomalies.append(Anomaly(path, None, "file-too-large", detail))
+            continue
         page = page_cache.get((path, data)) if page_cache is not None else None
         if page is None:
             page = parse_page(path, data)

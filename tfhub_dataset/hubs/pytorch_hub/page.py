@@ -16,7 +16,6 @@ from ``github-id`` (required since May 2020), else from ``github-link``, else fr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from tfhub_dataset.hubs.pytorch_hub import frontmatter
@@ -46,7 +45,7 @@ REQUIRED_KEYS = (
     "title", "summary", "image", "author", "tags", "github-link", "category", "github-id",
 )  # fmt: skip
 REQUIRED_SECTION = "model description"
-QUOTED = re.compile(r"^[\"'“‘”’]+(.*?)[\"'”’“‘]+$", re.S)
+QUOTES = "\"'“‘”’"
 
 
 @dataclass
@@ -79,6 +78,7 @@ def parse_page(path: str, data: bytes) -> Page:
     page = Page(path=path, handle=path.removesuffix(".md"))
     text, repairs = decode_text(path, data)
     lines = text.split("\n")
+    long_line = len(text) > markdown.MAX_RENDER and max(map(len, lines)) > markdown.MAX_RENDER
     span = frontmatter.find(lines)
     if span is None:
         return page  # README.md and the like: not a model page, nothing to record
@@ -98,6 +98,8 @@ def parse_page(path: str, data: bytes) -> Page:
         page.note(layout.line if layout else 1, "not-a-model-page", f"layout {shown}")
         return page
     page.is_model = True
+    if long_line:
+        page.note(None, "long-text", f"a line over {markdown.MAX_RENDER:,} characters")
     _read_fields(page)
     blanked = ["" for _ in range(fm.end)] + lines[fm.end :]
     page.calls, notes = extract_calls(blanked, fm.end)
@@ -161,14 +163,27 @@ def _text(page: Page, f: Field) -> str | None:
         page.note(f.line, "invalid-value", f"'{f.key}' is a {type(f.value).__name__}, not text")
         return None
     value = " ".join(f.value.split())
-    m = QUOTED.match(value)
-    if m:
+    inner = unquoted(value)
+    if inner is not None:
         page.note(f.line, "quoted-value", f"{f.key}: {value[:60]}")
-        value = m.group(1).strip()
+        value = inner.strip()
     if not value:
         page.note(f.line, "empty-value", f"'{f.key}' has no value")
         return None
     return value
+
+
+def unquoted(value: str) -> str | None:
+    """The text inside the quotes wrapping ``value`` (typographic or doubled: QUOTES at both
+    ends), None when it is not wrapped. What ``^[QUOTES]+(.*?)[QUOTES]+$`` gives, without its
+    cubic cost: each end loses its whole run of quotes, and a value of quotes only (two or more)
+    holds nothing."""
+    if len(value) < 2 or value[0] not in QUOTES or value[-1] not in QUOTES:
+        return None
+    inner = value.lstrip(QUOTES)
+    if not inner:
+        return ""
+    return inner.rstrip(QUOTES)
 
 
 def _read_tags(page: Page) -> None:
@@ -247,7 +262,7 @@ def _squash(name: str) -> str:
 def _check_section(page: Page, lines: list[str], first: int) -> None:
     _, outside = code_blocks(lines, first)
     for i in outside:
-        h = markdown.HEADING.match(lines[i])
-        if h and markdown.plain(h.group(2)).rstrip(":").strip().lower() == REQUIRED_SECTION:
+        h = markdown.heading(lines[i])
+        if h and markdown.plain(h.text).rstrip(":").strip().lower() == REQUIRED_SECTION:
             return
     page.note(None, "missing-section", "no 'Model Description' heading")

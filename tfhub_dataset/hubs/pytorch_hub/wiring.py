@@ -16,7 +16,7 @@ from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.series import HistoryRules, Parsed
-from tfhub_dataset.hubs.pytorch_hub import HUB, is_data_path
+from tfhub_dataset.hubs.pytorch_hub import HUB, is_data_path, is_page_path
 from tfhub_dataset.hubs.pytorch_hub.catalog import (
     PAGE_KIND,
     PageCache,
@@ -26,6 +26,7 @@ from tfhub_dataset.hubs.pytorch_hub.catalog import (
 )
 from tfhub_dataset.hubs.pytorch_hub.community import COMMUNITY
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
+from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
@@ -45,8 +46,16 @@ def release_tables(
     publisher_types: dict[str, PublisherType],
     page_cache: PageCache | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """All tables of one snapshot (pure); ``page_cache`` shares parsed pages with the history."""
-    return build_tables(build_catalog(snapshot, page_cache), publisher_types)
+    """All tables of one snapshot (pure); ``page_cache`` shares parsed pages with the history.
+    NoDocs when the snapshot holds no model page at all: no release is made of it."""
+    catalog = build_catalog(snapshot, page_cache)
+    if not catalog.pages and not any(is_page_path(p) for p in snapshot.oversized):
+        raise NoDocs(
+            f"commit {snapshot.commit[:12]} holds no PyTorch Hub model page (no Markdown file at "
+            f"the root with layout: hub_detail), so it is no snapshot of pytorch/hub: "
+            "nothing was written"
+        )
+    return build_tables(catalog, publisher_types)
 
 
 def parse_snapshot(

@@ -20,9 +20,15 @@ class Anomaly:
 # from here and the release README explains each kind from it.
 ANOMALY_KINDS: dict[str, str] = {
     "bom": "the file starts with a UTF-8 byte order mark (removed before parsing)",
-    "invalid-utf8": "bytes that are not UTF-8 (replaced by U+FFFD)",
+    "invalid-utf8": (
+        "bytes that are not UTF-8 (replaced by U+FFFD; in a file name, written \\xNN)"
+    ),
     "line-endings": "CR or CRLF line ends (normalised to LF)",
     "empty-file": "the file is empty",
+    "long-text": (
+        "a line, description or summary over 16,384 characters (the largest real paragraph holds "
+        "10 kB): only its first 16,384 characters are read as Markdown"
+    ),
     "unreadable-first-line": (
         "the first line is not '# <Kind> <handle>'; the doc is left out of the tables"
     ),

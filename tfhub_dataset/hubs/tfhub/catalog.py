@@ -62,6 +62,8 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     cat = Catalog(snapshot.commit, snapshot.commit_date, docs)
     for path, size in sorted(snapshot.oversized.items()):
         cat.anomalies.append(_too_large(path, size))
+    for path in sorted(snapshot.escaped):
+        cat.anomalies.append(_escaped_name(path))
     for path in paths:
         if not path.endswith(".md"):
             cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
@@ -96,6 +98,10 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
     if "README.md" in snapshot.files:
         _read_readme(cat, snapshot.files["README.md"])
     return cat
+
+
+def _escaped_name(path: str) -> Anomaly:
+    return Anomaly(path, None, "invalid-utf8", "the file name is not UTF-8 (bytes written \\xNN)")
 
 
 def _too_large(path: str, size: int) -> Anomaly:

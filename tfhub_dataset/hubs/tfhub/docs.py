@@ -62,16 +62,18 @@ METADATA = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)", re.S)
 ICON = re.compile(r"\[!\[\s*Icon URL\s*\]\]\(\s*([^)\s]+)\s*\)", re.I)
 ZWNJ = ("&zwnj;", "\u200c")
 # A statement, in a model doc's prose, that its modules are discontinued, deprecated or the like:
-# a subject naming them, a verb, then the word ("For TensorFlow 2, the quantops modules are
-# discontinued."). An attribute called obsolete ("the now-obsolete `.vocab_file`") or a format
-# called deprecated is no such statement.
-DEPRECATION = re.compile(
-    r"\b(?:modules?|models?|versions?|this|it|they)\b[^.;:]*?"
+# a subject naming them, then in the same clause (no '.', ';' or ':' between) a verb and the word
+# ("For TensorFlow 2, the quantops modules are discontinued."). An attribute called obsolete ("the
+# now-obsolete `.vocab_file`") or a format called deprecated is no such statement. The pattern
+# ``SUBJECT[^.;:]*?VERB`` tried the verb at every character after each subject (quadratic in a
+# clause of many subjects): says_deprecated walks the clause's subjects, stops and verbs once.
+SUBJECT = r"\b(?:modules?|models?|versions?|this|it|they)\b"
+VERB = (
     r"\b(?:is|are|was|were|has been|have been|will be)\s+(?:now\s+)?"
     r"(?:discontinued|deprecated|superseded|obsolete|retired"
-    r"|no longer (?:maintained|supported|available))\b",
-    re.I,
+    r"|no longer (?:maintained|supported|available))\b"
 )
+DEPRECATION_PARTS = re.compile(rf"(?P<stop>[.;:])|(?P<subject>{SUBJECT})|(?P<verb>{VERB})", re.I)
 # Substrings any such statement holds: a quick test before the prose is rendered.
 DEPRECATION_WORDS = ("discontinu", "deprecat", "supersed", "obsolete", "retired", "no longer")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -129,12 +131,14 @@ def parse_doc(path: str, data: bytes) -> Doc:
         return doc
     for a in doc.anomalies:  # repairs found before the handle was known get it now
         object.__setattr__(a, "handle", doc.handle)
+    if len(text) > markdown.MAX_RENDER and max(map(len, text.split("\n"))) > markdown.MAX_RENDER:
+        doc.note(None, "long-text", f"a line over {markdown.MAX_RENDER:,} characters")
     found, prose = markdown.comments_and_prose(text)
     _read_metadata(doc, found)
     if doc.kind == "Publisher":
         _read_publisher(doc, text, prose.split("\n"))
     else:
-        doc.summary = _summary(prose)
+        doc.summary = _summary(doc, prose)
         if doc.kind in MODEL_KINDS:
             doc.deprecation = _deprecation(prose)
         if doc.kind == "Collection":
@@ -229,38 +233,55 @@ def _lines_after_first(text: str) -> Iterator[str]:
     yield text[start:]
 
 
-def _summary(prose: str) -> str:
+def _summary(doc: Doc, prose: str) -> str:
     """The opening paragraph after the first line, up to a blank line or heading."""
     para: list[str] = []
     for line in _lines_after_first(prose):
-        if markdown.HEADING.match(line):
+        if markdown.heading(line):
             break
         if not line.strip():
             if para:
                 break
             continue
         para.append(line)
-    return markdown.text("\n".join(para))
+    source = "\n".join(para)
+    if len(source) > markdown.MAX_RENDER:
+        doc.note(None, "long-text", f"a summary of {len(source):,} characters")
+    return markdown.text(source)
 
 
 def _deprecation(prose: str) -> str | None:
     """The first sentence of the prose (comments and fenced code left out) that says the doc's
-    modules are discontinued, deprecated, superseded or the like (DEPRECATION)."""
+    modules are discontinued, deprecated, superseded or the like (says_deprecated)."""
     if not _says_deprecated(prose):  # the first line too: a superset, without a copy
         return None  # most docs: no need to render the prose
     after = prose.partition("\n")[2]  # the lines after the first
     blocks: list[list[str]] = [[]]  # runs of lines between blank lines and headings
     for line in after.split("\n"):
-        if not line.strip() or markdown.HEADING.match(line):
+        if not line.strip() or markdown.heading(line):
             blocks.append([])
         else:
             blocks[-1].append(line)
     for block in blocks:
         if _says_deprecated("\n".join(block)):
             for sentence in SENTENCE_END.split(markdown.text("\n".join(block))):
-                if DEPRECATION.search(sentence):
+                if says_deprecated(sentence):
                     return sentence
     return None
+
+
+def says_deprecated(sentence: str) -> bool:
+    """Whether ``sentence`` holds a subject naming the modules and, later in the same clause, a
+    verb saying they are discontinued (the statement DEPRECATION_PARTS describes)."""
+    subject = False
+    for m in DEPRECATION_PARTS.finditer(sentence):
+        if m.lastgroup == "stop":
+            subject = False
+        elif m.lastgroup == "subject":
+            subject = True
+        elif subject:
+            return True
+    return False
 
 
 def _says_deprecated(text: str) -> bool:
@@ -273,7 +294,7 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
         s = line.strip()
         if not s:
             continue
-        if ICON.search(s) or markdown.HEADING.match(s):
+        if ICON.search(s) or markdown.heading(s):
             break
         doc.display_name, start = s, i + 1
         break
@@ -283,7 +304,10 @@ def _read_publisher(doc: Doc, text: str, body: list[str]) -> None:
     icon = ICON.search(text)
     doc.icon_url = icon.group(1) if icon else None
     rest = [
-        line for line in body[start:] if not ICON.search(line) and not markdown.HEADING.match(line)
+        line for line in body[start:] if not ICON.search(line) and not markdown.heading(line)
     ]
-    doc.description = markdown.text("\n".join(rest))
+    source = "\n".join(rest)
+    if len(source) > markdown.MAX_RENDER:
+        doc.note(None, "long-text", f"a description of {len(source):,} characters")
+    doc.description = markdown.text(source)
     doc.links = extract_links(text)

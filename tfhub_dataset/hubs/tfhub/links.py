@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -43,7 +44,9 @@ OTHER_TYPES: list[tuple[str, str]] = [
 LINK_KINDS = ("markdown", "autolink", "html", "bare", "icon")
 # With ``images``: an HTML image's source, and the image inside a linked image (a badge).
 IMAGE_KINDS = ("html-image", "link-image")
-LABEL = re.compile(r"^\W*\**\s*([A-Za-z][\w .+-]{0,30}?)\s*\**\s*:")
+# What ``^\\W*\\**\\s*([A-Za-z][\\w .+-]{0,30}?)\\s*\\**\\s*:`` finds, linear: '*' and white space
+# are non-word characters already, and neither run can give back a character that helps.
+LABEL = re.compile(r"^\W*+([A-Za-z][\w .+-]{0,30}?)\s*+\**+\s*+:")
 # <img ... src="url">: attributes before src bounded, so a line of unclosed tags stays linear.
 HTML_IMAGE = re.compile(r"<img\s[^>]{0,2000}?\bsrc\s*=\s*[\"']([^\"'\s>]{1,2000})[\"']", re.I)
 # The label of [![alt](image)](url): the image's URL.
@@ -68,8 +71,11 @@ def classify(url: str, kind: str) -> str:
         return "icon"
     if url.lower().startswith("mailto:"):
         return "email"
-    parts = urlsplit(url if "://" in url else "http://" + url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # e.g. an invalid IPv6 literal ('http://[x'): a traceback before
+        return "website"
     for name, _, pattern in LINK_TYPES:
         if re.search(pattern, host):
             return name
@@ -90,12 +96,13 @@ def extract_links(text: str, images: bool = False) -> list[Link]:
     found: list[tuple[int, int, str, str, str]] = []  # line, col, url, text, kind
     section = None
     sections: dict[int, str | None] = {}
+    labels: dict[int, re.Match[str] | None] = {}  # line -> LABEL on the whole line
     for no, line in enumerate(body, start=1):
-        h = markdown.HEADING.match(line)
+        h = markdown.heading(line)
         if h and no > 1:
-            section = markdown.text(h.group(2), inline=True) or None
+            section = markdown.text(h.text, inline=True) or None
         sections[no] = section
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         for m in markdown.MD_LINK.finditer(line):
             taken.append(m.span())
             url, label = m.group(3), m.group(2)
@@ -119,11 +126,11 @@ def extract_links(text: str, images: bool = False) -> list[Link]:
             if not _inside(m.span(), taken):
                 taken.append(m.span())
                 found.append((no, m.start(), m.group(1), m.group(1), "autolink"))
-        for m in markdown.HTML_ANCHOR.finditer(line):
-            if not _inside(m.span(), taken):
-                taken.append(m.span())  # the whole <a ...>text</a>: its text is no bare URL
-                anchor = markdown.text(m.group(2) or "", inline=True)
-                found.append((no, m.start(), m.group(1), anchor, "html"))
+        for start, end, href, inner in markdown.html_anchors(line):
+            if not _inside((start, end), taken):
+                taken.append((start, end))  # the whole <a ...>text</a>: its text is no bare URL
+                anchor = markdown.text(inner or "", inline=True)
+                found.append((no, start, href, anchor, "html"))
         for m in HTML_IMAGE.finditer(line) if images else ():
             taken.append(m.span())
             found.append((no, m.start(), m.group(1), "", "html-image"))
@@ -138,7 +145,12 @@ def extract_links(text: str, images: bool = False) -> list[Link]:
     found.sort(key=lambda f: (f[0], f[1]))
     links = []
     for pos, (no, col, url, label_text, kind) in enumerate(found, start=1):
-        lab = LABEL.match(body[no - 1][:col])
+        # The label before column col: LABEL on line[:col] is LABEL on the whole line when that
+        # ends by col, and none otherwise (a later end means every match ends later), so each
+        # line is matched once, however many links it holds.
+        if no not in labels:
+            labels[no] = LABEL.match(body[no - 1])
+        lab = labels[no] if labels[no] is not None and labels[no].end() <= col else None
         links.append(
             Link(
                 position=pos,
@@ -154,8 +166,30 @@ def extract_links(text: str, images: bool = False) -> list[Link]:
     return links
 
 
-def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(a <= span[0] < b for a, b in taken)
+class _Taken:
+    """The spans of a line already read as links: whether a match starts inside one, in
+    logarithmic time (a line of thousands of links was quadratic), spans kept merged."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        a, b = span
+        i = bisect.bisect_left(self.ends, a)  # the first span that ends at or after a
+        j = bisect.bisect_right(self.starts, b)  # past the last span that starts at or before b
+        if i < j:  # overlapping or touching spans merge
+            a, b = min(a, self.starts[i]), max(b, self.ends[j - 1])
+        self.starts[i:j] = [a]
+        self.ends[i:j] = [b]
+
+    def covers(self, at: int) -> bool:
+        i = bisect.bisect_right(self.starts, at) - 1
+        return i >= 0 and at < self.ends[i]
+
+
+def _inside(span: tuple[int, int], taken: _Taken) -> bool:
+    return taken.covers(span[0])
 
 
 TFHUB_URL = re.compile(r"https?://tfhub\.dev/([A-Za-z0-9][A-Za-z0-9_./+-]*)")

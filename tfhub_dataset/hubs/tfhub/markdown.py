@@ -3,13 +3,18 @@ text a reader of a rendered page sees.
 
 Structure (code fences, comments, links, headings) is read with line rules: metadata lives in HTML
 comments, which markdown-it's ``js-default`` preset escapes, and line rules are exact here and
-fast. Text is another matter: what a reader saw is what a CommonMark renderer makes of the
-Markdown (``_my__name_`` keeps its underscores, ``<a@b.org>`` is an autolink, ``\\_`` an escaped
+fast. Every rule runs in time linear in its line (tests/test_rules_linear.py times each on
+pathological 50 KB lines): no two quantifiers of a pattern can share the same characters, and
+where a lazy group would try its end at every character the end is found by hand.
+
+Text is another matter: what a reader saw is what a CommonMark renderer makes of the Markdown
+(``_my__name_`` keeps its underscores, ``<a@b.org>`` is an autolink, ``\\_`` an escaped
 underscore), so ``text`` renders with markdown-it-py's ``commonmark`` preset, raw HTML allowed.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -19,18 +24,65 @@ from typing import Any, NamedTuple
 # line. Finding the markers with str.find and checking what precedes them is several times faster
 # than matching every line with a regular expression.
 FENCES = ("```", "~~~")
-# [text](url "title") and [![alt]](url); text may hold one nested [..] level.
+# [text](url "title") and [![alt]](url); text may hold one nested [..] level; the url may hold one
+# (..) group. Possessive quantifiers where giving characters back can never help a match.
 MD_LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]+(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*+\])*+)\]\(\s*+<?([^()\s<>]++(?:\([^()\s]*+\)[^()\s<>]*+)?)>?"
+    r"(?:\s++\"[^\"]*+\")?\s*+\)"
 )
-AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-# <a href="url">text</a>; an anchor left open ends its match at the tag.
-HTML_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(?:(.*?)</a\s*>)?", re.I)
-BARE_URL = re.compile(r"(?<![\w/@.\[<\"'=])((?:https?://|www\.)[^\s<>()\[\]\"'`|]+)")
+# <scheme:...>: CommonMark's autolink holds no '<', '>' or white space.
+AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]++)>")
+# <a href="url">: the opening tag of an anchor (its text, up to '</a>', is found by html_anchors)
+ANCHOR_TAG = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*+>", re.I)
+ANCHOR_START = re.compile(r"<a\s", re.I)
+ANCHOR_END = re.compile(r"</a\s*+>", re.I)
+BARE_URL = re.compile(r"(?<![\w/@.\[<\"'=])((?:https?://|www\.)[^\s<>()\[\]\"'`|]++)")
+# An address starts only where a run of its characters starts ('%' too), so each run is read once.
 BARE_EMAIL = re.compile(
-    r"(?<![\w.:/+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"(?<![\w.:/+%-])([A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,})"
 )
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_START = re.compile(r"\s{0,3}(#{1,6})\s+")
+
+
+class Heading(NamedTuple):
+    marks: str  # the '#'s
+    text: str  # the heading's text, its closing '#'s and surrounding white space removed
+
+
+def heading(line: str) -> Heading | None:
+    """An ATX heading (``## Title ##``): what ``^\\s{0,3}(#{1,6})\\s+(.*?)\\s*#*\\s*$`` gives,
+    without its cubic cost (its lazy group tried its end at every character): the text is the
+    rest of the line less its longest ending of white space, '#'s and white space."""
+    m = HEADING_START.match(line)
+    if not m:
+        return None
+    return Heading(m.group(1), line[m.end() :].rstrip().rstrip("#").rstrip())
+
+
+def html_anchors(line: str) -> list[tuple[int, int, str, str | None]]:
+    """``<a href="url">text</a>`` in a line: (start, end, url, text), text None for an anchor left
+    open (the match then ends at the tag). What ``ANCHOR_TAG(?:(.*?)</a\\s*>)?`` finds with
+    finditer, in linear time: the closing tags are listed once, and a start that fails means every
+    start before the next '>' fails too (none can see an href the first could not)."""
+    ends = [(m.start(), m.end()) for m in ANCHOR_END.finditer(line)]
+    found: list[tuple[int, int, str, str | None]] = []
+    pos = 0
+    while (start := ANCHOR_START.search(line, pos)) is not None:
+        tag = ANCHOR_TAG.match(line, start.start())
+        if tag is None:
+            gt = line.find(">", start.start())
+            if gt < 0:
+                break
+            pos = gt + 1
+            continue
+        i = bisect.bisect_left(ends, (tag.end(), -1))
+        if i < len(ends):
+            found.append((tag.start(), ends[i][1], tag.group(1), line[tag.end() : ends[i][0]]))
+            pos = ends[i][1]
+        else:
+            found.append((tag.start(), tag.end(), tag.group(1), None))
+            pos = tag.end()
+    return found
 
 
 class Comment(NamedTuple):  # a named tuple: made several times faster than a frozen dataclass
@@ -144,6 +196,13 @@ def _commonmark() -> Any:
     return MarkdownIt("commonmark", {"html": True})
 
 
+# Characters of one text rendered as Markdown, at most: markdown-it's cost per character is high
+# for some markup (15 us for '[', superlinear for '!['), and a text longer than this (the largest
+# real paragraph holds 10 kB) is rendered from its first MAX_RENDER characters; the parsers record
+# it (long-text).
+MAX_RENDER = 16 * 1024
+
+
 def text(source: str, *, inline: bool = False) -> str:
     """What a reader sees of ``source`` rendered as CommonMark: its text, white space collapsed.
 
@@ -156,7 +215,7 @@ def text(source: str, *, inline: bool = False) -> str:
         "_" in source and not MARKUP.search(INTRAWORD_UNDERSCORES.sub("x", source))
     ):
         return " ".join(source.split())  # nothing CommonMark would render differently
-    return _rendered(source, inline)
+    return _rendered(source[:MAX_RENDER], inline)
 
 
 @lru_cache(maxsize=4096)  # docs repeat their paragraphs from one version to the next
@@ -197,13 +256,37 @@ class _HTMLText(HTMLParser):
 
 def html_text(fragment: str) -> str:
     """The text of raw HTML as a browser shows it (tags separate words unless they are inline,
-    entities decoded, comments dropped); white space kept for the caller to collapse."""
+    entities decoded, comments dropped); white space kept for the caller to collapse.
+
+    Python's HTMLParser rescans the rest of its input at every construct left open (``<a <a <a``
+    took 4.5 s for 16 KB, ``<!--<!--`` 0.3 s), so it is never given one: comments are removed
+    first (one left open runs to the end, as comment_spans reads it), and a '<' that no '>'
+    follows is handed over as ``&lt;``, the text it would have become."""
     if "<" not in fragment and "&" not in fragment:
         return fragment
+    fragment = _blank_spans(fragment, comment_spans(fragment))
+    last_gt = fragment.rfind(">")
+    opened, pos = [], 0
+    at = fragment.find("<", last_gt + 1)
+    while at >= 0:  # only '<' after the last '>' are left open
+        opened += (fragment[pos:at], "&lt;")
+        pos = at + 1
+        at = fragment.find("<", pos)
+    opened.append(fragment[pos:])
     parser = _HTMLText()
-    parser.feed(fragment)
+    parser.feed("".join(opened))
     parser.close()
     return "".join(parser.parts)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int, bool]]) -> str:
+    """The text with each span removed."""
+    out, pos = [], 0
+    for start, end, _ in spans:
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def plain(source: str) -> str:

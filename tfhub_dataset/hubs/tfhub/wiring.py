@@ -10,6 +10,7 @@ from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
 from tfhub_dataset.hubs.tfhub.community import COMMUNITY
 from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
+from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
@@ -26,8 +27,15 @@ __all__ = [
 def release_tables(
     snapshot: Snapshot, publisher_types: dict[str, PublisherType], doc_cache: DocCache | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history."""
-    return build_tables(build_catalog(snapshot, doc_cache), publisher_types)
+    """All tables of one snapshot (pure); ``doc_cache`` shares parsed docs with the history.
+    NoDocs when the snapshot holds no doc at all: no release is made of it."""
+    catalog = build_catalog(snapshot, doc_cache)
+    if not catalog.docs and not any(p.startswith("assets/") for p in snapshot.oversized):
+        raise NoDocs(
+            f"commit {snapshot.commit[:12]} holds no TF Hub doc (no Markdown file under assets/), "
+            f"so it is no snapshot of tensorflow/tfhub.dev: nothing was written"
+        )
+    return build_tables(catalog, publisher_types)
 
 
 def render_report(

@@ -23,10 +23,17 @@ from typing import TypeVar
 
 from tfhub_dataset import CACHE, CHECKOUT
 from tfhub_dataset.hubs import default_hub as _default_hub
-from tfhub_dataset.sources.commits import Change, CommitRef, commit_in_force, end_of_day
+from tfhub_dataset.sources.commits import (
+    Change,
+    CommitRef,
+    commit_in_force,
+    end_of_day,
+    history_digest,
+)
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.fetch import FetchConfig, Fetcher, GitUnreachable
 from tfhub_dataset.sources.git.repo import CorruptObject, GitRepo, RepoReadError
+from tfhub_dataset.sources.git.shadow import RepoRefused
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
 __all__ = ["CACHE_DIR", "GitConfig", "GitSource"]
@@ -81,13 +88,10 @@ class GitSource:
         self.managed = self.config.path is None
         self.where = self.config.path if self.config.path is not None else self.config.cache
         self.fetcher = Fetcher(self.config.url, self.config.fetch, self._say)
-        if (
-            not self.managed
-            and not (self.where / "HEAD").exists()
-            and not (self.where / ".git").exists()
-        ):
-            raise FetchError(f"{self.where} is not a git repository (--git PATH)")
-        self.repo = GitRepo(self.where, self.config.data_path, self.config.pathspec)
+        label = "" if not self.managed else f"the cached clone {self.where}"
+        self.repo = GitRepo(self.where, self.config.data_path, self.config.pathspec, label)
+        if not self.managed:
+            self.repo.open()  # refused here, in one line, if it is no whole SHA-1 history
         self._changes: dict[str, list[Change]] = {}
         self._refs: dict[str, CommitRef] = {}
         self._fresh = False  # fetched during this run
@@ -113,9 +117,13 @@ class GitSource:
         online, the cached clone is brought up to date first (one fetch)."""
         if self.managed and not self.config.offline and not self._fresh:
             self._update(())
-        tip = self._guard(lambda: self.repo.resolve("refs/heads/tip") or self.repo.resolve("HEAD"))
+        # The managed clone keeps the remote's default branch as refs/heads/tip (fetch.py); a
+        # clone given with --git is read at its HEAD, whatever its branches are called.
+        name = "refs/heads/tip" if self.managed else "HEAD"
+        tip = self._guard(lambda: self.repo.resolve(name))
         if tip is None:
-            raise FetchError(f"{self.where} has no default branch to resolve --as-of on")
+            head = self.repo.head if not self.managed else "the remote's default branch"
+            raise FetchError(f"{self.where} has no commit at {head} to resolve --as-of on")
         ref = commit_in_force(self.list_commits(tip), day, tip)
         if ref is None:
             raise FetchError(f"no commit at or before {end_of_day(day)} in {self.where}")
@@ -130,6 +138,13 @@ class GitSource:
             self._changes.update(self._guard(lambda: self.repo.changes(sha)))
         return refs
 
+    def history_id(self, sha: str) -> str:
+        """The digest of the history reachable from ``sha`` (commits and parents, from one
+        ``git rev-list --parents``; see commits.history_digest): what keys a derived history."""
+        self.ensure(sha)
+        out = self._guard(lambda: self.repo.run("rev-list", "--parents", sha))
+        return history_digest((ln[0], ln[1:]) for ln in map(str.split, out.decode().splitlines()))
+
     def commit_changes(self, sha: str) -> list[Change]:
         """The data files ``sha`` changed against its first parent; one ``git log`` call gives
         those of every commit reachable from the first commit asked about."""
@@ -141,7 +156,8 @@ class GitSource:
     def snapshot(self, sha: str) -> Snapshot:
         self.ensure(sha)
         ref = self._refs.get(sha) or self._guard(lambda: self.repo.commit(sha))
-        tree = self._guard(lambda: self.repo.sized_tree(sha))
+        escaped: set[str] = set()
+        tree = self._guard(lambda: self.repo.sized_tree(sha, escaped))
         # A data file over the bound is never read: its size alone makes it an anomaly.
         oversized = {p: size for p, (_, size) in tree.items() if size > MAX_FILE_BYTES}
         ids = {p: oid for p, (oid, _) in tree.items() if p not in oversized}
@@ -152,6 +168,7 @@ class GitSource:
             repository=self.config.repository,
             blob_ids=ids,
             oversized=oversized,
+            escaped=frozenset(escaped),
         )
 
     def read_blob(self, oid: str) -> bytes:
@@ -162,7 +179,9 @@ class GitSource:
     def ensure(self, *shas: str) -> None:
         """Make sure the commits are in the repository, fetching them into the cached clone when
         it lacks them (never for a repository given with --git, nor offline)."""
-        missing = [s for s in shas if s not in self._refs and not self.repo.has_commit(s)]
+        missing = self._guard(
+            lambda: [s for s in shas if s not in self._refs and not self.repo.has_commit(s)]
+        )
         if not missing:
             return
         what = ", ".join(s[:12] for s in missing)
@@ -180,20 +199,37 @@ class GitSource:
 
     def _update(self, wanted: tuple[str, ...]) -> None:
         try:
-            if (self.where / "HEAD").exists():
+            if (self.where / "HEAD").exists() and self._usable():
                 self.fetcher.fetch(self.where, wanted)
             else:
                 self.fetcher.clone(self.where, wanted)
         except GitUnreachable as exc:
             raise FetchError(f"{exc}: {offline_hint(*self._hint_clones)}") from None
+        self.repo.refresh()  # the fetch moved refs: read them again
         self._fresh = True
+
+    def _usable(self) -> bool:
+        """The cached clone can be fetched into: git would read it as the project wrote it (no
+        history cut or rewritten, no ``commondir`` sending git elsewhere). Otherwise it is cloned
+        again from scratch, with a progress line saying why."""
+        try:
+            self.repo.open()
+            if (self.where / "commondir").exists() or (self.where / "commondir").is_symlink():
+                raise RepoRefused(f"the cached clone {self.where} has a commondir file")
+        except RepoRefused as exc:
+            self._say(f"[git] {exc}: fetching the clone again")
+            self.repo.close()
+            return False
+        return True
 
     def _guard(self, read: Callable[[], T]) -> T:
         """Run a read; if the cached clone proves damaged, fetch it again and read once more."""
         try:
             return read()
-        except (CorruptObject, RepoReadError) as exc:
+        except (CorruptObject, RepoReadError, RepoRefused) as exc:
             if not self.managed:
+                if isinstance(exc, RepoRefused):
+                    raise
                 raise FetchError(f"{exc}: repair it or clone it again (--git PATH)") from None
             if self.config.offline:
                 raise FetchError(
@@ -210,7 +246,7 @@ class GitSource:
             self.ensure(*wanted)
         try:
             return read()
-        except (CorruptObject, RepoReadError) as exc:
+        except (CorruptObject, RepoReadError, RepoRefused) as exc:
             raise FetchError(f"{exc} again after a fresh fetch: delete {self.where}") from None
 
 

@@ -12,6 +12,10 @@
   (tenacity), honouring ``Retry-After`` within a bounded wait; other 4xx are not retried.
 - The User-Agent names the project; no credential helper runs and no token is sent or asked for
   (the repository is public): ``GIT_TERMINAL_PROMPT=0``, an empty ``credential.helper``.
+- The clone's config is the project's own: written whole, as text, when the clone is made and
+  again before every fetch (whatever was planted in it is gone), and git runs with the settings
+  that could run a program pinned (``SAFE_CONFIG``, hooks off). Reads go through a shadow git dir
+  (shadow.py) like those of any repository.
 - What arrives is bounded: a remote that sends more than ``max_pack_bytes`` (a server ignoring
   the blob filter, or one that never ends) is cut off, what it sent deleted, and the build stops
   in one line. git streams packs to disk, so this bounds the disk, and the time, not memory.
@@ -30,17 +34,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from tfhub_dataset import PROJECT_URL, __version__
 from tfhub_dataset.sources.errors import FetchError
-from tfhub_dataset.sources.git.repo import git_binary, git_env
+from tfhub_dataset.sources.git.repo import SAFE_CONFIG, git_binary, git_env
 
 USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
 STATUS = re.compile(r"<= Recv header: HTTP/[0-9.]+ (\d{3})")
 RETRY_AFTER = re.compile(r"<= Recv header: retry-after: *(\d+)", re.I)
 REQUEST = re.compile(r"=> Send header: (GET|POST) ")
+# Answers that no retry can change: the server is no git server (an HTML page, which git reads as
+# the dumb protocol's list of refs, finding none), or sent the fetch where git will not follow (a
+# redirect to file://, ftp://...), or asks for credentials.
+NOT_GIT = re.compile(
+    r"is this a git repository|couldn't find remote ref|not supported or disabled in libcurl|"
+    r"unable to update url base from redirection|redirect|could not read (?:Username|Password)|"
+    r"Authentication failed",
+    re.I,
+)
 CONNECT_FAILURE = re.compile(
     r"Could not resolve host|Failed to connect|Connection refused|Couldn't connect|"
     r"Network is unreachable|Connection timed out|Resolving timed out",
@@ -186,6 +200,7 @@ class Fetcher:
         config: FetchConfig | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
+        refuse_credentials(url)
         self.url = url
         self.config = config or FetchConfig()
         self.report = FetchReport()
@@ -207,30 +222,33 @@ class Fetcher:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _init(self, repo: Path) -> None:
-        def git(*args: str) -> None:
-            subprocess.run(
-                [self.git, "-C", str(repo), *args], check=True, capture_output=True, env=git_env()
-            )
+        subprocess.run(
+            [self.git, *SAFE_CONFIG, "init", "--quiet", "--bare", "--template=", str(repo)],
+            check=True, capture_output=True, env=git_env(),
+        )  # fmt: skip
+        self._write_config(repo)
 
-        git("init", "--quiet", "--bare")
-        git("config", "core.repositoryformatversion", "1")
-        git("config", "extensions.partialClone", "origin")
-        git("config", "remote.origin.url", self.url)
-        git("config", "remote.origin.promisor", "true")
-        git("config", "remote.origin.partialclonefilter", self.config.filter)
-        git("config", "gc.auto", "0")
+    def _write_config(self, repo: Path) -> None:
+        """The clone's whole config, as the project writes it: the remote is whatever URL this
+        run fetches from (objects are content-addressed)."""
+        config = repo / "config"
+        if config.is_symlink():
+            config.unlink()
+        tmp = repo / "config.project-tmp"
+        tmp.write_text(clone_config(self.url, self.config.filter), encoding="utf-8")
+        os.replace(tmp, config)
 
     def fetch(self, repo: Path, extra: tuple[str, ...] = ()) -> None:
         """Fetch the remote's default branch (into ``refs/heads/tip``) and ``extra`` commits."""
         before = _pack_bytes(repo)
-        # the clone's remote is whatever URL this run fetches from (objects are content-addressed)
-        subprocess.run(
-            [self.git, "-C", str(repo), "config", "remote.origin.url", self.url],
-            check=True, capture_output=True, env=git_env(),
-        )  # fmt: skip
+        self._write_config(repo)
         refspecs = ["+HEAD:refs/heads/tip", *extra]
         cmd = [
             self.git,
+            *SAFE_CONFIG,
+            # SAFE_CONFIG allows no transport; the fetch itself may use these (not ext::, ssh)
+            "-c", "protocol.http.allow=always", "-c", "protocol.https.allow=always",
+            "-c", "protocol.file.allow=always",
             "-c", f"http.userAgent={USER_AGENT}",
             "-c", "credential.helper=",
             "-c", "http.lowSpeedLimit=1000",
@@ -299,7 +317,7 @@ class Fetcher:
             lines = [f"update {r} {sha}\n" for r, sha in refs.items() if now.get(r) != sha]
             lines += [f"delete {r}\n" for r in now if r not in refs]
             subprocess.run(
-                [self.git, "-C", str(repo), "update-ref", "--no-deref", "--stdin"],
+                [self.git, *SAFE_CONFIG, "-C", str(repo), "update-ref", "--no-deref", "--stdin"],
                 input="".join(lines), text=True, check=True, capture_output=True, env=git_env(),
             )  # fmt: skip
             raise PackTooLarge(
@@ -316,14 +334,64 @@ class Fetcher:
             raise FetchError(f"git fetch from {self.url}: the server answered {last} ({why})")
         if last is None and CONNECT_FAILURE.search(a.stderr):
             raise _Unreachable(why)
+        if NOT_GIT.search(a.stderr):
+            raise FetchError(f"git fetch from {self.url}: {why} (not retried: nothing transient)")
         raise _Retryable(why)  # a pack cut short, a stalled transfer, a broken connection
 
     def _refs(self, repo: Path) -> dict[str, str]:
         listed = subprocess.run(
-            [self.git, "-C", str(repo), "for-each-ref", "--format=%(refname) %(objectname)"],
+            [self.git, *SAFE_CONFIG, "-C", str(repo), "for-each-ref",
+             "--format=%(refname) %(objectname)"],
             text=True, check=True, capture_output=True, env=git_env(),
         ).stdout  # fmt: skip
         return dict(line.split(" ", 1) for line in listed.splitlines())
+
+
+def redacted(url: str) -> str:
+    """The URL with any user name and password replaced by ``***``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def refuse_credentials(url: str) -> None:
+    """A remote URL holding a user name or password is refused (the hubs' repositories are
+    public, and the URL would be printed and kept in the clone's config): FetchError naming it
+    with the credentials hidden."""
+    try:
+        parts = urlsplit(url)
+        held = parts.username is not None or parts.password is not None
+    except ValueError:
+        raise FetchError("the git remote URL cannot be read (--git-url)") from None
+    if held:
+        raise FetchError(
+            f"the git remote URL {redacted(url)} holds a user name or password: the hubs' "
+            "repositories are public, give the URL without them (--git-url); nothing was sent"
+        )
+
+
+def _quoted(value: str) -> str:
+    """A git config value in double quotes (backslash and quote escaped)."""
+    if any(c in value for c in "\n\r\0"):
+        raise FetchError(f"a git remote URL cannot hold a line break: {value[:60]!r}")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def clone_config(url: str, filter: str) -> str:
+    """The whole config of the managed clone: a bare partial clone of one remote, never gc'd."""
+    return (
+        "[core]\n\trepositoryformatversion = 1\n\tfilemode = true\n\tbare = true\n"
+        "[extensions]\n\tpartialClone = origin\n"
+        f'[remote "origin"]\n\turl = {_quoted(url)}\n\tpromisor = true\n'
+        f"\tpartialclonefilter = {_quoted(filter)}\n"
+        "[gc]\n\tauto = 0\n"
+    )
 
 
 def _pack_bytes(repo: Path) -> int:

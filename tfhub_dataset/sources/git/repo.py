@@ -9,6 +9,10 @@ Snapshots are trees (``git ls-tree -r -z``) whose files are read lazily, by blob
 
 The repository may be partial (a clone with a blob-size filter): ``GIT_NO_LAZY_FETCH=1`` keeps git
 from ever fetching an absent object on its own.
+
+git never runs in the repository itself: every command is given a private git dir the project
+wrote (shadow.py), so nothing of the repository's own config (signature programs, includes,
+fsmonitor, pagers, drivers) applies, and a shallow, grafted or replaced history is refused.
 """
 
 from __future__ import annotations
@@ -25,12 +29,22 @@ from pathlib import Path
 from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.commits import Change, CommitRef, Person
 from tfhub_dataset.sources.errors import FetchError
+from tfhub_dataset.sources.git.shadow import Shadow, open_shadow
+from tfhub_dataset.sources.snapshot import path_text
 
 # Raw diff status letters -> GitHub's statuses of a commit's files (the REST API's words).
 STATUSES = {"A": "added", "D": "removed", "M": "modified", "R": "renamed", "C": "copied",
             "T": "changed"}  # fmt: skip
 ZERO = "0" * 40
 SYMLINK, GITLINK = "120000", "160000"
+# Given to every git command on top of the shadow's own config: settings that could run a program
+# or change what is read, pinned to their harmless values wherever a setting could still come from.
+SAFE_CONFIG = (
+    "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+    "-c", "log.showSignature=false", "-c", "core.commitGraph=false",
+    "-c", "core.multiPackIndex=false", "-c", "diff.external=", "-c", "core.sshCommand=false",
+    "-c", "protocol.allow=never",
+)  # fmt: skip
 
 
 class GitMissing(FetchError):
@@ -39,6 +53,11 @@ class GitMissing(FetchError):
 
 class RepoReadError(FetchError):
     """A git command failed to read the repository (an object absent, unreadable or damaged)."""
+
+
+class MalformedObject(FetchError):
+    """An object that hashes to its id but is not one git writes: a tree listing a path twice or
+    holding an empty, '.' or '..' name, a commit dated out of any range."""
 
 
 class CorruptObject(FetchError):
@@ -62,14 +81,17 @@ def git_binary() -> str:
 
 
 def git_env(**extra: str) -> dict[str, str]:
-    """The environment of every git command: no prompt, no lazy fetch, no user or system config
-    that could change what is read (the repository's own config still applies)."""
+    """The environment of every git command: no prompt, no lazy fetch, no user or system config,
+    no replace objects, no GIT_* variable of the caller's (the repository's own config is kept
+    out by the shadow git dir, shadow.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_NO_LAZY_FETCH="1",
         GIT_TERMINAL_PROMPT="0",
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_NO_REPLACE_OBJECTS="1",
+        GIT_ATTR_NOSYSTEM="1",
         LC_ALL="C",
     )
     env.update(extra)
@@ -77,16 +99,19 @@ def git_env(**extra: str) -> dict[str, str]:
 
 
 class GitRepo:
-    """A repository on disk (bare or not), read-only. ``data_path`` says which paths are data
-    (those of the hub the repository holds): trees and changes list only those."""
+    """A repository on disk (bare or not), read-only, through its shadow git dir (opened on first
+    use; :meth:`refresh` reads its refs again). ``data_path`` says which paths are data (those of
+    the hub the repository holds): trees and changes list only those."""
 
     def __init__(
         self,
         path: str | Path,
         data_path: Callable[[str], bool] | None = None,
         pathspec: tuple[str, ...] = (),
+        label: str = "",
     ) -> None:
         self.path = Path(path)
+        self.label = label  # how messages name the repository (default: as given with --git)
         # default: the registry's first hub's data paths
         self.data_path = data_path or default_hub().is_data_path
         # Limits `git log` to the hub's data paths (rename detection reads the blobs of every
@@ -95,23 +120,40 @@ class GitRepo:
         self.git = git_binary()
         self._batch: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._shadow: Shadow | None = None
         self.blobs_read = 0
 
+    def open(self) -> Shadow:
+        """The shadow git dir every command runs in (RepoRefused, one line, when the repository
+        cannot be read as a whole SHA-1 history)."""
+        if self._shadow is None:
+            self._shadow = open_shadow(self.path, self.git, self.label)
+        return self._shadow
+
+    @property
+    def head(self) -> str:
+        """What the repository's HEAD names: a ref name, or a commit id when detached."""
+        return self.open().head
+
+    def refresh(self) -> None:
+        """Forget the shadow (after a fetch changed the refs): the next command opens a new one."""
+        self.close()
+
+    def _cmd(self, *args: str) -> list[str]:
+        return [self.git, "--git-dir", str(self.open().git_dir), *SAFE_CONFIG, *args]
+
     def run(self, *args: str, check: bool = True) -> bytes:
-        done = subprocess.run(
-            [self.git, "-C", str(self.path), *args],
-            capture_output=True,
-            env=git_env(),
-            check=False,
-        )
+        done = subprocess.run(self._cmd(*args), capture_output=True, env=git_env(), check=False)
         if check and done.returncode != 0:
             why = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
             raise RepoReadError(f"git {args[0]} in {self.path} failed: {why}")
         return done.stdout
 
     def has_commit(self, sha: str) -> bool:
+        if not self.path.exists():  # a managed clone not fetched yet
+            return False
         done = subprocess.run(
-            [self.git, "-C", str(self.path), "cat-file", "-e", f"{sha}^{{commit}}"],
+            self._cmd("cat-file", "-e", f"{sha}^{{commit}}"),
             capture_output=True,
             env=git_env(),
             check=False,
@@ -129,7 +171,7 @@ class GitRepo:
         with self._lock:
             if self._batch is None or self._batch.poll() is not None:
                 self._batch = subprocess.Popen(
-                    [self.git, "-C", str(self.path), "cat-file", "--batch"],
+                    self._cmd("cat-file", "--batch"),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -172,6 +214,9 @@ class GitRepo:
                 self._batch.stdin.close()
                 self._batch.wait()
                 self._batch = None
+            if self._shadow is not None:
+                self._shadow.close()
+                self._shadow = None
 
     # -- history ----------------------------------------------------------------------------
 
@@ -193,6 +238,12 @@ class GitRepo:
                 parents.append(value.decode("ascii"))
             elif key == b"committer":
                 date = _committer_date(value)
+                if date is None:
+                    when = value.rsplit(b" ", 2)[-2][:30].decode("ascii", "replace")
+                    raise MalformedObject(
+                        f"commit {sha} in {self.path} has a committer date out of range "
+                        f"({when!r}): refusing it (git fsck flags it too)"
+                    )
             if key in (b"author", b"committer") and key not in people:
                 people[key] = _person(value)
         if date is None:
@@ -217,7 +268,7 @@ class GitRepo:
             "log", "--raw", "-z", "-M", "--no-abbrev", "--diff-merges=first-parent", "--root",
             "--format=%x01%H", head, *self._limit(),
         )  # fmt: skip
-        return parse_raw_log(out, self.data_path)
+        return parse_raw_log(out, self.data_path, str(self.path))
 
     def _limit(self) -> tuple[str, ...]:
         """The pathspec for `git log`, with every commit still listed (--full-history --sparse:
@@ -228,8 +279,11 @@ class GitRepo:
         """Data paths of ``commit`` -> blob ids (regular files; links refused)."""
         return {path: oid for path, (oid, _) in self.sized_tree(commit).items()}
 
-    def sized_tree(self, commit: str) -> dict[str, tuple[str, int]]:
-        """Data paths of ``commit`` -> (blob id, size in bytes); links refused.
+    def sized_tree(
+        self, commit: str, escaped: set[str] | None = None
+    ) -> dict[str, tuple[str, int]]:
+        """Data paths of ``commit`` -> (blob id, size in bytes); links refused. A name that is
+        not UTF-8 is escaped (snapshot.path_text) and added to ``escaped``.
 
         Sizes are asked for the data blobs only: a partial clone may lack other blobs (images
         over its size filter), and ``ls-tree -l`` would need every one."""
@@ -240,12 +294,20 @@ class GitRepo:
                 continue
             meta, _, path_bytes = entry.partition(b"\t")
             mode, kind, oid = meta.decode("ascii").split()
-            path = path_bytes.decode("utf-8", "surrogateescape")
+            path, was_escaped = path_text(path_bytes)
             if not self.data_path(path) or mode == GITLINK:
                 continue
+            odd_path(path, commit, self.path)
             if mode == SYMLINK or kind != "blob":
                 raise FetchError(f"refusing {path} at {commit[:12]}: not a regular file")
+            if path in ids:
+                raise MalformedObject(
+                    f"refusing commit {commit[:12]} in {self.path}: its tree lists {path!r} twice "
+                    "(a malformed tree git fsck rejects)"
+                )
             ids[path] = oid
+            if was_escaped and escaped is not None:
+                escaped.add(path)
         sizes = self.blob_sizes(sorted(set(ids.values())))
         return {path: (oid, sizes[oid]) for path, oid in ids.items()}
 
@@ -255,7 +317,7 @@ class GitRepo:
         if not oids:
             return {}
         done = subprocess.run(
-            [self.git, "-C", str(self.path), "cat-file", "--batch-check"],
+            self._cmd("cat-file", "--batch-check"),
             input="".join(f"{o}\n" for o in oids).encode("ascii"),
             capture_output=True,
             env=git_env(),
@@ -289,24 +351,41 @@ def _person(value: bytes) -> Person:
     )
 
 
-def _committer_date(value: bytes) -> str:
-    """``Name <mail> 1603990513 -0700`` -> ``2020-10-29T16:55:13Z`` (UTC)."""
+MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: dates are written with four-digit years
+
+
+def _committer_date(value: bytes) -> str | None:
+    """``Name <mail> 1603990513 -0700`` -> ``2020-10-29T16:55:13Z`` (UTC); None when the time is
+    not a number of seconds from 1970 to 9999."""
     parts = value.rsplit(b" ", 2)
-    seconds = int(parts[1])
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) > MAX_SECONDS:
+        return None
+    return dt.datetime.fromtimestamp(int(parts[1]), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def odd_path(path: str, commit: str, repo: object) -> None:
+    """MalformedObject for a path with an empty, '.' or '..' component (a tree git never writes)."""
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise MalformedObject(
+            f"refusing commit {commit[:12]} in {repo}: its tree holds the path {path!r} (an empty, "
+            "'.' or '..' name, which git fsck rejects)"
+        )
 
 
 def parse_raw_log(
-    out: bytes, data_path: Callable[[str], bool]
+    out: bytes, data_path: Callable[[str], bool], repo: str = "the repository"
 ) -> dict[str, list[Change]]:
     """Parse ``git log --raw -z --format=%x01%H`` output into data-path changes by commit.
 
     Records are read by position (a path may hold any byte but NUL), so no path can pass for a
-    commit header or a diff line.
+    commit header or a diff line. Names that are not UTF-8 are escaped (snapshot.path_text); a
+    commit that changes one path twice (a tree listing it twice) is refused (MalformedObject).
     """
     tokens = out.split(b"\0")
     changes: dict[str, list[Change]] = {}
     current: list[Change] | None = None
+    sha = ""
+    seen: set[str] = set()
     i = 0
     while i < len(tokens):
         token = tokens[i].lstrip(b"\n")
@@ -314,13 +393,15 @@ def parse_raw_log(
         if not token:
             continue
         if token.startswith(b"\x01"):
-            current = changes.setdefault(token[1:].decode("ascii"), [])
+            sha = token[1:].decode("ascii")
+            current = changes.setdefault(sha, [])
+            seen = {c.path for c in current}
             continue
         if current is None or not token.startswith(b":"):
             raise ValueError(f"unexpected git log record {token[:60]!r}")
         _, _, old, new, letter = token[1:].decode("ascii").split()
         status = STATUSES.get(letter[0], letter)
-        paths = [p.decode("utf-8", "surrogateescape") for p in tokens[i : i + 2]]
+        paths = [path_text(p)[0] for p in tokens[i : i + 2]]
         if letter[0] in "RC":
             i += 2
             prev, path = paths
@@ -329,6 +410,13 @@ def parse_raw_log(
             prev, path = None, paths[0]
         if not (data_path(path) or (prev is not None and data_path(prev))):
             continue
+        odd_path(path, sha, repo)
+        if path in seen:
+            raise MalformedObject(
+                f"refusing commit {sha[:12]} in {repo}: it changes {path!r} twice (a malformed "
+                "tree, listing the path twice, which git fsck rejects)"
+            )
+        seen.add(path)
         current.append(
             Change(
                 path,
