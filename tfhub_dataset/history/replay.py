@@ -19,6 +19,7 @@ published branch): it is *present* at a commit when some file holds it there.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ HANDLE_SOURCES = ("snapshot", "snapshot-path", "path")
 ADDING = frozenset({"added", "copied"})
 MODIFYING = frozenset({"modified", "changed"})
 STATUSES = ("added", "removed", "modified", "renamed", "copied", "changed", "unchanged")
+_BLOB = re.compile(r"[0-9a-f]{40}")  # a file's blob id as GitHub lists it (``sha``)
 
 
 class CommitLike(Protocol):
@@ -77,7 +79,16 @@ def data_changes(
                     "git with --git PATH)"
                 )
             edited = f["changes"] > 0
-        out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None, edited))
+        blob = f.get("sha") if f["status"] != "removed" else None
+        out.append(
+            Change(
+                path,
+                f["status"],
+                prev if f["status"] == "renamed" else None,
+                edited,
+                blob=blob if isinstance(blob, str) and _BLOB.fullmatch(blob) else None,
+            )
+        )
     return out
 
 
