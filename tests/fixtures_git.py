@@ -135,15 +135,18 @@ def rest_mirror(bare: Path, dest: Path) -> Path:
     listing = []
     changes = repo.changes(head)
     for ref in repo.commits(head):
+        assert ref.author is not None and ref.committer is not None
         item = {
             "sha": ref.sha,
-            "commit": {
-                "author": {"name": "Fixture", "date": ref.date},
-                "committer": {"name": "Fixture", "date": ref.date},
-                "message": ref.message,
+            "commit": {  # as GitHub lists a commit: its people and its whole message
+                "author": {"name": ref.author.name, "email": ref.author.email, "date": ref.date},
+                "committer": {
+                    "name": ref.committer.name, "email": ref.committer.email, "date": ref.date
+                },
+                "message": ref.full_message,
             },
             "parents": [{"sha": p} for p in ref.parents],
-        }
+        }  # fmt: skip
         files = []
         for ch in changes[ref.sha]:
             f = {"filename": ch.path, "status": ch.status}
@@ -152,7 +155,11 @@ def rest_mirror(bare: Path, dest: Path) -> Path:
             files.append(f)
         files = _enrich(bare, ref.sha, files)
         (dest / "commits" / f"{ref.sha}.json").write_text(json.dumps({**item, "files": files}))
-        tree = {p: repo.read(oid, "blob") for p, oid in repo.tree(ref.sha).items()}
+        ids = repo.tree(ref.sha)
+        tree = {p: repo.read(oid, "blob") for p, oid in ids.items()}
+        (dest / "blobs").mkdir(exist_ok=True)
+        for path, oid in ids.items():  # GitHub's git/blobs endpoint, for the mirror server
+            (dest / "blobs" / oid).write_bytes(tree[path])
         (dest / "tarballs" / f"{ref.sha}.tar.gz").write_bytes(make_tarball(ref.sha, ref.date, tree))
         listing.append(item)
     (dest / "commits.json").write_text(json.dumps(listing))

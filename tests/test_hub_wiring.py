@@ -66,7 +66,7 @@ def by(rows_, key="handle"):
 def test_a_pytorch_hub_release_is_a_complete_package(torch_release, torch_repo):
     files = sorted(p.relative_to(torch_release).as_posix() for p in torch_release.rglob("*"))
     tables = sorted(p.stem for p in PYTORCH_HUB.schema_dir.glob("*.json"))
-    assert len(tables) == 17
+    assert len(tables) == 21
     for name in tables:
         assert {f"data/{name}.csv", f"data/{name}.parquet", f"schemas/{name}.json"} <= set(files)
     assert {

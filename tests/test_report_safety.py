@@ -139,6 +139,9 @@ def test_escaped_text_and_code_render_as_themselves_in_a_table_cell(value):
     flat = re.sub(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+", " ", value)  # one line
     for cell in cells[4:7]:
         got = GFM.renderInline(cell.content).removeprefix("<code>").removesuffix("</code>")
+        # md_escape breaks what GitHub would autolink (an address, a URL) with an empty HTML
+        # comment, which a reader never sees: the text shown is the value
+        got = got.replace("<!-- -->", "")
         assert html.unescape(got).strip() == flat.strip()
 
 

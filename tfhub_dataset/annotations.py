@@ -5,7 +5,10 @@ each publisher (one folder per hub), one line of evidence each."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +98,100 @@ def parse_publisher_types(
             raise ValueError(f"{origin}:{n}: an organization publisher names its organization")
         out[handle] = PublisherType(handle, kind, evidence.strip(), org or None)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Contributors: aliases and opt-outs of one hub, by commit (never by e-mail address or name).
+# Each hub keeps them in its annotations folder (build/annotations/<folder>/).
+
+CONTRIBUTOR_ALIASES = "contributor_aliases.csv"
+CONTRIBUTOR_OPT_OUTS = "contributor_opt_outs.csv"
+ROLES = ("author", "committer")
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class CommitIdentity:
+    """The author or committer of one commit: how the annotations name a person."""
+
+    commit: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ContributorAlias:
+    """Two commits' identities that are one person, with one line of evidence."""
+
+    identity: CommitIdentity
+    same_as: CommitIdentity
+    evidence: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """A person who asked to be left out of the contributors tables, named by one commit."""
+
+    identity: CommitIdentity
+    requested: str  # YYYY-MM-DD
+
+
+def _identity(commit: str, role: str, origin: str) -> CommitIdentity:
+    if not _SHA.fullmatch(commit):
+        raise ValueError(f"{origin}: {commit[:50]!r} is not a full commit SHA")
+    if role not in ROLES:
+        raise ValueError(f"{origin}: role {role[:20]!r} is not one of {ROLES}")
+    return CommitIdentity(commit, role)
+
+
+def _rows(text: str, origin: str, header: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != header:
+        raise ValueError(f"{origin}: header must be {','.join(header)}")
+    for n, row in enumerate(reader, start=2):
+        yield f"{origin}:{n}", {k: (row.get(k) or "").strip() for k in header}
+
+
+def parse_contributor_aliases(
+    text: str, origin: str = CONTRIBUTOR_ALIASES
+) -> list[ContributorAlias]:
+    """commit,role,same_as_commit,same_as_role,evidence; ValueError on a malformed line, and on
+    evidence that holds an e-mail address (people are named by commits only)."""
+    header = ["commit", "role", "same_as_commit", "same_as_role", "evidence"]
+    out = []
+    for where, v in _rows(text, origin, header):
+        if not v["evidence"] or "@" in v["evidence"]:
+            raise ValueError(f"{where}: one line of evidence, naming no e-mail address")
+        out.append(
+            ContributorAlias(
+                _identity(v["commit"], v["role"], where),
+                _identity(v["same_as_commit"], v["same_as_role"], where),
+                v["evidence"],
+            )
+        )
+    return out
+
+
+def parse_opt_outs(text: str, origin: str = CONTRIBUTOR_OPT_OUTS) -> list[OptOut]:
+    """commit,role,requested; ValueError on a malformed line."""
+    out = []
+    for where, v in _rows(text, origin, ["commit", "role", "requested"]):
+        try:
+            dt.date.fromisoformat(v["requested"])
+        except ValueError:
+            raise ValueError(f"{where}: requested must be a YYYY-MM-DD date") from None
+        out.append(OptOut(_identity(v["commit"], v["role"], where), v["requested"]))
+    return out
+
+
+def load_contributor_aliases(folder: Path) -> list[ContributorAlias]:
+    """A hub's curated aliases (none when its folder has no such file)."""
+    path = folder / CONTRIBUTOR_ALIASES
+    if not path.is_file():
+        return []
+    return parse_contributor_aliases(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_opt_outs(folder: Path) -> list[OptOut]:
+    """A hub's opt-outs (none when its folder has no such file)."""
+    path = folder / CONTRIBUTOR_OPT_OUTS
+    return parse_opt_outs(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else []

@@ -153,6 +153,21 @@ def build_release(
             rules=h.module().HISTORY,
         )
         add_history(tables, history)
+    community = getattr(h.module(), "COMMUNITY", None)  # the hub's channels and facts
+    if community is not None and has_history(source):
+        from tfhub_dataset.history.community import add_community
+
+        add_community(
+            tables,
+            history.tables,
+            source,
+            community,
+            commit=pin.commit,
+            annotations_dir=h.annotations_dir,
+            imports=h.module().HISTORY.import_commits(),
+            progress=progress,
+            cache=derived,
+        )
     counted = (
         ("versions", "versioned docs"),
         ("entrypoints", "torch.hub.load calls"),

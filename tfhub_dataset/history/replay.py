@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ HANDLE_SOURCES = ("snapshot", "snapshot-path", "path")
 ADDING = frozenset({"added", "copied"})
 MODIFYING = frozenset({"modified", "changed"})
 STATUSES = ("added", "removed", "modified", "renamed", "copied", "changed", "unchanged")
+_BLOB = re.compile(r"[0-9a-f]{40}")  # a file's blob id as GitHub lists it (``sha``)
 
 
 class CommitLike(Protocol):
@@ -78,7 +80,16 @@ def data_changes(
                     "git with --git PATH)"
                 )
             edited = f["changes"] > 0
-        out.append(Change(path, f["status"], prev if f["status"] == "renamed" else None, edited))
+        blob = f.get("sha") if f["status"] != "removed" else None
+        out.append(
+            Change(
+                path,
+                f["status"],
+                prev if f["status"] == "renamed" else None,
+                edited,
+                blob=blob if isinstance(blob, str) and _BLOB.fullmatch(blob) else None,
+            )
+        )
     return out
 
 

@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.derived import DerivedCache
+from tfhub_dataset.history.identities import person_strings, withhold
 from tfhub_dataset.history.replay import (
     HANDLE_SOURCES,
     Change,
@@ -451,11 +452,14 @@ def _assemble(
         from_handle = rules.publisher_of(kind, handle)
         return from_handle if from_handle is not None else doc_publishers.get(handle)
 
+    # A first line naming a person of the history (an author name that is also a GitHub login
+    # in "Merge pull request #1 from login/branch") keeps the line, the name withheld.
+    names = person_strings(refs)
     commits = [
         {
             "sha": r.sha,
             "date": r.date,
-            "message": r.message or None,
+            "message": withhold(r.message, names) or None,
             "parents": " ".join(r.parents) or None,
             "parent_count": len(r.parents),
             "first_parent": r.sha in on_line,

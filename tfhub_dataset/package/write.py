@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -281,7 +281,7 @@ def render_tables(
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []
     for name in sorted(tables):
-        schema = load_schema(name, schema_dir)
+        schema = _within(load_schema(name, schema_dir), tables)
         rows = tables[name]
         check_rows(name, rows, schema)
         schema_path = f"schemas/{name}.json"
@@ -297,6 +297,16 @@ def render_tables(
             resource_entry(name, f"data/{name}.parquet", pq_data, schema, schema_path, "parquet")
         )
     return files, resources + parquet_resources
+
+
+def _within(schema: dict[str, Any], tables: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema without its foreign keys to tables the release does not hold (one built from
+    a single snapshot has no history tables, so nothing there to refer to)."""
+    keys = schema.get("foreignKeys")
+    if not keys:
+        return schema
+    kept = [k for k in keys if k["reference"].get("resource", "") in ("", *tables)]
+    return schema if len(kept) == len(keys) else {**schema, "foreignKeys": kept}
 
 
 def iter_files(folder: Path) -> Iterable[tuple[str, bytes]]:

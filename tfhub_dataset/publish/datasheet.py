@@ -109,10 +109,35 @@ def _contributors(facts: FieldFacts) -> list[str]:
     if facts.has_contributors:
         rows = facts.rows("contributors")
         desc = facts.release.schemas["contributors"].get("description", "")
+        withheld = sum(1 for r in facts.rows("contributions") if not r["contributor"])
+        folder = f"build/annotations/{facts.hub.folder}"
         return [
             f"This release holds {n(len(rows))} contributors of the git history in "
             f"`contributors`, by pseudonymous id only. {md_escape(desc)}",
             "",
+            *_qa(
+                "What is the contributor id, and what is it not?",
+                "`c0001`, `c0002`, ...: the person's rank by their first commit on the published "
+                "branch, so anyone rebuilding the release gets the same ids. It is **not "
+                "anonymous**: the public git history re-identifies it (`contributors.first_commit` "
+                "is a commit that names the person). It is **not a join key**: the same person "
+                "has other ids in other hubs, and may have another in another release.",
+            ),
+            *_qa(
+                "What is never here?",
+                "No commit author's or committer's name or e-mail address, nor a hash of either "
+                "(a hash of an address of a public log is no protection, and a join key): the "
+                "people travel from the git objects into the build in memory only. A commit's "
+                "first line that names a person of the history keeps the line, the name replaced "
+                "by `[withheld]`. The e-mail domain is kept as a class only (`domain_class`).",
+            ),
+            *_qa(
+                "Can someone be left out?",
+                "Yes: by asking (an issue naming one of their commits, never an address). The "
+                f"commit goes into `{folder}/contributor_opt_outs.csv` and the next build drops "
+                "the person's row and id everywhere, moving no one else's id; `CHANGES.md` says "
+                f"so. In this release {n(withheld)} commits carry no contributor.",
+            ),
         ]
     return [
         "<!-- contributors: the community work (issue 18) fills this section when a release "

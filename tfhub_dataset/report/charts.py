@@ -401,3 +401,35 @@ def shares_png(
         ax.legend(frameon=False, fontsize=8)
         fig.tight_layout()
         return _png(fig)
+
+
+# Ten distinct colours (matplotlib's tab10), for stacks of up to ten series.
+STACK_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+
+
+def stacked_years_png(
+    years: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str, ylabel: str
+) -> bytes:
+    """Bars per year, stacked by series (label, one count per year), the legend in order."""
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 3.8), dpi=DPI)
+        ax = fig.add_subplot()
+        bottom = [0] * len(years)
+        xs = list(range(len(years)))
+        for i, (label, values) in enumerate(series):
+            ax.bar(xs, values, bottom=bottom, width=0.7,
+                   color=STACK_COLORS[i % len(STACK_COLORS)], label=_label(label))  # fmt: skip
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        for x, total in zip(xs, bottom, strict=True):
+            ax.text(x, total, f"{total:,}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(xs, list(years))
+        ax.grid(axis="x", visible=False)
+        ax.set_ylim(0, max(bottom, default=0) * 1.1 + 1)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.tight_layout()
+        return _png(fig)

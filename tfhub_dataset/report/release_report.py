@@ -19,6 +19,7 @@ from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.publish import PUBLISH_FILES
 from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, render_changes
 from tfhub_dataset.report.citation import release_bibtex, release_url
+from tfhub_dataset.report.community import community_notes
 from tfhub_dataset.report.dictionary import render_dictionary
 from tfhub_dataset.report.markdown import code, md_escape, n, ranked, table
 from tfhub_dataset.report.release import Release, Row, read_release
@@ -88,7 +89,8 @@ def report_files(
     changes = compare(read_side(previous), read_side(inputs)) if previous is not None else None
     out: dict[str, bytes] = {**{p: bytes(c) for p, c in figures.items()}, **vectors}
     out["DATA_DICTIONARY.md"] = dictionary.encode("utf-8")
-    out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version).encode("utf-8")
+    notes = community_notes(release, hub(info.hub))
+    out[CHANGES_NAME] = render_changes(changes, info.release_id, info.version, notes).encode()
     out["CITATION.cff"] = citation
     out["LICENSE"] = license_file
     out["README.md"] = readme_of(facts, inputs, info, list(figures), changes).encode("utf-8")

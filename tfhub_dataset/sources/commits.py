@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tfhub_dataset.sources.errors import FetchError
@@ -35,15 +35,46 @@ def utc_iso(value: str) -> str:
     return parsed.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@dataclass(frozen=True, repr=False)
+class Person:
+    """A commit's author or committer as the commit names them. Held in memory only, for the
+    contributors tables (history/contributions.py): never written, cached or logged, so its repr
+    says nothing of who it is."""
+
+    name: str
+    email: str | None
+
+    def __repr__(self) -> str:
+        return "Person(<withheld>)"
+
+    @classmethod
+    def from_api(cls, value: object) -> Person | None:
+        """GitHub's ``commit.author`` / ``commit.committer`` object; None where it is absent
+        or not in GitHub's shape (the identity is then unknown, never guessed)."""
+        if not isinstance(value, Mapping):
+            return None
+        name, email = value.get("name"), value.get("email")
+        if not isinstance(name, str):
+            return None
+        return cls(name, email if isinstance(email, str) and email else None)
+
+
 @dataclass(frozen=True)
 class CommitRef:
     """One commit as the commits list gives it: SHA, committer date (UTC, ``...Z``), first line
-    of its message, and its parents' SHAs."""
+    of its message, and its parents' SHAs.
+
+    Also, in memory only (out of the repr and of comparisons): its author and committer and its
+    whole message (trailers such as ``PiperOrigin-RevId`` say how a commit reached the hub). The
+    release tables keep the first line only, and no identity."""
 
     sha: str
     date: str
     message: str
     parents: tuple[str, ...] = ()
+    author: Person | None = field(default=None, repr=False, compare=False)
+    committer: Person | None = field(default=None, repr=False, compare=False)
+    full_message: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any], where: str = "the commits list") -> CommitRef:
@@ -62,8 +93,19 @@ class CommitRef:
             raise MalformedListing(
                 f"{where}: an entry is not a GitHub commit ({type(exc).__name__}: {exc})"
             ) from None
-        lines = message.splitlines()
-        return cls(sha=sha, date=date, message=lines[0] if lines else "", parents=parent_shas)
+        # GitHub gives the message without its leading and trailing blank space; git's is
+        # stripped the same way (repo.py).
+        full = message.strip()
+        lines = full.splitlines()
+        return cls(
+            sha=sha,
+            date=date,
+            message=lines[0] if lines else "",
+            parents=parent_shas,
+            author=Person.from_api(commit.get("author")),
+            committer=Person.from_api(commit.get("committer")),
+            full_message=full,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,6 +119,9 @@ class Change:
     status: str
     previous_path: str | None = None
     content_changed: bool | None = None
+    # The git blob id of the file after the change (None for a removal, or where the listing
+    # gives none); out of comparisons, as not every listing carries it.
+    blob: str | None = field(default=None, compare=False)
 
 
 def end_of_day(day: dt.date) -> str:

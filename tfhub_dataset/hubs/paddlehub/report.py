@@ -30,6 +30,7 @@ from tfhub_dataset.hubs.paddlehub.report_history import (
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import Changes
 from tfhub_dataset.report.citation import hub_citation_cff, hub_dataset_title, hub_license_text
+from tfhub_dataset.report.community import CHART_TITLE, community_figure, community_section
 from tfhub_dataset.report.history_facts import HistoryFacts
 from tfhub_dataset.report.markdown import code, dec, md_escape, mean_sd, n, pct, ranked, table
 from tfhub_dataset.report.release import Release, Row
@@ -134,6 +135,7 @@ def _figures(facts: PaddleFacts, info: ReleaseInfo) -> dict[str, bytes]:
         f"Modules per domain folder, {info.as_of}",
         labels=("modules", "citing a paper"),
     )
+    out.update(community_figure(facts.r, info.release_id))
     snaps = HistoryFacts(facts.r).snapshots
     if snaps:
         out[f"{FIGURES_DIR}/growth.png"] = growth_png(
@@ -168,6 +170,7 @@ def _readme(
     for title, body in (
         ("Versions", versions_section(facts.r)),
         ("History", history_section(facts.r)),
+        ("Community", community_section(facts.r, h)),
     ):
         if body:
             sections.append((title, body))
@@ -391,6 +394,7 @@ def _charts(figures: list[str]) -> list[str]:
         ),
         "models_per_domain.png": "Modules per domain folder, and those citing a paper",
         "growth.png": "Growth over time, from the monthly snapshots table",
+        "channels_per_year.png": CHART_TITLE,
     }
     lines = []
     for path in figures:

@@ -58,6 +58,9 @@ SORT_KEYS = {
     "model_publishers": ("model", "position"),
 }
 DOCS = (("readme", "README.md"), ("readme_en", "README_en.md"))
+# Who first added a fact, from the history (history/contributions.py attributes them).
+UNATTRIBUTED_MODEL = {"added_by": None, "added_channel": None, "added_as": None}
+UNATTRIBUTED_LINK = {"added_commit": None, **UNATTRIBUTED_MODEL}
 
 
 def build_tables(
@@ -189,6 +192,7 @@ def _model(
         "readme_path": module.readme_path,
         "readme_en_path": module.readme_en_path,
         **UNDATED_MODEL,
+        **UNATTRIBUTED_MODEL,
     }
 
 
@@ -230,6 +234,7 @@ def _links(module: Module, anomalies: list[Anomaly]) -> list[Row]:
                     "kind": link.kind,
                     "link_type": link.link_type,
                     "section": withhold(link.section),
+                    **UNATTRIBUTED_LINK,
                 }
             )
     return rows

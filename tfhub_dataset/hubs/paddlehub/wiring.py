@@ -21,6 +21,7 @@ from tfhub_dataset.history.series import HistoryRules
 from tfhub_dataset.hubs.paddlehub import HUB, is_data_path
 from tfhub_dataset.hubs.paddlehub.annotations import default_curation
 from tfhub_dataset.hubs.paddlehub.catalog import ParseCache, build_catalog
+from tfhub_dataset.hubs.paddlehub.community import COMMUNITY
 from tfhub_dataset.hubs.paddlehub.history import (
     doc_from_path,
     history_tables,
@@ -33,6 +34,7 @@ from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
+    "COMMUNITY",
     "HISTORY",
     "comparison_view",
     "datasette_queries",

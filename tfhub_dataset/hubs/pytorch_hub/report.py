@@ -25,6 +25,7 @@ from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import CHANGES_NAME, Changes
 from tfhub_dataset.report.changes import summary as changes_summary
 from tfhub_dataset.report.citation import hub_citation_cff, hub_dataset_title, hub_license_text
+from tfhub_dataset.report.community import CHART_TITLE, community_figure, community_section
 from tfhub_dataset.report.history_facts import HistoryFacts
 from tfhub_dataset.report.markdown import (
     code,
@@ -169,6 +170,7 @@ def _figures(facts: PyTorchFacts, info: ReleaseInfo) -> dict[str, bytes]:
         f"Models per tag, {info.as_of}",
         labels=("first tag listed", "any tag"),
     )
+    out.update(community_figure(facts.r, info.release_id))
     snaps = HistoryFacts(facts.r).snapshots
     if snaps:
         untagged = untagged_months(snaps)
@@ -210,6 +212,9 @@ def _readme(
     history = _history(facts)
     if history:
         sections.append(("History", history))
+    community = community_section(facts.r, h)
+    if community:
+        sections.append(("Community", community))
     if changes is not None:
         sections.append(("Since the last release", _since(changes)))
     sections += [
@@ -580,6 +585,7 @@ def _charts(figures: list[str]) -> list[str]:
         "models_per_publisher.png": "Models per publisher (log scale), coloured by publisher type",
         "models_per_tag.png": "Models per tag: first tag listed and any tag",
         "growth.png": "Growth over time, from the monthly snapshots table",
+        "channels_per_year.png": CHART_TITLE,
     }
     lines = []
     for path in figures:

@@ -51,6 +51,9 @@ TAXONOMY = {
 # release built from a single snapshot.
 UNDATED_MODEL = {"first_seen": None, "first_seen_commit": None, "last_changed": None}
 UNDATED_PUBLISHER = {"first_seen": None, "first_model_date": None}
+# Who first added a fact, from the history too (history/contributions.py attributes them).
+UNATTRIBUTED_MODEL = {"added_by": None, "added_channel": None, "added_as": None}
+UNATTRIBUTED_LINK = {"added_commit": None, **UNATTRIBUTED_MODEL}
 SORT_KEYS = {
     "anomalies": ("source_path", "line", "kind", "detail"),
     "entrypoints": ("model", "position"),
@@ -175,6 +178,7 @@ def _model(page: Page, terms: dict[str, _Terms]) -> Row:
         "call_count": len(page.calls),
         "source_path": page.path,
         **UNDATED_MODEL,
+        **UNATTRIBUTED_MODEL,
     }
 
 
@@ -222,6 +226,7 @@ def _links(page: Page) -> list[Row]:
             "label": link.label,
             "section": link.section,
             "line": link.line,
+            **UNATTRIBUTED_LINK,
         }
         for link in page.links
     ]

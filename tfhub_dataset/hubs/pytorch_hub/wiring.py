@@ -24,11 +24,13 @@ from tfhub_dataset.hubs.pytorch_hub.catalog import (
     handle_from_path,
     observed,
 )
+from tfhub_dataset.hubs.pytorch_hub.community import COMMUNITY
 from tfhub_dataset.hubs.pytorch_hub.tables import build_tables, snapshot_counts
 from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
+    "COMMUNITY",
     "HISTORY",
     "comparison_view",
     "datasette_queries",

@@ -149,6 +149,9 @@ UNDATED_MODEL = {
     "first_seen": None, "first_seen_commit": None, "first_seen_imported": None, "last_changed": None
 }  # fmt: skip
 UNDATED_PUBLISHER = {"first_seen": None, "first_seen_imported": None, "first_model_date": None}
+# Who first added a fact, from the history too (history/contributions.py attributes them).
+UNATTRIBUTED_MODEL = {"added_by": None, "added_channel": None, "added_as": None}
+UNATTRIBUTED_LINK = {"added_commit": None, **UNATTRIBUTED_MODEL}
 
 # How a format variant's parent-model was matched (versions.parent_resolution).
 PARENT_RESOLUTIONS = (
@@ -267,6 +270,7 @@ def _models(
                 ),
                 "source_path": latest.path,
                 **UNDATED_MODEL,
+                **UNATTRIBUTED_MODEL,
             }
         )
         for table, (key, _, column) in BRIDGES.items():
@@ -468,6 +472,7 @@ def _publisher_links(cat: Catalog) -> list[Row]:
             "label": link.label,
             "section": link.section,
             "line": link.line,
+            **UNATTRIBUTED_LINK,
         }
         for handle, doc in cat.publishers.items()
         for link in doc.links

@@ -7,12 +7,14 @@ from typing import Any
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.tfhub.catalog import DocCache, build_catalog
+from tfhub_dataset.hubs.tfhub.community import COMMUNITY
 from tfhub_dataset.hubs.tfhub.history import HISTORY
 from tfhub_dataset.hubs.tfhub.tables import build_tables
 from tfhub_dataset.sources.errors import NoDocs
 from tfhub_dataset.sources.snapshot import Snapshot
 
 __all__ = [
+    "COMMUNITY",
     "HISTORY",
     "comparison_view",
     "datasette_queries",

@@ -12,6 +12,7 @@ archives.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.utils
 import gzip
@@ -195,6 +196,11 @@ class _Mirror:
         self.git = git
         self.commits: list[dict[str, Any]] = json.loads((root / "commits.json").read_text())
         self.by_sha = {c["sha"]: c for c in self.commits}
+        # The folder's listings lack the authors' and committers' e-mail addresses, which GitHub
+        # lists: given the repository, they are served from it (in memory, never written).
+        self._emails = _emails(git, self.commits[0]["sha"]) if git and self.commits else {}
+        for c in self.commits:
+            _add_emails(c, self._emails.get(c["sha"]))
         self.order = {c["sha"]: i for i, c in enumerate(self.commits)}
         self._reachable: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -238,7 +244,28 @@ class _Mirror:
         detail = json.loads(path.read_text())
         if self.git is not None:
             detail["files"] = _enrich(self.git, sha, detail.get("files") or [])
+            _add_emails(detail, self._emails.get(sha))
         return detail
+
+    def blob(self, oid: str) -> bytes | None:
+        """A blob of the repository (GitHub's ``git/blobs`` endpoint): the folder's
+        ``blobs/<id>``, else the repository's, given one."""
+        if not re.fullmatch(r"[0-9a-f]{40}", oid):
+            return None
+        path = self.root / "blobs" / oid
+        if path.is_file():
+            return path.read_bytes()
+        if self.git is None:
+            return None
+        from tfhub_dataset.sources.git.repo import GitRepo
+
+        repo = GitRepo(self.git)
+        try:
+            return repo.read(oid, "blob")
+        except Exception:
+            return None
+        finally:
+            repo.close()
 
     def tarball(self, sha: str) -> bytes | None:
         path = self.root / "tarballs" / f"{sha}.tar.gz"
@@ -255,6 +282,29 @@ class _Mirror:
             repo.close()
         date = self.by_sha[sha]["commit"]["committer"]["date"]
         return make_tarball(sha, date, files)
+
+
+def _emails(git: Path, head: str) -> dict[str, tuple[str, str]]:
+    """Each commit reachable from ``head`` -> (author e-mail, committer e-mail), from git."""
+    from tfhub_dataset.sources.git.repo import GitRepo
+
+    repo = GitRepo(git)
+    out = repo.run("log", "-z", "--format=%H%x1f%ae%x1f%ce", head).decode("utf-8", "replace")
+    found = {}
+    for record in out.split("\0"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 3:
+            found[parts[0]] = (parts[1], parts[2])
+    return found
+
+
+def _add_emails(commit: dict[str, Any], emails: tuple[str, str] | None) -> None:
+    if emails is None:
+        return
+    for role, address in zip(("author", "committer"), emails, strict=True):
+        who = commit.get("commit", {}).get(role)
+        if isinstance(who, dict) and not who.get("email"):
+            who["email"] = address
 
 
 def _enrich(git: Path, sha: str, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -613,7 +663,25 @@ class MirrorServer:
             return self._commit(handler, path, raw_query, query, m.group(1))
         if m := re.fullmatch(r"tarball(?:/([^/]+))?", rest):
             return self._tarball_redirect(handler, m.group(1) or "HEAD")
+        if m := re.fullmatch(r"git/blobs/([^/]+)", rest):
+            return self._blob(handler, m.group(1))
         return self._not_found(handler)
+
+    def _blob(self, handler: _Handler, oid: str) -> _Answer:
+        """GitHub's ``GET /repos/{owner}/{repo}/git/blobs/{sha}``: base64 content in JSON."""
+        data = self._data.blob(oid)
+        if data is None:
+            return self._not_found(handler)
+        encoded = base64.encodebytes(data).decode("ascii")
+        body = {
+            "sha": oid,
+            "node_id": "",
+            "size": len(data),
+            "url": f"{self.api_url}/repos/{self.repository}/git/blobs/{oid}",
+            "content": encoded,
+            "encoding": "base64",
+        }
+        return self._json(handler, 200, body)
 
     def _links(self, path: str, raw_query: str, page: int, last: int) -> dict[str, str]:
         if last <= 1:

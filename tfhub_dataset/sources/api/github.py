@@ -22,8 +22,11 @@ never logged.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import email.utils
+import hashlib
 import ipaddress
 import logging
 import os
@@ -90,7 +93,9 @@ USER_AGENT = f"tfhub-dataset/{__version__} (+{PROJECT_URL})"
 API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 #: The endpoints a crawl reports on, in report order.
-ENDPOINTS = ("commits-list", "commit", "tarball-redirect", "codeload-tarball", "robots")
+ENDPOINTS = (
+    "commits-list", "commit", "blob", "tarball-redirect", "codeload-tarball", "robots",
+)  # fmt: skip
 
 #: Seconds added to a rate-limit reset time before asking again (the reset is whole seconds).
 RATE_LIMIT_MARGIN = 1.0
@@ -112,6 +117,7 @@ _FULL_SHA = re.compile(rf"^{_SHA}$")
 IMMUTABLE_URLS = (
     re.compile(rf"/commits/{_SHA}(?:\?|$)"),  # one commit, any page of its files
     re.compile(rf"/commits\?(?:[^#]*&)?sha={_SHA}(?:&|#|$)"),  # the commits reachable from it
+    re.compile(rf"/git/blobs/{_SHA}$"),  # one file's bytes, by blob id
     re.compile(rf"/tarball/{_SHA}$"),  # the API's redirect to codeload
     re.compile(rf"/(?:legacy\.)?tar\.gz/{_SHA}$"),  # the archive on codeload
 )
@@ -668,6 +674,29 @@ class GitHubSource:
         """The data files a commit changed, normalised (:func:`data_changes`)."""
         return data_changes(self.commit_files(sha), sha, self.config.data_path)
 
+    def read_blob(self, oid: str) -> bytes:
+        """One file's bytes by its git blob id (``GET /git/blobs/<id>``), checked against the id
+        (the SHA-1 of ``blob <size>\\0`` and the bytes). Addressed by its id: cached for ever."""
+        _check_sha(oid)
+        url = f"{self._repo_url}/git/blobs/{oid}"
+
+        def parse(resp: requests.Response) -> bytes:
+            data = _json(resp)
+            content = data.get("content") if isinstance(data, dict) else None
+            if not isinstance(content, str) or data.get("encoding") != "base64":
+                raise FetchError(f"blob {oid[:12]}: not GitHub's shape of a blob")
+            try:
+                raw = base64.b64decode(content.replace("\n", ""), validate=True)
+            except (ValueError, binascii.Error):
+                raise FetchError(f"blob {oid[:12]}: its content is not base64") from None
+            digest = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+            if digest != oid:
+                raise CorruptArchiveError(f"blob {oid[:12]} does not hash to its id")
+            return raw
+
+        with self._lock:
+            return self._fetch(url, f"blob {oid[:12]}", parse=parse)
+
     def tarball(self, sha: str) -> bytes:
         """The snapshot archive of ``sha`` as GitHub serves it, proven whole (it parses)."""
         return self._download(sha)[0]
@@ -759,6 +788,8 @@ class GitHubSource:
             return "codeload-tarball"
         if "/tarball/" in path:
             return "tarball-redirect"
+        if "/git/blobs/" in path:
+            return "blob"
         if re.search(r"/commits/[^/]+$", path):
             return "commit"
         if re.search(r"/commits/?$", path):

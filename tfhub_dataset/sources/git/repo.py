@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tfhub_dataset.hubs import default_hub
-from tfhub_dataset.sources.commits import Change, CommitRef
+from tfhub_dataset.sources.commits import Change, CommitRef, Person
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git.shadow import Shadow, open_shadow
 from tfhub_dataset.sources.snapshot import path_text
@@ -274,6 +274,7 @@ class GitRepo:
         head, _, message = raw.partition(b"\n\n")
         parents: list[str] = []
         date = None
+        people: dict[bytes, Person] = {}
         for line in head.split(b"\n"):
             key, _, value = line.partition(b" ")
             if key == b"parent":
@@ -286,11 +287,22 @@ class GitRepo:
                         f"commit {sha} in {self.path} has a committer date out of range "
                         f"({when!r}): refusing it (git fsck flags it too)"
                     )
+            if key in (b"author", b"committer") and key not in people:
+                people[key] = _person(value)
         if date is None:
             raise CorruptObject(self.path, sha, "no committer line")
         # GitHub's API gives the message without its leading and trailing blank space.
-        lines = message.decode("utf-8", "replace").strip().splitlines()
-        return CommitRef(sha, date, lines[0] if lines else "", tuple(parents))
+        full = message.decode("utf-8", "replace").strip()
+        lines = full.splitlines()
+        return CommitRef(
+            sha,
+            date,
+            lines[0] if lines else "",
+            tuple(parents),
+            author=people.get(b"author"),
+            committer=people.get(b"committer"),
+            full_message=full,
+        )
 
     def changes(self, head: str) -> dict[str, list[Change]]:
         """Every commit reachable from ``head``: its changed data paths against its first parent
@@ -375,6 +387,16 @@ def _hashes_to(kind: str, data: bytes, oid: str) -> bool:
     return hashlib.sha1(f"{kind} {len(data)}\0".encode() + data).hexdigest() == oid
 
 
+def _person(value: bytes) -> Person:
+    """``Name <mail> 1603990513 -0700`` -> Person(name, mail), in memory only (see Person)."""
+    ident = value.rsplit(b" ", 2)[0] if value.count(b" ") >= 2 else value
+    name, _, rest = ident.partition(b"<")
+    email = rest.rpartition(b">")[0].strip()
+    return Person(
+        name.strip().decode("utf-8", "replace"), email.decode("utf-8", "replace") or None
+    )
+
+
 MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: dates are written with four-digit years
 
 
@@ -447,6 +469,7 @@ def parse_raw_log(
                 status,
                 prev if status == "renamed" else None,
                 content_changed=old != new if status == "renamed" else None,
+                blob=None if new == ZERO else new,
             )
         )
     return changes

@@ -26,6 +26,7 @@ from tfhub_dataset.report.changes import (
     Changes,
     summary,
 )
+from tfhub_dataset.report.community import CHART_TITLE, community_figure, community_section
 from tfhub_dataset.report.history_facts import HistoryFacts
 from tfhub_dataset.report.markdown import (
     code,
@@ -147,6 +148,7 @@ def _figures(facts: Facts, info: ReleaseInfo) -> dict[str, bytes]:
     out[f"{FIGURES_DIR}/models_per_domain.png"] = models_per_domain_png(
         domains, f"Models per domain, {info.as_of}"
     )
+    out.update(community_figure(facts.r, info.release_id))
     history = _snapshot_series(facts)
     if history is not None:
         dates, series = history
@@ -186,6 +188,9 @@ def _readme(
     history = history_section(facts.r)
     if history:
         sections.append(("History", history))
+    community = community_section(facts.r, HUB)
+    if community:
+        sections.append(("Community", community))
     if changes is not None:
         title = "Since the study" if changes.previous.id == CRAWLED else "Since the last release"
         sections.append((title, _since(changes)))
@@ -929,6 +934,7 @@ def _charts(figures: list[str], facts: Facts) -> list[str]:
         ),
         "models_per_domain.png": "Models per domain: primary domain and any domain",
         "growth.png": "Growth over time, from the monthly snapshots table (import months shaded)",
+        "channels_per_year.png": CHART_TITLE,
     }
     lines = []
     for path in figures:
