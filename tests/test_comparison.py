@@ -210,3 +210,34 @@ def test_the_comparison_is_regenerated_byte_for_byte_from_the_committed_releases
     assert sorted(files) == committed
     for path, data in files.items():
         assert (FOLDER / path).read_bytes() == data, path
+
+
+@pytest.mark.parametrize(("column", "hub", "release"), list(columns()))
+def test_community_figures_recomputed_from_the_csv_files(column, hub, release):
+    """The community columns of the comparison, recomputed with pandas from the release's
+    `contributions`, `contributors` and link tables."""
+    label = column.split(", ", 1)[1]
+    col = f"{hub}/{label.replace(',', '').replace(' ', '-')}"
+    community = pd.read_csv(FOLDER / "data" / "community.csv", keep_default_na=False)
+    got = {
+        r["figure"]: r["value"] for r in community[community["column"] == col].to_dict("records")
+    }
+    contributions = frame(release, "contributions")
+    people = frame(release, "contributors")
+    assert got["contributors"] == len(people)
+    affiliation = dict(zip(people["contributor"], people["affiliation"], strict=True))
+    data = contributions[contributions["data_files"] > 0]
+    who = data["contributor"].map(lambda c: affiliation.get(c, "withheld"))
+    team = who.isin(["staff", "maintainer", "bot"]).sum()
+    assert got["data_commits"] == len(data)
+    assert float(got["data_commits_team_share"]) == pytest.approx(team / len(data), abs=1e-6)
+    channels = pd.read_csv(FOLDER / "data" / "channels.csv", keep_default_na=False)
+    mine = channels[channels["column"] == col]
+    assert dict(zip(mine["channel"], mine["commits"], strict=True)) == dict(
+        contributions["channel"].value_counts()
+    )
+    links = frame(release, "links" if hub != "tfhub" else "publisher_links")
+    hf = links[links["link_type"] == "huggingface"]
+    if len(hf):
+        curated = hf["added_as"].isin(["hub-staff", "campaign"]).sum() / len(hf)
+        assert float(got["huggingface_curated_share"]) == pytest.approx(curated, abs=1e-6)

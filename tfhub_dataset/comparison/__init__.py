@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from tfhub_dataset.comparison.tables import Column, comparison_tables
 from tfhub_dataset.hubs import HUBS, hub
 from tfhub_dataset.plugin import SCHEMAS
+from tfhub_dataset.report.community import community_figures, has_community
 from tfhub_dataset.report.release import read_release
 
 SCHEMA_DIR = SCHEMAS / "comparison"
@@ -39,7 +41,10 @@ def read_columns(inputs: Inputs) -> list[Column]:
                 if p == "datapackage.json" or p.startswith(("data/", "schemas/"))
             }
             h = hub(name)
-            view = h.module().comparison_view(read_release(wanted))
+            release = read_release(wanted)
+            view = h.module().comparison_view(release)
+            if has_community(release):  # read the same way for every hub
+                view = replace(view, community=community_figures(release))
             cols.append(
                 Column(
                     hub=name,
@@ -58,10 +63,7 @@ def organizations() -> list[dict[str, Any]]:
     """The canonical organisations (organization, evidence) of build/annotations/."""
     from tfhub_dataset.annotations import load_organizations
 
-    return [
-        {"organization": o.name, "evidence": o.evidence}
-        for o in load_organizations().values()
-    ]
+    return [{"organization": o.name, "evidence": o.evidence} for o in load_organizations().values()]
 
 
 def render_comparison(inputs: Inputs) -> dict[str, bytes]:

@@ -165,6 +165,7 @@ def _readme(t: Tables, files: Mapping[str, bytes]) -> list[str]:
         ("Like with like: units and organisations", _like_with_like),
         ("Models per publisher", _concentration),
         ("Individuals and organizations", _types),
+        ("Community: how models reach each hub", _community),
         ("Link types", _links),
         ("Domains, tags and categories", _subjects),
         ("Growth", _growth),
@@ -412,6 +413,91 @@ def _links(t: Tables) -> list[str]:
         "",
     ]
     lines += table(["Link type", *(md_escape(head(c)) for c in t.columns)], rows)
+    lines += _links_added(t, per)
+    return lines
+
+
+def _links_added(t: Tables, per: dict[str, dict[str, Row]]) -> list[str]:
+    """Who added each type's links, on each hub's latest release: a publisher's own link, or one
+    the hub's staff or a curation campaign put in its docs."""
+    cols = [c for c in t.latest() if per[c["column"]].get("(any)", {}).get("links") is not None]
+    if not cols:
+        return []
+
+    def cell(r: Row | None) -> str:
+        if not r or not r["links"]:
+            return "—"
+        curated = r["added_by_hub_staff"] + r["added_by_campaign"]
+        return (
+            f"{n(r['links'])}: {pct(r['added_by_publisher'], r['links'])} by the publisher, "
+            f"{pct(curated, r['links'])} curated"
+        )
+
+    kinds = sorted(
+        {k for c in cols for k, r in per[c["column"]].items() if k != "(any)" and r["links"]},
+        key=lambda k: (-sum((per[c["column"]].get(k) or {}).get("links") or 0 for c in cols), k),
+    )
+    rows = [[code(k, in_table=True), *(cell(per[c["column"]].get(k)) for c in cols)] for k in kinds]
+    rows.append(["**any**", *(cell(per[c["column"]]["(any)"]) for c in cols)])
+    lines = [
+        "",
+        "Who put the links there, from each release's community tables (each link attributed "
+        "to the commit that first added it, `added_as`): the publisher itself, or the hub's "
+        "staff or a curation campaign (one commit touching three publishers' docs or more); the "
+        "rest came with an import. A hub's link figures above read as publisher behaviour only "
+        "for the links publishers added themselves:",
+        "",
+    ]
+    lines += table(["Link type", *(md_escape(c["hub_title"]) for c in cols)], rows)
+    return lines
+
+
+def _community(t: Tables) -> list[str]:
+    cols = [c for c in t.columns if t.rows("community", c)]
+    if not cols:
+        return ["No release compared here holds the community tables."]
+
+    def fig(c: Row, name: str) -> Row | None:
+        return next((r for r in t.rows("community", c) if r["figure"] == name), None)
+
+    def count(c: Row, name: str) -> str:
+        r = fig(c, name)
+        return "—" if r is None or r["value"] is None else _int(r["value"])
+
+    def share(c: Row, name: str) -> str:
+        r = fig(c, name)
+        return "—" if r is None or r["value"] is None else pct(r["value"], 1)
+
+    def channels(c: Row) -> str:
+        top = sorted(t.rows("channels", c), key=lambda r: (-r["commits"], r["channel"]))[:3]
+        return ", ".join(f"{md_escape(r['title'])} {pct(r['share'], 1)}" for r in top)
+
+    def row(label: str, cell: Callable[[Row], str]) -> list[str]:
+        return [label, *(cell(c) for c in cols)]
+
+    rows = [
+        row("Contributors (addresses before merging aliases)",
+            lambda c: f"{count(c, 'contributors')} ({count(c, 'identities')})"),
+        row("Outside contributors", lambda c: count(c, "contributors_outside")),
+        row("Data commits", lambda c: count(c, "data_commits")),
+        row("Data commits by the hub's team", lambda c: share(c, "data_commits_team_share")),
+        row("Publishers that added a model themselves", lambda c: count(c, "publishers_own")),
+        row("Publishers whose models others added", lambda c: count(c, "publishers_by_others")),
+        row("Publishers whose models came by import only",
+            lambda c: count(c, "publishers_imported")),
+        row("Largest channels", channels),
+        row("Hugging Face links curated", lambda c: share(c, "huggingface_curated_share")),
+    ]  # fmt: skip
+    lines = [
+        "How the models reached each hub, from each release's community tables (`contributions`, "
+        "`contributors`, `publisher_contributions`, `channels`: every commit of the published "
+        "branch, its channel and its contributor as a pseudonymous id; `data/community.csv` and "
+        "`data/channels.csv` here). The hub's team is its owner's staff, its maintainers and its "
+        "bots; an outside contributor is anyone else. No person is named here, and no id: the "
+        "ids are each release's own.",
+        "",
+    ]
+    lines += table(["", *(md_escape(head(c)) for c in cols)], rows, "l" + "r" * len(cols))
     return lines
 
 

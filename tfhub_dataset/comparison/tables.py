@@ -172,12 +172,39 @@ def holdings(column: Column) -> list[Row]:
     return rows
 
 
+ADDED_AS = ("publisher", "hub-staff", "campaign", "import")
+
+
+def _added(column: Column, link_type: str | None) -> dict[str, int | None]:
+    """How the release's links of a type (all types: None) were added: by the publisher, the
+    hub's staff, a curation campaign, an import (None where the release has no community
+    tables)."""
+    c = column.view.community
+    if c is None:
+        return {"links": None, **{f"added_by_{a.replace('-', '_')}": None for a in ADDED_AS}}
+    counts: dict[str, int] = {}
+    for t, by in c["links"].items():
+        if link_type is None or t == link_type:
+            for a, k in by.items():
+                counts[a] = counts.get(a, 0) + k
+    return {
+        "links": sum(counts.values()),
+        **{f"added_by_{a.replace('-', '_')}": counts.get(a, 0) for a in ADDED_AS},
+    }
+
+
 def link_types(column: Column) -> list[Row]:
     v = column.view
     total = len(v.publishers)
     anyone = frozenset().union(*v.link_publishers.values()) if v.link_publishers else frozenset()
     rows = [
-        {"column": column.id, "link_type": t, "publishers": len(p), "share": _ratio(len(p), total)}
+        {
+            "column": column.id,
+            "link_type": t,
+            "publishers": len(p),
+            "share": _ratio(len(p), total),
+            **_added(column, t),
+        }
         for t, p in sorted(v.link_publishers.items())
     ]
     rows.append(
@@ -186,9 +213,58 @@ def link_types(column: Column) -> list[Row]:
             "link_type": "(any)",
             "publishers": len(anyone),
             "share": _ratio(len(anyone), total),
+            **_added(column, None),
         }
     )
     return [{**r, "share": round(r["share"], 6)} for r in rows]
+
+
+def community(column: Column) -> list[Row]:
+    """The community figures of a column (none where its release has no community tables):
+    people, data commits by affiliation, who publishes whose docs, outside contributors."""
+    c = column.view.community
+    if c is None:
+        return []
+
+    def row(figure: str, value: float | None, detail: str | None = None) -> Row:
+        v = None if value is None else round(float(value), 6)
+        return {"column": column.id, "figure": figure, "value": v, "detail": detail}
+
+    data = c["data_commits"]
+    rows = [
+        row("contributors", c["contributors"]),
+        row("identities", c["identities"]),
+        *(row(f"contributors_{a}", k) for a, k in c["affiliations"].items()),
+        row("data_commits", sum(data.values())),
+        *(row(f"data_commits_{a}", k) for a, k in data.items()),
+        row("data_commits_team_share", c["team_share"]),
+    ]
+    for key in ("publishers_own", "publishers_by_others", "publishers_imported"):
+        rows.append(row(key, len(c[key]), " ".join(c[key]) or None))
+    hf = c["huggingface"]
+    if hf["links"]:
+        rows.append(row("huggingface_links", hf["links"]))
+        rows.append(row("huggingface_curated_share", hf["curated_share"]))
+        self_added = " ".join(hf["publishers_self_added"]) or None
+        rows.append(row("huggingface_self_added", len(hf["self_added"]), self_added))
+    return rows
+
+
+def channels(column: Column) -> list[Row]:
+    c = column.view.community
+    if c is None:
+        return []
+    total = sum(c["channels"].values())
+    return [
+        {
+            "column": column.id,
+            "channel": cid,
+            "title": c["channel_titles"][cid],
+            "commits": k,
+            "share": round(_ratio(k, total), 6),
+        }
+        for cid, k in c["channels"].items()
+    ]
 
 
 def subjects(column: Column) -> list[Row]:
@@ -310,6 +386,12 @@ def comparison_tables(
         ),
         "link_types": sorted(
             (r for c in columns for r in link_types(c)), key=lambda r: (r["column"], r["link_type"])
+        ),
+        "community": sorted(
+            (r for c in columns for r in community(c)), key=lambda r: (r["column"], r["figure"])
+        ),
+        "channels": sorted(
+            (r for c in columns for r in channels(c)), key=lambda r: (r["column"], r["channel"])
         ),
         "subjects": sorted(
             (r for c in columns for r in subjects(c)),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class HubView:
     # The hub's own words for the README: what a publisher is, what its units are, whose links
     # are counted, and what to keep in mind when reading its growth.
     texts: Mapping[str, str] = field(default_factory=dict)
+    # The release's community figures (report.community.community_figures: channels,
+    # contributors, who publishes whose docs, how links were added); None without those tables.
+    community: Mapping[str, Any] | None = None
 
     def publisher(self, handle: str) -> Publisher | None:
         return next((p for p in self.publishers if p.handle == handle), None)
