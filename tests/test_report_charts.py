@@ -109,6 +109,24 @@ def test_growth_chart_has_its_title_and_an_x_axis_label():
     assert fig.axes[-1].get_xlabel() == "month"
 
 
+def _size(png: bytes) -> tuple[int, int]:
+    ihdr = dict(_chunks(png))[b"IHDR"]
+    return struct.unpack(">II", ihdr[:8])
+
+
+def test_publisher_chart_draws_the_top_publishers_only_and_says_so():
+    from tfhub_dataset.report.charts import TOP_PUBLISHERS, top_publishers
+
+    many = [(f"publisher {i:04d}", "individual", 1 + i % 97) for i in range(3000)]
+    drawn, left_out = top_publishers(many)
+    assert len(drawn) == TOP_PUBLISHERS and left_out == 3000 - TOP_PUBLISHERS
+    assert [p[2] for p in drawn] == sorted((p[2] for p in many), reverse=True)[:TOP_PUBLISHERS]
+    big = models_per_publisher_png(many, "Models per publisher")
+    top = models_per_publisher_png(drawn, "Models per publisher")
+    assert _size(big) == _size(top)  # as tall as the top ones alone
+    assert big != top  # the title says how many are left out
+
+
 def test_every_chart_is_also_svg_with_nothing_that_varies():
     """SVG for print: the same picture, identical across renders, with no date, no software
     version and no id that is not a hash of the drawing (svg.hashsalt is fixed)."""

@@ -24,6 +24,7 @@ from tfhub_dataset.sources.snapshot import Snapshot
 # (frictionless) stacks: a test (test_imports.py) keeps it so.
 if TYPE_CHECKING:
     from tfhub_dataset.derived import DerivedCache
+    from tfhub_dataset.package.memo import OutputCache
     from tfhub_dataset.package.write import ReleaseInfo
 
 PINS_PATH = DATA / "build" / "releases.toml"
@@ -112,13 +113,17 @@ def build_release(
     progress: Progress = stderr_progress,
     derived: DerivedCache | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    outputs: OutputCache | None = None,
 ) -> Path:
     """Build one release into ``out_root/<pin.id>`` (staged, validated, then moved into place).
 
     ``derived`` keeps what the history derives from each month-end snapshot between runs (see
-    derived.py); without it every snapshot is fetched and parsed again. ``pin.id`` must be a safe
-    folder name (refused before anything is fetched or written); another build of the same
-    release is waited for ``lock_timeout`` seconds at most.
+    derived.py); without it every snapshot is fetched and parsed again. ``outputs`` keeps what
+    the tables made (Parquet, report, charts, SQLite) and which packages passed validation, by
+    the digests of their inputs (package/memo.py): what did not change is not made or validated
+    again, and a release folder that already holds the bytes is not rewritten. ``pin.id`` must
+    be a safe folder name (refused before anything is fetched or written); another build of the
+    same release is waited for ``lock_timeout`` seconds at most.
     """
     from tfhub_dataset.history.series import add_history, build_history
     from tfhub_dataset.package.stage import write_release
@@ -175,7 +180,17 @@ def build_release(
         + ", ".join(f"{len(tables[t])} {label}" for t, label in counted if t in tables)
     )
     info = release_info(pin, snapshot)
-    files = render_release(tables, info, h.schema_dir)
+    parquet = None
+    if outputs is not None:
+        from tfhub_dataset.package.memo import memoized_parquet
+
+        parquet = memoized_parquet(outputs)
+    files = render_release(tables, info, h.schema_dir, parquet)
+    # What follows reads the written files only: the parsed objects (most of a large hub's
+    # memory) are let go before the report, the database and the validating child.
+    del tables, docs, snapshot
+    if has_history(source):
+        del history
     dest = out_root / pin.id
     previous = previous_release(pin, out_root)
     if previous is not None:
@@ -193,8 +208,11 @@ def build_release(
         progress=progress,
         # The report, the SQLite database and SHA256SUMS are made from the written tables while
         # the package is validated.
-        derived_files=lambda: derived_files(files, info, previous[1] if previous else None),
+        derived_files=lambda: derived_files(
+            files, info, previous[1] if previous else None, outputs
+        ),
         lock_timeout=lock_timeout,
+        outputs=outputs,
     )
     progress(f"[{pin.id}] written to {dest}")
     return dest
@@ -219,22 +237,37 @@ def release_info(pin: Pin, snapshot: Snapshot) -> ReleaseInfo:
 
 
 def derived_files(
-    files: dict[str, bytes], info: ReleaseInfo, previous: dict[str, bytes] | None
+    files: dict[str, bytes],
+    info: ReleaseInfo,
+    previous: dict[str, bytes] | None,
+    outputs: OutputCache | None = None,
 ) -> dict[str, bytes]:
     """Every file made from the tables: the report (README, data dictionary, CHANGES.md,
     CITATION.cff, LICENSE, figures), what it publishes to the field (croissant.json,
     DATASHEET.md, Datasette's metadata.json, zenodo.json), the SQLite database, and SHA256SUMS
-    of all the others."""
+    of all the others; with ``outputs``, what the same files, release and previous release
+    made before."""
+    from tfhub_dataset.package.memo import digest, files_digest
     from tfhub_dataset.package.sqlite import sqlite_bytes
     from tfhub_dataset.package.sums import SUMS_NAME, sha256sums
     from tfhub_dataset.publish import publish_files
 
+    key = ""
+    if outputs is not None:
+        before = files_digest(previous) if previous is not None else "none"
+        key = digest("release-files", repr(info), files_digest(files), before)
+        found = outputs.load(key)
+        if found is not None:
+            return found
     h = hub(info.hub)
     out = h.module().render_report(files, info, previous)
     out.update(publish_files(files, info))
     out[h.sqlite_name] = sqlite_bytes(files)
     out[SUMS_NAME] = sha256sums({**files, **out})
-    return dict(sorted(out.items()))
+    out = dict(sorted(out.items()))
+    if outputs is not None:
+        outputs.save(key, out)
+    return out
 
 
 def previous_release(
@@ -302,10 +335,13 @@ def build_comparison(
     pins: list[Pin] | None = None,
     progress: Progress = stderr_progress,
     lock_timeout: float = LOCK_TIMEOUT,
+    outputs: OutputCache | None = None,
 ) -> Path | None:
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
-    them is in neither folder."""
+    them is in neither folder. With ``outputs``, it is made again only when one of its inputs
+    changed (the tables it reads, the code, the curated files), not validated again when the
+    same bytes passed before, and not rewritten when the folder already holds it."""
     from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
 
@@ -321,11 +357,27 @@ def build_comparison(
                     progress(f"[{COMPARISON}] not written: release {pin.id} is not built")
                     return None
                 read[pin.id] = found[1]
-    files = render_comparison(
-        [(label, {h: (p.id, read[p.id]) for h, p in chosen.items()}) for label, chosen in inputs]
-    )
+    columns = [(label, {h: p.id for h, p in chosen.items()}) for label, chosen in inputs]
+    key, files = "", None
+    if outputs is not None:
+        from tfhub_dataset.package.memo import digest, files_digest
+
+        key = digest("comparison", repr(columns), *(
+            f"{rid}\0{files_digest(read[rid])}" for rid in sorted(read)
+        ))  # fmt: skip
+        files = outputs.load(key)
+        if files is not None:
+            progress(f"[{COMPARISON}] its inputs did not change: not made again")
+    if files is None:
+        files = render_comparison(
+            [(label, {h: (rid, read[rid]) for h, rid in ids.items()}) for label, ids in columns]
+        )
+        if outputs is not None:
+            outputs.save(key, files)
     dest = out_root / COMPARISON
-    write_release(files, dest, validate=True, progress=progress, lock_timeout=lock_timeout)
+    write_release(
+        files, dest, validate=True, progress=progress, lock_timeout=lock_timeout, outputs=outputs
+    )
     progress(f"[{COMPARISON}] written to {dest}")
     return dest
 

@@ -31,6 +31,7 @@ from tfhub_dataset.guards import (
     writable_folder,
 )
 from tfhub_dataset.hubs import DEFAULT_HUB, HUBS, hub
+from tfhub_dataset.package.memo import OutputCache
 from tfhub_dataset.package.stage import LOCK_TIMEOUT, LockTimeout, ReleaseInvalid, safe_release_id
 from tfhub_dataset.sources.by_hub import GitOptions, HubSources
 from tfhub_dataset.sources.local import LocalMirror, LocalSnapshot
@@ -165,6 +166,13 @@ def parser() -> argparse.ArgumentParser:
         help="re-read and re-parse every month-end snapshot instead of reusing what earlier runs "
         "derived from them (kept beside the HTTP cache, keyed by history, commit and code "
         "version)",
+    )
+    out.add_argument(
+        "--no-output-cache",
+        action="store_true",
+        help="make every output file (Parquet, report, charts, SQLite) and validate again, even "
+        "when earlier runs made them from the same inputs (records kept beside the HTTP cache, "
+        "keyed by the digests of the inputs)",
     )
     out.add_argument(
         "--replace",
@@ -590,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         with _source(args) as sources:
             built = []
             derived_dir = args.cache.parent / "derived"
+            outputs = None if args.no_output_cache else OutputCache(args.cache.parent / "outputs")
             targets = _targets(args, sources)
             _check_targets(args, targets)
             for pin, source in targets:
@@ -602,12 +611,15 @@ def main(argv: list[str] | None = None) -> int:
                         progress=progress,
                         derived=None if args.no_derived_cache else DerivedCache(derived_dir),
                         lock_timeout=args.lock_timeout,
+                        outputs=outputs,
                     )
                 )
         pinned = {p.id for p in load_pins()}
         if built and all(b.name in pinned for b in built):
             # The comparison reads the tables of both hubs' releases (built here, else committed).
-            build_comparison(args.out, progress=progress, lock_timeout=args.lock_timeout)
+            build_comparison(
+                args.out, progress=progress, lock_timeout=args.lock_timeout, outputs=outputs
+            )
         # The root descriptor describes the default hub's latest release.
         latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
         if _into_committed(args.out) and latest.id in {b.name for b in built}:

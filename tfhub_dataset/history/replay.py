@@ -18,6 +18,7 @@ published branch): it is *present* at a commit when some file holds it there.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections import Counter
@@ -183,9 +184,9 @@ class Replay:
     def key_of(self, life: int, at: int) -> tuple[Observed, str | None]:
         """(kind, handle) of a life at topological index ``at`` and where it came from."""
         obs = self.observed.get(life)
-        if obs:
-            later = [o for o in obs if o[0] >= at]
-            return (later[0] if later else obs[-1])[1], "snapshot"
+        if obs:  # the first observation at or after ``at``, else the last (sorted by index)
+            i = bisect.bisect_left(obs, at, key=lambda o: o[0])
+            return obs[min(i, len(obs) - 1)][1], "snapshot"
         path = self.lives[life].path
         near = self.path_observed.get(self.normalized(path))
         if near:
@@ -217,7 +218,12 @@ def replay(
     order = topo_order(refs)
     index = {s: i for i, s in enumerate(order)}
     remaining = Counter(by_sha[s].parents[0] for s in order if by_sha[s].parents)
-    states: dict[str, dict[str, int]] = {}
+    # No commit copies the whole path state: the first-parent line of the last commit changes
+    # one state in place, keeping each path's past values (so a branch that leaves the line at
+    # an earlier commit reads the line as it was there); a branch holds only what it changed.
+    line = _Line()
+    on_line = _line_of(by_sha, order[-1]) if order else {}
+    states: dict[str, _Branch] = {}  # commits off the line whose children are still to come
     lives: dict[int, Life] = {}
     ops: dict[str, list[Op]] = {}
     anomalies: list[ReplayAnomaly] = []
@@ -233,11 +239,21 @@ def replay(
     for sha in order:
         ref = by_sha[sha]
         parent = ref.parents[0] if ref.parents else None
-        if parent is not None and parent not in states:
+        if parent is not None and parent not in by_sha:
             anomalies.append(
                 ReplayAnomaly(sha, "", "replay-unknown-parent", f"parent {parent} is not listed")
             )
-        state = dict(states.get(parent, {})) if parent else {}
+            parent = None
+        state: _State
+        if sha in on_line and (parent is None or parent in on_line):
+            state = line.at(on_line[sha])
+        elif parent is not None and parent in on_line:
+            state = _Branch({}, line.view(on_line[parent]))
+        elif parent is not None and parent in states:
+            # The last child to come takes its parent's changes over; the others copy them.
+            state = states[parent] if remaining[parent] == 1 else states[parent].copy()
+        else:
+            state = _Branch({}, None)
         if parent is not None and parent in remaining:
             remaining[parent] -= 1
             if remaining[parent] == 0:
@@ -246,7 +262,7 @@ def replay(
         for ch in changes.get(sha, ()):
             replayed.append(_apply(ch, sha, state, new_life, lives, anomalies, data_path))
         ops[sha] = replayed
-        if remaining.get(sha, 0) > 0:
+        if remaining.get(sha, 0) > 0 and isinstance(state, _Branch):
             states[sha] = state
         if sha in snapshot_paths:
             _check(sha, state, snapshot_paths[sha], anomalies, checked)
@@ -273,10 +289,149 @@ def replay(
     )
 
 
+_GONE = None  # a path's value in a state where it was removed
+
+
+class _Line:
+    """The path state of the first-parent line, changed in place, with the past value of each
+    path by line position (a branch that leaves the line reads the line as it was there)."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, int] = {}
+        self.past: dict[str, tuple[list[int], list[int | None]]] = {}  # positions, values
+        self.pos = -1
+
+    def at(self, pos: int) -> _LineState:
+        self.pos = pos
+        return _LineState(self)
+
+    def set(self, path: str, life: int | None) -> None:
+        if life is None:
+            self.now.pop(path, None)
+        else:
+            self.now[path] = life
+        positions, values = self.past.setdefault(path, ([], []))
+        if positions and positions[-1] == self.pos:
+            values[-1] = life
+        else:
+            positions.append(self.pos)
+            values.append(life)
+
+    def view(self, pos: int) -> _LineView:
+        return _LineView(self, pos)
+
+
+class _LineView:
+    """The line's state as it was after line position ``pos`` (read only)."""
+
+    def __init__(self, line: _Line, pos: int) -> None:
+        self.line, self.pos = line, pos
+
+    def get(self, path: str) -> int | None:
+        if self.pos == self.line.pos:
+            return self.line.now.get(path)
+        found = self.line.past.get(path)
+        if found is None:
+            return None
+        positions, values = found
+        i = bisect.bisect_right(positions, self.pos)
+        return values[i - 1] if i else None
+
+    def keys(self) -> set[str]:
+        return {p for p in self.line.past if self.get(p) is not None}
+
+
+class _State(Protocol):
+    def get(self, path: str) -> int | None: ...
+    def __contains__(self, path: object) -> bool: ...
+    def __getitem__(self, path: str) -> int: ...
+    def __setitem__(self, path: str, life: int) -> None: ...
+    def pop(self, path: str, default: None = None) -> int | None: ...
+    def keys(self) -> Iterable[str]: ...
+
+
+class _LineState:
+    """The line's state at its current commit, as a mapping that changes it."""
+
+    def __init__(self, line: _Line) -> None:
+        self.line = line
+
+    def get(self, path: str) -> int | None:
+        return self.line.now.get(path)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.line.now
+
+    def __getitem__(self, path: str) -> int:
+        return self.line.now[path]
+
+    def __setitem__(self, path: str, life: int) -> None:
+        self.line.set(path, life)
+
+    def pop(self, path: str, default: None = None) -> int | None:
+        life = self.line.now.get(path)
+        if life is not None:
+            self.line.set(path, None)
+        return life
+
+    def keys(self) -> Iterable[str]:
+        return self.line.now.keys()
+
+
+class _Branch:
+    """A commit off the line: what its branch changed (``_GONE`` for a removed path) over the
+    state it left from (a line position, or nothing)."""
+
+    def __init__(self, delta: dict[str, int | None], base: _LineView | None) -> None:
+        self.delta, self.base = delta, base
+
+    def copy(self) -> _Branch:
+        return _Branch(dict(self.delta), self.base)
+
+    def get(self, path: str) -> int | None:
+        if path in self.delta:
+            return self.delta[path]
+        return self.base.get(path) if self.base is not None else None
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def __getitem__(self, path: str) -> int:
+        life = self.get(path)
+        if life is None:
+            raise KeyError(path)
+        return life
+
+    def __setitem__(self, path: str, life: int) -> None:
+        self.delta[path] = life
+
+    def pop(self, path: str, default: None = None) -> int | None:
+        life = self.get(path)
+        if life is not None:
+            self.delta[path] = _GONE
+        return life
+
+    def keys(self) -> Iterable[str]:
+        found = set(self.base.keys()) if self.base is not None else set()
+        for path, life in self.delta.items():
+            (found.add if life is not None else found.discard)(path)
+        return found
+
+
+def _line_of(by_sha: Mapping[str, CommitLike], last: str) -> dict[str, int]:
+    """The first-parent line ending at ``last`` (the replay's last commit): sha -> position."""
+    chain, sha = [], last
+    while sha in by_sha and sha not in chain[-1:]:
+        chain.append(sha)
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else ""
+    return {s: i for i, s in enumerate(reversed(chain))}
+
+
 def _apply(
     ch: Change,
     sha: str,
-    state: dict[str, int],
+    state: _State,
     new_life: Any,
     lives: dict[int, Life],
     anomalies: list[ReplayAnomaly],
@@ -339,12 +494,12 @@ def _apply(
 
 def _check(
     sha: str,
-    state: Mapping[str, int],
+    state: _State,
     paths: frozenset[str],
     anomalies: list[ReplayAnomaly],
     checked: dict[str, tuple[int, int]],
 ) -> None:
-    replayed = set(state)
+    replayed = set(state.keys())
     missing, extra = sorted(paths - replayed), sorted(replayed - paths)
     checked[sha] = (len(missing), len(extra))
     for p in missing:

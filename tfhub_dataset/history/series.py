@@ -103,6 +103,18 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class IncrementalParse(Protocol):
+    """A hub's parse that follows the first-parent line: the Parsed of each snapshot made from
+    its state after the previous one and the files that changed since (the net of what the
+    commits between them changed), not from every file and table of the snapshot. It must equal
+    ``HistoryRules.parse`` of the same snapshot (the full recount, kept as the reference)."""
+
+    def advance(self, snapshot: Snapshot, changed: Mapping[str, str | None]) -> Parsed:
+        """``changed``: each path whose blob id differs from the previous snapshot advanced (every
+        path of the first one) -> its blob id, or None where the path is gone."""
+        ...
+
+
 @dataclass(frozen=True)
 class HistoryRules:
     """What the history needs to know of a hub (each hub's wiring module has its ``HISTORY``)."""
@@ -128,6 +140,9 @@ class HistoryRules:
     # parsed commit of the line, oldest first (with every_commit, every commit that changes a
     # data path); each table's rows hold the fields of its schema in ``schema_dir``.
     extra_tables: Callable[[list[tuple[str, str, dict[str, Any]]]], Tables] | None = None
+    # (publisher types, doc cache) -> an IncrementalParse that gives what ``parse`` gives, from
+    # what changed; None: every snapshot goes through ``parse``.
+    incremental: Callable[[dict[str, PublisherType], Any], IncrementalParse] | None = None
 
 
 @dataclass
@@ -256,6 +271,7 @@ def build_history(
     known: Snapshot | None = None,
     doc_cache: Any = None,
     rules: HistoryRules | None = None,
+    recount: bool = False,
 ) -> History:
     """The history of the repository up to ``commit`` (the commit in force on ``as_of``).
 
@@ -265,7 +281,9 @@ def build_history(
     With a ``cache``, what each snapshot yields is kept between runs (see derived.py), and a
     snapshot whose summary is cached is neither fetched nor parsed again.
 
-    ``rules`` are the hub's (default: the registry's first hub's).
+    ``rules`` are the hub's (default: the registry's first hub's). A hub whose rules have an
+    ``incremental`` parse counts each snapshot from what changed since the previous one;
+    ``recount`` parses every snapshot in full instead (the reference the tests compare with).
     """
     dt.date.fromisoformat(as_of)
     rules = rules or default_hub().module().HISTORY
@@ -317,6 +335,10 @@ def build_history(
     parsed: dict[str, Parsed] = {}
     fetch = parse = 0.0
     doc_cache = {} if doc_cache is None else doc_cache
+    stepper = None
+    if rules.incremental is not None and not recount:
+        stepper = rules.incremental(publisher_types, doc_cache)
+    before: Mapping[str, str] = {}  # blob ids of the last snapshot the stepper advanced to
     for n, sha in enumerate(wanted, start=1):
         key = cache.key("snapshot-summary", rules.hub, sha, types_key) if cache else ""
         hit = cache.load(key) if cache else None
@@ -329,7 +351,14 @@ def build_history(
         t1 = time.perf_counter()
         if snap.commit != sha:
             raise ValueError(f"source gave snapshot {snap.commit}, not {sha}")
-        parsed[sha] = rules.parse(snap, publisher_types, doc_cache)
+        if stepper is not None:
+            ids = _blob_ids(snap)
+            changed: dict[str, str | None] = {p: b for p, b in ids.items() if before.get(p) != b}
+            changed.update((p, None) for p in before.keys() - ids.keys())
+            parsed[sha] = stepper.advance(snap, changed)
+            before = ids
+        else:
+            parsed[sha] = rules.parse(snap, publisher_types, doc_cache)
         del snap
         if cache:
             cache.save(key, _to_json(parsed[sha]))
@@ -374,6 +403,14 @@ def build_history(
         else:  # the source listed another history than it said it has: keep nothing
             say(f"[history] up to {commit[:12]}: the listed history is not {digest[:12]}; not kept")
     return hist
+
+
+def _blob_ids(snap: Snapshot) -> Mapping[str, str]:
+    """Path -> blob id of every file of a snapshot (a source that knows them, git, says them;
+    otherwise they are hashed from the bytes)."""
+    if snap.blob_ids is not None:
+        return snap.blob_ids
+    return {path: snap.blob_id(path) for path in snap.files}
 
 
 def _history_to_json(h: History, digest: str) -> dict[str, Any]:
@@ -512,8 +549,13 @@ def _assemble(
     for row in doc_rows.values():
         if row["model"]:
             model_credits.setdefault(row["model"], set()).update(credited(row))
+    # publisher -> the models it is credited with, in model order: one pass, not one a publisher
+    models_of: dict[str, list[Row]] = {}
+    for m in model_rows.values():
+        for credit in sorted(model_credits.get(m["handle"], ())):
+            models_of.setdefault(credit, []).append(m)
     for handle, row in publisher_rows.items():
-        models = [m for m in model_rows.values() if handle in model_credits.get(m["handle"], ())]
+        models = models_of.get(handle, [])
         first_model = min(models, key=lambda m: m["first_seen"], default=None)
         annotation = publisher_types.get(handle)
         row.update(
@@ -544,8 +586,11 @@ def _assemble(
             key=lambda r: (by_sha[r["commit"]].date, r["commit"], r["path"] or "", r["kind"]),
         ),
     }
-    # Each table holds the fields of the hub's schema, in its order.
-    tables = {n: _project(rows, rules.schema_dir / f"{n}.json") for n, rows in tables.items()}
+    del commits, event_rows, snapshots, anomalies
+    # Each table holds the fields of the hub's schema, in its order (one table at a time, so
+    # that each table's rows are held once: its events are most of a large hub's history).
+    for n in list(tables):
+        tables[n] = _project(tables.pop(n), rules.schema_dir / f"{n}.json")
     return History(
         commit=commit,
         as_of=as_of,

@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tfhub_dataset.package.memo import OutputCache, same_files, validator_name
 from tfhub_dataset.package.validate import validate_package
 
 #: Seconds a build waits for another build of the same release before it gives up.
 LOCK_TIMEOUT = 60.0
+VALIDATION_MODE = "csv+parquet-compare"  # what _validate_meanwhile checks (a record's key)
 SAFE_RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
@@ -118,8 +120,13 @@ def write_release(
     progress: Callable[[str], None] | None = None,
     derived_files: Callable[[], dict[str, bytes]] | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    outputs: OutputCache | None = None,
 ) -> None:
     """Write ``files`` to a staging folder beside ``dest``, validate, then swap it into place.
+
+    With ``outputs`` (package/memo.py), a package whose every file has the digest of one that
+    passed the same validator before is not validated again (a progress line says so), one that
+    passes is recorded; and a ``dest`` that already holds exactly the files is left untouched.
 
     ``derived_files`` renders files that are not resources (README, figures) from ``files``; it
     runs while the package is validated. The previous release at ``dest`` stays untouched until
@@ -134,7 +141,26 @@ def write_release(
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _locked(dest, lock_timeout) as lock_fd:
         recover(dest)
-        _stage_and_swap(files, dest, validate, progress, derived_files, lock_fd)
+        record = outputs.validation_key(files, VALIDATION_MODE) if validate and outputs else None
+        if record is not None and outputs is not None and outputs.validated(record):
+            if progress:
+                progress(
+                    f"not validating {dest.name}: these bytes passed {validator_name()} before "
+                    f"(validation record {record[:12]})"
+                )
+            validate, record = False, None
+        whole = None
+        if not validate and outputs is not None:  # nothing to validate: anything to write?
+            whole = {**files, **(derived_files() if derived_files else {})}
+            if same_files(dest, whole):
+                if progress:
+                    progress(f"{dest.name} is unchanged: it already holds these bytes")
+                return
+        _stage_and_swap(
+            whole or files, dest, validate, progress, None if whole else derived_files, lock_fd
+        )
+        if record is not None and outputs is not None:
+            outputs.record_valid(record)
 
 
 class LockTimeout(RuntimeError):

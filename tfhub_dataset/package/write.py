@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -255,21 +255,28 @@ def render_release(
     tables: dict[str, list[dict[str, Any]]],
     info: ReleaseInfo,
     schema_dir: Path | None = None,
+    parquet: Callable[[list[dict[str, Any]], dict[str, Any]], bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every file of a release (relative path -> bytes), except the README and figures.
 
-    ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's).
+    ``schema_dir`` holds one JSON Table Schema per table (default: the release's hub's);
+    ``parquet`` makes a table's Parquet bytes (default :func:`parquet_bytes`; the build passes
+    a memo of it, package/memo.py).
     """
-    files, resources = render_tables(tables, schema_dir or hub(info.hub).schema_dir)
+    files, resources = render_tables(tables, schema_dir or hub(info.hub).schema_dir, parquet)
     files["datapackage.json"] = dumps_json(descriptor(info, resources)).encode()
     return files
 
 
 def render_tables(
-    tables: dict[str, list[dict[str, Any]]], schema_dir: Path
+    tables: dict[str, list[dict[str, Any]]],
+    schema_dir: Path,
+    parquet: Callable[[list[dict[str, Any]], dict[str, Any]], bytes] | None = None,
 ) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
     """Each table as CSV and Parquet with its schema (``schema_dir/<name>.json``), and the
-    package resources describing them (the CSV ones first, then the Parquet ones)."""
+    package resources describing them (the CSV ones first, then the Parquet ones); ``parquet``
+    as for :func:`render_release`."""
+    parquet = parquet or parquet_bytes
     files: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     parquet_resources: list[dict[str, Any]] = []
@@ -280,7 +287,7 @@ def render_tables(
         schema_path = f"schemas/{name}.json"
         files[schema_path] = dumps_json(schema).encode("utf-8")
         csv_data = csv_bytes(rows, schema)
-        pq_data = parquet_bytes(rows, schema)
+        pq_data = parquet(rows, schema)
         files[f"data/{name}.csv"] = csv_data
         files[f"data/{name}.parquet"] = pq_data
         resources.append(

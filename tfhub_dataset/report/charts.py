@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.image
 import matplotlib.patches
 import matplotlib.text
 import matplotlib.ticker
@@ -44,6 +45,9 @@ STYLE = {
     "text.parse_math": False,
 }
 LABEL_CHARS = 60  # a longer label (a display name) is cut with an ellipsis
+# The models-per-publisher chart draws this many publishers at most (those with the most models)
+# and says how many it leaves out: a chart of bounded size and cost at any number of publishers.
+TOP_PUBLISHERS = 50
 
 
 def _font(size: float = 9, weight: str = "normal") -> FontProperties:
@@ -64,15 +68,27 @@ SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 def _png(fig: Figure) -> Chart:
     """Render with the bundled font on every text element: PNG without varying metadata, and
-    the same figure as SVG (``Chart.svg``)."""
+    the same figure as SVG (``Chart.svg``). Each format is drawn once.
+
+    Every tick is made before the fonts are set (``get_ticklabels`` makes the ticks its locator
+    asks for; a tick made later while drawing copies its font from the first tick), so the one
+    Agg draw below lays the figure out and rasterises it with that font: the PNG is written from
+    the drawn canvas rather than by ``savefig``, which would draw it a second time; the SVG is
+    the vector renderer's own draw."""
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # creates every tick label
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_ticklabels(which="both")
     for text in fig.findobj(matplotlib.text.Text):
         size = text.get_fontsize()
         weight = text.get_fontweight()
         text.set_fontproperties(_font(size, weight if isinstance(weight, str) else "normal"))
+    canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    matplotlib.image.imsave(
+        buf, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI,
+        metadata={"Software": None},
+    )  # fmt: skip
     chart = Chart(buf.getvalue())
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", dpi=DPI, metadata=SVG_METADATA)
@@ -90,10 +106,21 @@ def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: 
         return _png(models_per_publisher_figure(publishers, title))
 
 
+def top_publishers(
+    publishers: Sequence[tuple[str, str, int]], top: int = TOP_PUBLISHERS
+) -> tuple[list[tuple[str, str, int]], int]:
+    """The publishers the chart draws (at most ``top`` with models, most models first, ties by
+    label) and how many more with models it leaves out."""
+    rows = sorted((p for p in publishers if p[2] > 0), key=lambda p: (-p[2], p[0]))
+    return rows[:top], max(len(rows) - top, 0)
+
+
 def models_per_publisher_figure(publishers: Sequence[tuple[str, str, int]], title: str) -> Figure:
-    """The figure of models_per_publisher_png (drawn under STYLE by it)."""
-    rows = [p for p in publishers if p[2] > 0]
-    rows.sort(key=lambda p: (-p[2], p[0]))
+    """The figure of models_per_publisher_png (drawn under STYLE by it): the top publishers
+    (:func:`top_publishers`); when some are left out, the title says how many."""
+    rows, left_out = top_publishers(publishers)
+    if left_out:
+        title += f"\n(the top {len(rows)} drawn; {left_out:,} more with fewer models are not)"
     height = 1.2 + 0.22 * max(len(rows), 1)
     fig = Figure(figsize=(8, height), dpi=DPI)
     ax = fig.add_subplot()

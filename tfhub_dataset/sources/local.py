@@ -18,7 +18,7 @@ from tfhub_dataset.sources.commits import (
     end_of_day,
 )
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
-from tfhub_dataset.sources.tarball import MAX_MEMBERS, read_tarball
+from tfhub_dataset.sources.tarball import BEYOND, MAX_MEMBERS, read_tarball
 
 
 def load_local(
@@ -55,7 +55,7 @@ def load_local(
     files, oversized, escaped = {}, {}, set()
     for count, f in enumerate(sorted(root.rglob("*")), start=1):
         if count > MAX_MEMBERS:
-            raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p}")
+            raise ValueError(f"more than {MAX_MEMBERS} files in snapshot folder {p} ({BEYOND})")
         if f.is_symlink():
             raise ValueError(f"refusing symbolic link in snapshot folder: {path_text(str(f))[0]}")
         if f.is_file():

@@ -19,8 +19,11 @@ from typing import Any, BinaryIO
 from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
 
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; the largest real snapshot holds about 25 MB
-MAX_MEMBERS = 100_000
+# Bounds against archive bombs, far above any real hub: the largest real snapshot holds about
+# 25 MB in some 12,000 members; a hub a hundred times that size passes both.
+MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # uncompressed
+MAX_MEMBERS = 2_000_000
+BEYOND = "a bound against archive bombs; build a repository this large from git with --git PATH"
 
 
 class UnsafeArchiveError(ValueError):
@@ -129,7 +132,9 @@ def read_tarball(
                 count += 1
                 commit = commit or tar.pax_headers.get("comment", "")
                 if count > max_members:
-                    raise UnsafeArchiveError(f"more than {max_members} members in archive")
+                    raise UnsafeArchiveError(
+                        f"more than {max_members} members in archive ({BEYOND})"
+                    )
                 path, was_escaped = path_text(_member_path(member.name))
                 if was_escaped:
                     escaped.add(path)
@@ -148,7 +153,7 @@ def read_tarball(
                 total += member.size
                 if total > max_total_bytes:
                     raise UnsafeArchiveError(
-                        f"archive expands beyond {max_total_bytes} bytes; refusing it"
+                        f"archive expands beyond {max_total_bytes:,} bytes; refusing it ({BEYOND})"
                     )
                 mtime = member.mtime if mtime is None else max(mtime, member.mtime)
                 top_level_file = top_level_file or "/" not in path

@@ -134,7 +134,7 @@ class PyTorchFacts:
         }
 
     def row_counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.r.tables.items()}
+        return self.r.row_counts()
 
 
 def render_report(

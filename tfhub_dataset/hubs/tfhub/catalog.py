@@ -64,14 +64,18 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
         cat.anomalies.append(_too_large(path, size))
     for path in sorted(snapshot.escaped):
         cat.anomalies.append(_escaped_name(path))
-    for path in paths:
+    read_many = getattr(snapshot.files, "read_many", None)  # a source that reads many at once
+    read: dict[str, bytes] = {}
+    for n, path in enumerate(paths):
+        if read_many is not None and n % READ_CHUNK == 0:
+            read = read_many(_unparsed(snapshot, paths[n : n + READ_CHUNK], doc_cache))
         if not path.endswith(".md"):
             cat.anomalies.append(Anomaly(path, None, "stray-file", "not a Markdown doc; ignored"))
             continue
         key = (path, snapshot.blob_id(path)) if doc_cache is not None else None
         doc = doc_cache.get(key) if doc_cache is not None and key is not None else None
         if doc is None:
-            data = snapshot.files[path]
+            data = read[path] if path in read else snapshot.files[path]
             if len(data) > MAX_FILE_BYTES:  # a source that does not leave such files out itself
                 cat.anomalies.append(_too_large(path, len(data)))
                 continue
@@ -102,6 +106,18 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
 
 def _escaped_name(path: str) -> Anomaly:
     return Anomaly(path, None, "invalid-utf8", "the file name is not UTF-8 (bytes written \\xNN)")
+
+
+READ_CHUNK = 2000  # docs read in one go (git), then parsed: bounded memory
+
+
+def _unparsed(snapshot: Snapshot, paths: list[str], doc_cache: DocCache | None) -> list[str]:
+    """The docs among ``paths`` that the cache does not hold parsed."""
+    return [
+        p
+        for p in paths
+        if p.endswith(".md") and (doc_cache is None or (p, snapshot.blob_id(p)) not in doc_cache)
+    ]
 
 
 def _too_large(path: str, size: int) -> Anomaly:

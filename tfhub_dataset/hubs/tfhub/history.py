@@ -137,4 +137,11 @@ HISTORY = HistoryRules(
     publisher_of=_publisher_from_handle,
     import_commits=lambda: IMPORT_COMMITS,
     schema_dir=HUB.schema_dir,
+    incremental=lambda types, doc_cache: _incremental(types, doc_cache),
 )
+
+
+def _incremental(publisher_types: dict[str, PublisherType], doc_cache: Any) -> Any:
+    from tfhub_dataset.hubs.tfhub.counts import TFHubCounts  # imports this module's neighbours
+
+    return TFHubCounts(publisher_types, doc_cache)

@@ -174,6 +174,9 @@ class GitSource:
     def read_blob(self, oid: str) -> bytes:
         return self._guard(lambda: self.repo.read(oid, "blob"))
 
+    def read_blobs(self, oids: list[str]) -> dict[str, bytes]:
+        return self._guard(lambda: self.repo.read_many(oids, "blob"))
+
     # -- the clone ------------------------------------------------------------------------------
 
     def ensure(self, *shas: str) -> None:
@@ -267,3 +270,8 @@ class _Blobs(Mapping[str, bytes]):
 
     def __contains__(self, path: object) -> bool:
         return path in self._ids
+
+    def read_many(self, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of several files in one go (git answers a batch of ids at once)."""
+        data = self._source.read_blobs(sorted({self._ids[p] for p in paths}))
+        return {p: data[self._ids[p]] for p in paths}

@@ -179,7 +179,7 @@ class Facts:
         return self.r.get("anomalies") or []
 
     def row_counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.r.tables.items()}
+        return self.r.row_counts()
 
     @cached_property
     def history(self) -> HistoryFacts:

@@ -918,10 +918,19 @@ def _with_models(facts: Facts) -> str:
     return f"the {with_models} of {len(facts.publishers)} publishers with at least one model"
 
 
+def _top_drawn(facts: Facts) -> str:
+    """What the models-per-publisher chart leaves out, when it draws the top ones only."""
+    from tfhub_dataset.report.charts import TOP_PUBLISHERS
+
+    with_models = sum(1 for p in facts.publishers if p["model_count"] > 0)
+    return f" (the top {TOP_PUBLISHERS} drawn)" if with_models > TOP_PUBLISHERS else ""
+
+
 def _charts(figures: list[str], facts: Facts) -> list[str]:
     titles = {
         "models_per_publisher.png": (
             f"Models per publisher (log scale), coloured by publisher type: {_with_models(facts)}"
+            + _top_drawn(facts)
         ),
         "models_per_domain.png": "Models per domain: primary domain and any domain",
         "growth.png": "Growth over time, from the monthly snapshots table (import months shaded)",
