@@ -65,8 +65,11 @@ def compare_parquet(path: Path) -> list[str]:
             continue
         schema = json.loads((base / res["schema"]).read_text(encoding="utf-8"))
         # ParquetFile reads the one file: read_table would import pyarrow.dataset, and pandas
-        # with it (0.3 s), for nothing a single file needs.
-        table = pq.ParquetFile(io.BytesIO(data)).read()
+        # with it (0.3 s), for nothing a single file needs. One thread: Arrow's pool finishes a
+        # threaded read's tasks after it returns, and a task that releases the Python buffer
+        # while the interpreter exits takes the GIL there and aborts the process ("terminate
+        # called without an active exception", exit 134), after a build has written everything.
+        table = pq.ParquetFile(io.BytesIO(data)).read(use_threads=False)
         names = [f["name"] for f in schema["fields"]]
         if table.column_names != names:
             errors.append(f"{res['name']}: columns {table.column_names} differ from schema {names}")
