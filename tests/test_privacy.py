@@ -91,6 +91,10 @@ def test_a_first_line_naming_a_person_keeps_the_line_and_withholds_the_name():
     assert withhold("Update patlogins.md for pat@example.org", names) == (
         f"Update patlogins.md for {WITHHELD}"
     )
+    # Two strings in one text (lowered again after the first is withheld), and a text that is
+    # not ASCII (lowered character by character, so positions still match).
+    assert withhold("PATLOGIN: pat@example.org", names) == f"{WITHHELD}: {WITHHELD}"
+    assert withhold("Ünïcode by PatLogin, İstanbul", names) == f"Ünïcode by {WITHHELD}, İstanbul"
 
 
 def test_descriptors_and_schemas_name_no_one():

@@ -169,6 +169,8 @@ def person_strings(refs: Iterable[Any]) -> list[str]:
 
 def _lower(text: str) -> str:
     """Lower case, character for character (so that positions match the text's)."""
+    if text.isascii():  # the same thing, at C speed
+        return text.lower()
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
@@ -176,8 +178,8 @@ def withhold(text: str, strings: Iterable[str]) -> str:
     """``text`` with every whole-word occurrence of one of ``strings`` (lower case, from
     :func:`person_strings`) replaced by :data:`WITHHELD`, case-insensitively. Linear in the text
     for each string (a plain search, no pattern)."""
+    low = _lower(text)  # lowered once, and again only after a replacement
     for s in strings:
-        low = _lower(text)
         if s not in low:
             continue
         out, start = [], 0
@@ -190,5 +192,7 @@ def withhold(text: str, strings: Iterable[str]) -> str:
                 out += [text[start:i], WITHHELD]
                 start = end
             i = low.find(s, end if start == end else i + 1)
-        text = "".join(out) + text[start:]
+        if out:
+            text = "".join(out) + text[start:]
+            low = _lower(text)
     return text
