@@ -241,3 +241,18 @@ def test_community_figures_recomputed_from_the_csv_files(column, hub, release):
     if len(hf):
         curated = hf["added_as"].isin(["hub-staff", "campaign"]).sum() / len(hf)
         assert float(got["huggingface_curated_share"]) == pytest.approx(curated, abs=1e-6)
+
+
+def test_the_growth_text_says_where_each_hub_starts_and_its_first_model():
+    """Each hub's series from its first month, and, where that month held no model, the month of
+    its first one (a log scale draws no 0: issue 20, finding 10), from the releases' snapshots."""
+    text = (FOLDER / "README.md").read_text(encoding="utf-8")
+    _, last = INPUTS[-1]  # each hub's last commit: the growth series come from its release
+    for hub, pin in last.items():
+        snaps = frame(pin.id, "snapshots").sort_values("month")
+        first, modelled = snaps["month"].iloc[0], snaps[snaps["models"] > 0]["month"].iloc[0]
+        said = f"{TITLES[hub]} from {first}"
+        if modelled != first:
+            said += f" (its first model in {modelled})"
+        assert said in text, said
+    assert "a month without models is not drawn" in text

@@ -557,12 +557,17 @@ def _growth(t: Tables) -> list[str]:
     lines += table(["Year end", *heads], rows, "l" + "r" * len(heads))
     firsts = []
     for c in latest:
-        months = [g["month"] for g in t.r["growth"] if g["hub"] == c["hub"]]
-        if months:
-            firsts.append(f"{c['hub_title']} from {months[0]}")
+        snaps = [g for g in t.r["growth"] if g["hub"] == c["hub"]]
+        if snaps:
+            first = f"{c['hub_title']} from {snaps[0]['month']}"
+            modelled = next((g["month"] for g in snaps if g["models"]), None)
+            if modelled and modelled != snaps[0]["month"]:
+                first += f" (its first model in {modelled})"
+            firsts.append(first)
     lines += [
         "",
-        "The series start with each repository's first commit: " + ", ".join(firsts) + ".",
+        "The series start with each repository's first commit: " + ", ".join(firsts) + ". "
+        "The chart's scale is logarithmic: a month without models is not drawn.",
     ]
     lines += [
         f"{md_escape(c['hub_title'])}: {c['growth_note']}." for c in latest if c["growth_note"]
