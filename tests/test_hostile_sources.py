@@ -85,6 +85,27 @@ def test_a_tree_listing_a_path_twice_is_one_line(tmp_path, capsys):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_a_tree_entry_whose_name_holds_a_slash_is_one_line(tmp_path, capsys):
+    """An entry named 'acme/models/n/1.md' in assets/docs/ (no tree acme/models/n): git ls-tree
+    -r prints it as a nested path, so only the missing folders tell it apart."""
+    work = repo_of(tmp_path, TFHUB_FILES)
+    blob = bytes.fromhex(_git(work, "rev-parse", "HEAD:assets/docs/acme/models/m/1.md"))
+    acme = bytes.fromhex(_git(work, "rev-parse", "HEAD:assets/docs/acme"))
+    docs = raw_object(work, "tree", b"40000 acme\0" + acme + b"100644 acme/models/n/1.md\0" + blob)
+    assets = raw_object(work, "tree", b"40000 docs\0" + bytes.fromhex(docs))
+    readme = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))
+    tags = bytes.fromhex(_git(work, "rev-parse", "HEAD:tags"))
+    tree = raw_object(work, "tree", b"100644 README.md\0" + readme + b"40000 assets\0"
+                      + bytes.fromhex(assets) + b"40000 tags\0" + tags)  # fmt: skip
+    commit = raw_object(work, "commit", (
+        f"tree {tree}\nauthor A <a@example.org> 1609900000 +0000\n"
+        "committer A <a@example.org> 1609900000 +0000\n\nslash\n").encode())  # fmt: skip
+    _git(work, "update-ref", "refs/heads/master", commit)
+    assert build(tmp_path, "--git", str(work), "--as-of", "2021-01-06") == 2
+    assert "'assets/docs/acme/models/n/1.md' (a name with '/' in it" in error_line(capsys)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_a_tree_entry_named_dot_dot_is_one_line(tmp_path, capsys):
     work = repo_of(tmp_path, TFHUB_FILES)
     blob = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))

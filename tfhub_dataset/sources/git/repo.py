@@ -330,16 +330,27 @@ class GitRepo:
 
         Sizes are asked for the data blobs only: a partial clone may lack other blobs (images
         over its size filter), and ``ls-tree -l`` would need every one."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit)
+        # -t lists each tree too: a file whose folder is no tree has a '/' inside its own name
+        # (an entry git never writes), which would otherwise pass for a nested path.
+        out = self.run("ls-tree", "-r", "-t", "-z", "--full-tree", commit)
         ids = {}
+        folders = {""}
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, _, path_bytes = entry.partition(b"\t")
             mode, kind, oid = meta.decode("ascii").split()
             path, was_escaped = path_text(path_bytes)
+            if kind == "tree":
+                folders.add(path)
+                continue
             if not self.data_path(path) or mode == GITLINK:
                 continue
+            if path.rpartition("/")[0] not in folders:
+                raise MalformedObject(
+                    f"refusing commit {commit[:12]} in {self.path}: its tree holds an entry named "
+                    f"{path!r} (a name with '/' in it, which git fsck rejects)"
+                )
             odd_path(path, commit, self.path)
             if mode == SYMLINK or kind != "blob":
                 raise FetchError(f"refusing {path} at {commit[:12]}: not a regular file")
@@ -392,9 +403,7 @@ def _person(value: bytes) -> Person:
     ident = value.rsplit(b" ", 2)[0] if value.count(b" ") >= 2 else value
     name, _, rest = ident.partition(b"<")
     email = rest.rpartition(b">")[0].strip()
-    return Person(
-        name.strip().decode("utf-8", "replace"), email.decode("utf-8", "replace") or None
-    )
+    return Person(name.strip().decode("utf-8", "replace"), email.decode("utf-8", "replace") or None)
 
 
 MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: dates are written with four-digit years
