@@ -13,12 +13,14 @@ import pytest
 from fixtures_git import _git
 
 from tests.mirror import ROOT
+from tfhub_dataset.build import COMPARISON, Pin
 from tfhub_dataset.cli import main
 from tfhub_dataset.history.series import build_history
 from tfhub_dataset.sources.errors import FetchError
 from tfhub_dataset.sources.git import GitConfig, GitSource
 from tfhub_dataset.sources.git.repo import GitRepo, git_env
 from tfhub_dataset.sources.git.shadow import RepoRefused, open_shadow
+from tfhub_dataset.verify import verify
 
 PADDLE = ROOT.parent / "shared" / "paddlehub.git"
 QUIET = {"progress": lambda _m: None}
@@ -112,7 +114,15 @@ def test_a_clones_config_runs_nothing(signed_git, tmp_path):
     assert main(["build", *argv]) == 0
     with GitSource(GitConfig(path=repo)) as src:
         h = build_history(src, signed[-1], "2021-04-21", {}, **QUIET)
-    assert signed[-1] in {r["sha"] for r in h.tables["commits"]}
+        assert signed[-1] in {r["sha"] for r in h.tables["commits"]}
+        # verify rebuilds what the build wrote, from the same clone (issue 22: it ran the
+        # program 230 times and said "identical")
+        (built,) = (p for p in out.iterdir() if p.is_dir() and p.name != COMPARISON)
+        date = next(r["date"] for r in h.tables["commits"] if r["sha"] == signed[-1])
+        pin = Pin(built.name, "2021-04-21", signed[-1], date)
+        done = verify(src, releases_dir=out, pins=[pin], comparison=False)
+        assert done.checked == [built.name] and done.files > 10
+        assert done.differences == [], done.differences[:3]
     assert not mark.exists(), mark.read_text()
 
 
