@@ -68,18 +68,27 @@ def rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
+def head_of_tree(
+    work: Path, assets: bytes, message: str, *, extra: bytes = b"", parent: bool = False
+) -> None:
+    """Make master a commit of a root tree written by hand: README.md, then ``extra`` entries,
+    ``assets`` (a tree id) and the work tree's tags/ (on top of HEAD with ``parent``)."""
+    readme = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))
+    tags = bytes.fromhex(_git(work, "rev-parse", "HEAD:tags"))
+    tree = raw_object(work, "tree", b"100644 README.md\0" + readme + extra + b"40000 assets\0"
+                      + assets + b"40000 tags\0" + tags)  # fmt: skip
+    head = f"parent {_git(work, 'rev-parse', 'HEAD')}\n" if parent else ""
+    commit = raw_object(work, "commit", (
+        f"tree {tree}\n{head}author A <a@example.org> 1609900000 +0000\n"
+        f"committer A <a@example.org> 1609900000 +0000\n\n{message}\n").encode())  # fmt: skip
+    _git(work, "update-ref", "refs/heads/master", commit)
+
+
 def test_a_tree_listing_a_path_twice_is_one_line(tmp_path, capsys):
     work = repo_of(tmp_path, TFHUB_FILES)
     blob = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))
     assets = bytes.fromhex(_git(work, "rev-parse", "HEAD:assets"))
-    tags = bytes.fromhex(_git(work, "rev-parse", "HEAD:tags"))
-    tree = raw_object(work, "tree", b"100644 README.md\0" + blob + b"100644 README.md\0" + blob
-                      + b"40000 assets\0" + assets + b"40000 tags\0" + tags)  # fmt: skip
-    commit = raw_object(work, "commit", (
-        f"tree {tree}\nparent {_git(work, 'rev-parse', 'HEAD')}\n"
-        "author A <a@example.org> 1609900000 +0000\ncommitter A <a@example.org> 1609900000 +0000"
-        "\n\ntwice\n").encode())  # fmt: skip
-    _git(work, "update-ref", "refs/heads/master", commit)
+    head_of_tree(work, assets, "twice", extra=b"100644 README.md\0" + blob, parent=True)
     assert build(tmp_path, "--git", str(work), "--as-of", "2021-01-06") == 2
     assert "lists 'README.md' twice" in error_line(capsys)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -93,14 +102,7 @@ def test_a_tree_entry_whose_name_holds_a_slash_is_one_line(tmp_path, capsys):
     acme = bytes.fromhex(_git(work, "rev-parse", "HEAD:assets/docs/acme"))
     docs = raw_object(work, "tree", b"40000 acme\0" + acme + b"100644 acme/models/n/1.md\0" + blob)
     assets = raw_object(work, "tree", b"40000 docs\0" + bytes.fromhex(docs))
-    readme = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))
-    tags = bytes.fromhex(_git(work, "rev-parse", "HEAD:tags"))
-    tree = raw_object(work, "tree", b"100644 README.md\0" + readme + b"40000 assets\0"
-                      + bytes.fromhex(assets) + b"40000 tags\0" + tags)  # fmt: skip
-    commit = raw_object(work, "commit", (
-        f"tree {tree}\nauthor A <a@example.org> 1609900000 +0000\n"
-        "committer A <a@example.org> 1609900000 +0000\n\nslash\n").encode())  # fmt: skip
-    _git(work, "update-ref", "refs/heads/master", commit)
+    head_of_tree(work, bytes.fromhex(assets), "slash")
     assert build(tmp_path, "--git", str(work), "--as-of", "2021-01-06") == 2
     assert "'assets/docs/acme/models/n/1.md' (a name with '/' in it" in error_line(capsys)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -111,13 +113,7 @@ def test_a_tree_entry_named_dot_dot_is_one_line(tmp_path, capsys):
     blob = bytes.fromhex(_git(work, "rev-parse", "HEAD:README.md"))
     docs = bytes.fromhex(_git(work, "rev-parse", "HEAD:assets/docs"))
     assets = raw_object(work, "tree", b"40000 docs\0" + docs + b"100644 ..\0" + blob)
-    tags = bytes.fromhex(_git(work, "rev-parse", "HEAD:tags"))
-    tree = raw_object(work, "tree", b"100644 README.md\0" + blob + b"40000 assets\0"
-                      + bytes.fromhex(assets) + b"40000 tags\0" + tags)  # fmt: skip
-    commit = raw_object(work, "commit", (
-        f"tree {tree}\nauthor A <a@example.org> 1609900000 +0000\n"
-        "committer A <a@example.org> 1609900000 +0000\n\ndots\n").encode())  # fmt: skip
-    _git(work, "update-ref", "refs/heads/master", commit)
+    head_of_tree(work, bytes.fromhex(assets), "dots")
     assert build(tmp_path, "--git", str(work), "--as-of", "2021-01-06") == 2
     assert "'assets/..'" in error_line(capsys)
 
