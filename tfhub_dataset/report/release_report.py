@@ -187,6 +187,55 @@ def empty_tables_note(files: Mapping[str, bytes]) -> list[str]:
     ]
 
 
+def loading_lines(
+    sqlite_name: str,
+    files: Mapping[str, bytes],
+    pandas: str,
+    duckdb: str,
+    sqlite_query: str,
+    *,
+    field_tools_last: bool = False,
+) -> list[str]:
+    """A README's "How to load" for a hub that shows pandas, DuckDB and SQLite (each hub's own
+    examples), then Hugging Face ``datasets``, validation and the field's tools (after the
+    SQLite shell, or at the end with ``field_tools_last``)."""
+    head = [
+        "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
+        "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
+        f"and `{sqlite_name}` holds them all in one SQLite database.",
+        "",
+        "pandas:",
+        "",
+        "```python",
+        pandas,
+        "```",
+        "",
+        "DuckDB (reads CSV or Parquet in place):",
+        "",
+        "```python",
+        duckdb,
+        "```",
+        "",
+        "SQLite (the tables `_tables` and `_columns` hold the descriptions of the Table Schemas, "
+        "`_release` the release, version and source commit):",
+        "",
+        "```sh",
+        f'sqlite3 {sqlite_name} "{sqlite_query}"',
+        "```",
+    ]
+    tail = [
+        "Hugging Face `datasets`: the front matter of this README names one config per table, "
+        '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
+        "foreign keys included: `frictionless validate datapackage.json`; check every file: "
+        f"`sha256sum -c {SUMS_NAME}`.",
+        *empty_tables_note(files),
+    ]
+    field = field_loading_lines(sqlite_name)
+    if field_tools_last:
+        return [*head, "", *tail, "", *field]
+    return [*head, "", *field, "", *tail]
+
+
 def field_loading_lines(sqlite_name: str) -> list[str]:
     """How to open the release with the field's tools: Datasette with its metadata, Croissant."""
     return [
@@ -232,9 +281,7 @@ def front_matter(files: Mapping[str, bytes], info: ReleaseInfo) -> list[str]:
     return lines
 
 
-def files_table(
-    files: Mapping[str, bytes], sqlite_name: str, charts: str = "below"
-) -> list[str]:
+def files_table(files: Mapping[str, bytes], sqlite_name: str, charts: str = "below") -> list[str]:
     """The Files section: what each file of the release holds."""
     tables = sum(1 for p in files if p.startswith("data/") and p.endswith(".csv"))
     rows = [
@@ -253,14 +300,26 @@ def files_table(
         [f"`{CHANGES_NAME}`", "what changed since the pinned release before this one"],
         ["`figures/`", f"the charts {charts}, each as PNG and as SVG (for print)"],
         ["`CITATION.cff`, `LICENSE`", "how to cite this release, and its license"],
-        ["`DATASHEET.md`", "the datasheet: motivation, composition, collection, uses, "
-         "distribution, maintenance and the personal data it holds"],
-        ["`croissant.json`", "Croissant 1.1 metadata with the Responsible-AI fields "
-         "(`mlcroissant validate --jsonld croissant.json`)"],
-        ["`metadata.json`", f"Datasette's metadata for `{sqlite_name}`: descriptions, labels, "
-         "facets and canned queries"],
-        ["`zenodo.json`", "the deposit metadata of this release's zip archive (see "
-         "*How to deposit* in the project's README)"],
+        [
+            "`DATASHEET.md`",
+            "the datasheet: motivation, composition, collection, uses, "
+            "distribution, maintenance and the personal data it holds",
+        ],
+        [
+            "`croissant.json`",
+            "Croissant 1.1 metadata with the Responsible-AI fields "
+            "(`mlcroissant validate --jsonld croissant.json`)",
+        ],
+        [
+            "`metadata.json`",
+            f"Datasette's metadata for `{sqlite_name}`: descriptions, labels, "
+            "facets and canned queries",
+        ],
+        [
+            "`zenodo.json`",
+            "the deposit metadata of this release's zip archive (see "
+            "*How to deposit* in the project's README)",
+        ],
         [f"`{SUMS_NAME}`", "SHA-256 of every other file: `sha256sum -c SHA256SUMS` in this folder"],
     ]
     return table(["File", "What it holds"], rows)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import CHANGES_NAME, Changes
 from tfhub_dataset.report.changes import summary as changes_summary
@@ -15,8 +14,7 @@ from tfhub_dataset.report.markdown import code, day, n, names, ranked, signed, t
 from tfhub_dataset.report.release import Release
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
-    empty_tables_note,
-    field_loading_lines,
+    loading_lines,
     provenance_table,
     rebuild_lines,
 )
@@ -216,38 +214,9 @@ SQLITE_QUERY = (
 
 
 def loading_section(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
-    return [
-        "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
-        "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
-        f"and `{sqlite_name}` holds them all in one SQLite database.",
-        "",
-        "pandas:",
-        "",
-        "```python",
-        LOADING_PANDAS,
-        "```",
-        "",
-        "DuckDB (reads CSV or Parquet in place):",
-        "",
-        "```python",
-        LOADING_DUCKDB,
-        "```",
-        "",
-        "SQLite (the tables `_tables` and `_columns` hold the descriptions of the Table Schemas, "
-        "`_release` the release, version and source commit):",
-        "",
-        "```sh",
-        f'sqlite3 {sqlite_name} "{SQLITE_QUERY}"',
-        "```",
-        "",
-        "Hugging Face `datasets`: the front matter of this README names one config per table, "
-        '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
-        "foreign keys included: `frictionless validate datapackage.json`; check every file: "
-        f"`sha256sum -c {SUMS_NAME}`.",
-        *empty_tables_note(files),
-        "",
-        *field_loading_lines(sqlite_name),
-    ]
+    return loading_lines(
+        sqlite_name, files, LOADING_PANDAS, LOADING_DUCKDB, SQLITE_QUERY, field_tools_last=True
+    )
 
 
 def provenance_section(info: ReleaseInfo) -> list[str]:

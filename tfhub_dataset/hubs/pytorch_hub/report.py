@@ -20,7 +20,6 @@ from collections.abc import Mapping
 
 from tfhub_dataset.hubs import hub
 from tfhub_dataset.hubs.pytorch_hub.anomaly import ANOMALY_KINDS
-from tfhub_dataset.package.sums import SUMS_NAME
 from tfhub_dataset.package.write import ReleaseInfo, repository_name
 from tfhub_dataset.report.changes import CHANGES_NAME, Changes
 from tfhub_dataset.report.changes import summary as changes_summary
@@ -49,9 +48,8 @@ from tfhub_dataset.report.release_report import (
     assemble,
     citation_lines,
     dictionary_pointer,
-    empty_tables_note,
-    field_loading_lines,
     files_table,
+    loading_lines,
     provenance_table,
     rebuild_lines,
     report_files,
@@ -220,7 +218,10 @@ def _readme(
     sections += [
         ("Charts", _charts(figures)),
         ("Files", files_table(files, h.sqlite_name, charts="above")),
-        ("How to load", _loading(h.sqlite_name, files)),
+        (
+            "How to load",
+            loading_lines(h.sqlite_name, files, LOADING_PANDAS, LOADING_DUCKDB, SQLITE_QUERY),
+        ),
         ("Provenance", _provenance(info)),
         ("Data dictionary", dictionary_pointer(facts)),  # type: ignore[arg-type]
         ("How to cite", citation_lines(info, hub_dataset_title(h.title))),
@@ -613,45 +614,6 @@ SQLITE_QUERY = (
     "SELECT publisher, count(*) AS models FROM models GROUP BY publisher "
     "ORDER BY models DESC, publisher LIMIT 3"
 )
-
-
-def sqlite_shell(sqlite_name: str) -> str:
-    return f'sqlite3 {sqlite_name} "{SQLITE_QUERY}"'
-
-
-def _loading(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
-    return [
-        "Run these from this folder. Every table is in `data/` twice, as CSV and as Parquet, "
-        "with the same columns; `datapackage.json` describes both (types, keys, foreign keys), "
-        f"and `{sqlite_name}` holds them all in one SQLite database.",
-        "",
-        "pandas:",
-        "",
-        "```python",
-        LOADING_PANDAS,
-        "```",
-        "",
-        "DuckDB (reads CSV or Parquet in place):",
-        "",
-        "```python",
-        LOADING_DUCKDB,
-        "```",
-        "",
-        "SQLite (the tables `_tables` and `_columns` hold the descriptions of the Table Schemas, "
-        "`_release` the release, version and source commit):",
-        "",
-        "```sh",
-        sqlite_shell(sqlite_name),
-        "```",
-        "",
-        *field_loading_lines(sqlite_name),
-        "",
-        "Hugging Face `datasets`: the front matter of this README names one config per table, "
-        '`load_dataset(os.getcwd(), "models", split="train")`. Validate the whole package, '
-        "foreign keys included: `frictionless validate datapackage.json`; check every file: "
-        f"`sha256sum -c {SUMS_NAME}`.",
-        *empty_tables_note(files),
-    ]
 
 
 def _provenance(info: ReleaseInfo) -> list[str]:
