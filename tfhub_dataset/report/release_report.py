@@ -187,6 +187,26 @@ def empty_tables_note(files: Mapping[str, bytes]) -> list[str]:
     ]
 
 
+def provenance_lines(info: ReleaseInfo, where: str = "") -> list[str]:
+    """The Provenance section of a hub's README: the source table (``where`` follows the
+    repository's name, e.g. its branch), the source's license, versions and how to rebuild."""
+    licence = (
+        "no license at this commit; see `LICENSE`"
+        if info.source_license is None
+        else f"its LICENSE at this commit is git blob `{info.source_license}`"
+    )
+    return [
+        *provenance_table(info, f"{where}: {licence}"),
+        "",
+        "Versions follow the [Data Package Version recipe]"
+        "(https://datapackage.org/recipes/data-package-version/), counted per hub: this hub's "
+        "first pinned release is 1.0.0, and each later one is the next version of the one before "
+        f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
+        "",
+        *rebuild_lines(info),
+    ]
+
+
 def loading_lines(
     sqlite_name: str,
     files: Mapping[str, bytes],

@@ -15,8 +15,7 @@ from tfhub_dataset.report.release import Release
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
     loading_lines,
-    provenance_table,
-    rebuild_lines,
+    provenance_lines,
 )
 
 SNAPSHOT_MEASURES = {
@@ -220,22 +219,7 @@ def loading_section(sqlite_name: str, files: Mapping[str, bytes]) -> list[str]:
 
 
 def provenance_section(info: ReleaseInfo) -> list[str]:
-    licence = (
-        "no license at this commit; see `LICENSE`"
-        if info.source_license is None
-        else f"its LICENSE at this commit is git blob `{info.source_license}`"
-    )
-    lines = provenance_table(info, f" (branch develop): {licence}")
-    lines += [
-        "",
-        "Versions follow the [Data Package Version recipe]"
-        "(https://datapackage.org/recipes/data-package-version/), counted per hub: this hub's "
-        "first pinned release is 1.0.0, and each later one is the next version of the one before "
-        f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
-        "",
-        *rebuild_lines(info),
-    ]
-    return lines
+    return provenance_lines(info, " (branch develop)")
 
 
 def license_section(info: ReleaseInfo) -> list[str]:

@@ -50,8 +50,7 @@ from tfhub_dataset.report.release_report import (
     dictionary_pointer,
     files_table,
     loading_lines,
-    provenance_table,
-    rebuild_lines,
+    provenance_lines,
     report_files,
 )
 
@@ -222,7 +221,7 @@ def _readme(
             "How to load",
             loading_lines(h.sqlite_name, files, LOADING_PANDAS, LOADING_DUCKDB, SQLITE_QUERY),
         ),
-        ("Provenance", _provenance(info)),
+        ("Provenance", provenance_lines(info)),
         ("Data dictionary", dictionary_pointer(facts)),  # type: ignore[arg-type]
         ("How to cite", citation_lines(info, hub_dataset_title(h.title))),
         ("License", _license(info)),
@@ -614,25 +613,6 @@ SQLITE_QUERY = (
     "SELECT publisher, count(*) AS models FROM models GROUP BY publisher "
     "ORDER BY models DESC, publisher LIMIT 3"
 )
-
-
-def _provenance(info: ReleaseInfo) -> list[str]:
-    licence = (
-        "no license at this commit; see `LICENSE`"
-        if info.source_license is None
-        else f"its LICENSE at this commit is git blob `{info.source_license}`"
-    )
-    lines = provenance_table(info, f": {licence}")
-    lines += [
-        "",
-        "Versions follow the [Data Package Version recipe]"
-        "(https://datapackage.org/recipes/data-package-version/), counted per hub: this hub's "
-        "first pinned release is 1.0.0, and each later one is the next version of the one before "
-        f"it. [{CHANGES_NAME}]({CHANGES_NAME}) names the step this release takes and why.",
-        "",
-        *rebuild_lines(info),
-    ]
-    return lines
 
 
 def _license(info: ReleaseInfo) -> list[str]:
