@@ -334,19 +334,19 @@ class GitRepo:
         # (an entry git never writes), which would otherwise pass for a nested path.
         out = self.run("ls-tree", "-r", "-t", "-z", "--full-tree", commit)
         ids = {}
-        folders = {""}
+        folders = {b""}
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, _, path_bytes = entry.partition(b"\t")
+            if meta.startswith(b"040000 "):  # a tree: kept as bytes, never decoded
+                folders.add(path_bytes)
+                continue
             mode, kind, oid = meta.decode("ascii").split()
             path, was_escaped = path_text(path_bytes)
-            if kind == "tree":
-                folders.add(path)
-                continue
             if not self.data_path(path) or mode == GITLINK:
                 continue
-            if path.rpartition("/")[0] not in folders:
+            if path_bytes.rpartition(b"/")[0] not in folders:
                 raise MalformedObject(
                     f"refusing commit {commit[:12]} in {self.path}: its tree holds an entry named "
                     f"{path!r} (a name with '/' in it, which git fsck rejects)"
