@@ -66,7 +66,11 @@ def test_the_installed_wheel_builds_a_release_outside_any_checkout(tmp_path):
     venv = tmp_path / "venv"
     assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env).returncode == 0
     python = str(venv / "bin" / "python")
-    installed = _run([python, "-m", "pip", "install", "--quiet", str(wheel)], tmp_path, env)
+    # --no-compile: byte-compiling every dependency is most of an install's time, and a user's
+    # Python compiles what it imports anyway.
+    installed = _run(
+        [python, "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)], tmp_path, env
+    )
     assert installed.returncode == 0, installed.stderr[-2000:]
 
     # 3. It builds the release elsewhere. The release before it, downloaded beside it, is what
