@@ -21,7 +21,8 @@ from tfhub_dataset.report.changes import CHANGES_NAME, compare, read_side, rende
 from tfhub_dataset.report.citation import release_bibtex, release_url
 from tfhub_dataset.report.community import community_notes
 from tfhub_dataset.report.dictionary import render_dictionary
-from tfhub_dataset.report.markdown import code, md_escape, n, ranked, table
+from tfhub_dataset.report.history_facts import HistoryFacts
+from tfhub_dataset.report.markdown import code, day, md_escape, n, ranked, table
 from tfhub_dataset.report.release import Release, Row, read_release
 from tfhub_dataset.study import study_bibtex, study_reference
 
@@ -185,6 +186,40 @@ def empty_tables_note(files: Mapping[str, bytes]) -> list[str]:
         "columns and no row): `datasets` 5.2 makes no split of 0 rows, so without streaming it "
         "stops with \"Instruction 'train' corresponds to no data\".",
     ]
+
+
+def history_change_tables(h: HistoryFacts, unit: str, per_year_title: str) -> list[str]:
+    """Two tables of a hub's History section: what each year added and removed, under
+    ``per_year_title``, and when each publisher joined; ``unit`` names the hub's models
+    ("Models", "Modules")."""
+    last = h.snapshots[-1]
+    per_year = [
+        [y.year if y.end["month"].endswith("-12") else f"{y.year} (to {last['month']})",
+         n(y.models_added), n(y.models_removed), n(y.end["models"]), n(y.publishers_added),
+         n(y.publishers_removed), n(y.end["publishers"])]
+        for y in h.per_year
+    ]  # fmt: skip
+    lines = ["", per_year_title, ""]
+    lines += table(
+        ["Year", f"{unit} added", f"{unit} removed", f"{unit} at year end", "Publishers added",
+         "Publishers removed", "Publishers at year end"],
+        per_year,
+        "lrrrrrr",
+    )  # fmt: skip
+    joins = [
+        [code(p["handle"]), p["type"], day(p["first_seen"]),
+         code(p["first_model"]) if p["first_model"] else "(none)", n(p["models_seen"]),
+         day(p["removed"])]
+        for p in h.publishers_by_join
+    ]  # fmt: skip
+    lines += ["", "**When each publisher joined** (`publisher_history`, by `first_seen`):", ""]
+    lines += table(
+        ["Publisher", "Type", "First seen", f"First {unit[:-1].lower()}", f"{unit} ever",
+         "Removed"],
+        joins,
+        "llllrl",
+    )  # fmt: skip
+    return lines
 
 
 def provenance_lines(info: ReleaseInfo, where: str = "") -> list[str]:

@@ -14,6 +14,7 @@ from tfhub_dataset.report.markdown import code, day, n, names, ranked, signed, t
 from tfhub_dataset.report.release import Release
 from tfhub_dataset.report.release_report import (
     FIGURES_DIR,
+    history_change_tables,
     loading_lines,
     provenance_lines,
 )
@@ -116,31 +117,11 @@ def history_section(r: Release) -> list[str]:
     lines += table(
         ["Snapshot", "Month", "Commit", "Publishers", "Modules", "Papers"], year_rows, "lllrrr"
     )
-    per_year = [
-        [y.year if y.end["month"].endswith("-12") else f"{y.year} (to {last['month']})",
-         n(y.models_added), n(y.models_removed), n(y.end["models"]), n(y.publishers_added),
-         n(y.publishers_removed), n(y.end["publishers"])]
-        for y in h.per_year
-    ]  # fmt: skip
-    lines += ["", "**Modules and publishers added and removed per year** (`model_history`, "
-              "`publisher_history`):", ""]  # fmt: skip
-    lines += table(
-        ["Year", "Modules added", "Modules removed", "Modules at year end", "Publishers added",
-         "Publishers removed", "Publishers at year end"],
-        per_year,
-        "lrrrrrr",
-    )  # fmt: skip
-    joins = [
-        [code(p["handle"]), p["type"], day(p["first_seen"]),
-         code(p["first_model"]) if p["first_model"] else "(none)", n(p["models_seen"]),
-         day(p["removed"])]
-        for p in h.publishers_by_join
-    ]  # fmt: skip
-    lines += ["", "**When each publisher joined** (`publisher_history`, by `first_seen`):", ""]
-    lines += table(
-        ["Publisher", "Type", "First seen", "First module", "Modules ever", "Removed"],
-        joins,
-        "llllrl",
+    lines += history_change_tables(
+        h,
+        "Modules",
+        "**Modules and publishers added and removed per year** (`model_history`, "
+        "`publisher_history`):",
     )
     repeated = h.repeated_months
     lines += [

@@ -49,6 +49,7 @@ from tfhub_dataset.report.release_report import (
     citation_lines,
     dictionary_pointer,
     files_table,
+    history_change_tables,
     loading_lines,
     provenance_lines,
     report_files,
@@ -490,35 +491,11 @@ def _history(facts: PyTorchFacts) -> list[str]:
     lines += table(
         ["Snapshot", "Month", "Commit", "Publishers", "Models", "Calls"], year_rows, "lllrrr"
     )
-    per_year = [
-        [y.year if y.end["month"].endswith("-12") else f"{y.year} (to {last['month']})",
-         n(y.models_added), n(y.models_removed), n(y.end["models"]), n(y.publishers_added),
-         n(y.publishers_removed), n(y.end["publishers"])]
-        for y in h.per_year
-    ]  # fmt: skip
-    lines += [
-        "",
+    lines += history_change_tables(
+        h,
+        "Models",
         "**Models and publishers added and removed per year** (years of `first_seen` and "
         "`removed` in `model_history` and `publisher_history`; *at year end* from `snapshots`):",
-        "",
-    ]
-    lines += table(
-        ["Year", "Models added", "Models removed", "Models at year end", "Publishers added",
-         "Publishers removed", "Publishers at year end"],
-        per_year,
-        "lrrrrrr",
-    )  # fmt: skip
-    joins = [
-        [code(p["handle"]), p["type"], day(p["first_seen"]),
-         code(p["first_model"]) if p["first_model"] else "(none)", n(p["models_seen"]),
-         day(p["removed"])]
-        for p in h.publishers_by_join
-    ]  # fmt: skip
-    lines += ["", "**When each publisher joined** (`publisher_history`, by `first_seen`):", ""]
-    lines += table(
-        ["Publisher", "Type", "First seen", "First model", "Models ever", "Removed"],
-        joins,
-        "llllrl",
     )
     repeated, partial = h.repeated_months, h.partial_months
     lines += [
