@@ -69,3 +69,20 @@ def test_every_tampering_is_reported(committed):
     assert found.pop(("NOTES.md", "", "extra")).startswith("a file")
     assert found.pop(("", "datapackage.json", "differs")).startswith("line ")
     assert found == {}
+
+
+def test_each_rebuilt_release_is_validated_unless_told_not_to(committed, monkeypatch):
+    """`verify` validates what it rebuilds as a build does; `--no-validate` compares bytes only
+    (tests/test_releases.py validates every committed release on its own)."""
+    pin, releases, src = committed
+    asked = []
+    build = verify_module.build_release
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs["validate"])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(verify_module, "build_release", recording)
+    assert run(pin, releases, src).ok
+    assert verify(src, releases_dir=releases, pins=[pin], comparison=False, validate=False).ok
+    assert asked == [True, False]

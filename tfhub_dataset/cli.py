@@ -207,6 +207,13 @@ def parser() -> argparse.ArgumentParser:
         help="folder holding the committed releases (default releases/ of the checkout; an "
         "installed copy needs --releases)",
     )
+    v.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="compare bytes only: skip the frictionless validation of each rebuilt release (a "
+        "release identical to the committed one is as valid as it; `frictionless validate` "
+        "checks that)",
+    )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
 
     a = sub.add_parser(
@@ -545,6 +552,7 @@ def _verify(args: argparse.Namespace, sources: HubSources, progress) -> int:
         pins=[p for p, _ in targets],
         progress=progress,
         comparison=not args.hub,
+        validate=not args.no_validate,
     )
     for d in result.differences:
         where = "/".join(part for part in (d.release, d.path) if part)

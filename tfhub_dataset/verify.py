@@ -143,6 +143,7 @@ def verify(
     pins: list[Pin] | None = None,
     progress: Progress = lambda _m: None,
     comparison: bool = True,
+    validate: bool = True,
 ) -> VerifyResult:
     """Rebuild each pinned release that is committed under ``releases_dir`` and compare.
 
@@ -150,7 +151,8 @@ def verify(
     releases are rebuilt in as-of order into one temporary folder, so each one's CHANGES.md
     compares it with the rebuilt release before it, as the build does. With ``comparison``, the
     comparison of the hubs is then made from the rebuilt releases (the committed ones for those
-    not rebuilt here) and compared too. Anything else under ``releases_dir`` is listed as extra,
+    not rebuilt here) and compared too. Each rebuilt release is validated as a build validates it,
+    unless ``validate`` is false. Anything else under ``releases_dir`` is listed as extra,
     and, for the project's releases/, the root datapackage.json is compared with the one the
     rebuilt latest release of the default hub gives."""
     result = VerifyResult()
@@ -176,7 +178,8 @@ def verify(
             src = source_of(pin.id) if source_of is not None else source
             if src is None:
                 raise ValueError(f"no source for release {pin.id}")
-            rebuilt = build_release(pin, src, Path(tmp), progress=progress, derived=derived)  # type: ignore[arg-type]
+            options = dict(progress=progress, derived=derived, validate=validate)
+            rebuilt = build_release(pin, src, Path(tmp), **options)  # type: ignore[arg-type]
             count, diffs = compare_folders(pin.id, committed, rebuilt)
             result.checked.append(pin.id)
             result.files += count
