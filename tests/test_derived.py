@@ -54,11 +54,13 @@ def test_fingerprint_moves_with_code_and_schemas(tmp_path):
 
 
 def test_damaged_entries_are_misses(tmp_path):
+    """Truncated, empty (what a crash can leave of an entry that was never synced) or not gzip
+    at all: a miss, never an error."""
     cache = DerivedCache(tmp_path)
     key = cache.key("k")
     cache.save(key, {"a": 1})
     path = cache.folder / f"{key}.json.gz"
     good = path.read_bytes()
-    for damaged in (good[: len(good) // 2], b"\x1f\x8b" + b"\0" * 30, b"not gzip"):
+    for damaged in (good[: len(good) // 2], b"\x1f\x8b" + b"\0" * 30, b"not gzip", b""):
         path.write_bytes(damaged)
         assert DerivedCache(tmp_path).load(key) is None
