@@ -10,6 +10,20 @@ from tests.mirror import GIT
 pytest_plugins = ["fixtures_github", "fixtures_git"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "heavy: one of the suite's slowest tests (5 s or more); run before the rest"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heaviest tests first, in the order they are collected, then the rest. pytest-xdist
+    deals the first tests out in turn, so each worker starts on its share of the heavy ones and
+    the light ones even out the end; collected last (test_wheel.py), a 25 s test would leave the
+    other worker idle that long. A stable reordering: every worker computes the same order."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(scope="session")
 def real_git():
     """The git source over the real clone (skips without it)."""

@@ -70,6 +70,7 @@ def build_against_closed_port(tmp_path: Path, *options: str) -> subprocess.Compl
 
 
 @needs_committed
+@pytest.mark.heavy
 def test_github_build_is_byte_identical_and_counts_its_requests(tmp_path):
     """The REST API source (the mirror's files enriched from git as GitHub lists them) builds
     what git builds; warm, every call it made is answered from the cache."""
@@ -114,6 +115,7 @@ def test_unreachable_github_says_so_in_one_line(tmp_path):
 
 
 @needs_committed
+@pytest.mark.heavy
 def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path):
     out = tmp_path / "releases"
     previous = out / "2022-04-05"
@@ -141,6 +143,7 @@ def test_killed_build_leaves_previous_release_and_next_build_succeeds(tmp_path):
 
 
 @needs_committed
+@pytest.mark.heavy
 def test_derived_cache_gives_the_same_bytes_cold_and_warm(tmp_path, real_git):
     """What history keeps between runs (derived.py) must never change a release."""
     from tfhub_dataset.derived import DerivedCache

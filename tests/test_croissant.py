@@ -6,7 +6,9 @@ a FileObject with the right sha256 for every CSV, a record set for every table, 
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import hashlib
 import json
 import subprocess
@@ -122,6 +124,13 @@ def test_the_comparison_package_has_its_croissant_too():
     assert [b["version"] for b in meta["isBasedOn"]] == [s["version"] for s in desc["sources"]]
 
 
+@functools.cache
+def _unread_dataset(release: str):
+    import mlcroissant as mlc
+
+    return mlc.Dataset(jsonld=str(ROOT / "releases" / release / "croissant.json"))
+
+
 def _record_sets() -> list[tuple[str, dict]]:
     out = []
     for pin in LATEST:
@@ -137,12 +146,11 @@ def _record_sets() -> list[tuple[str, dict]]:
 def test_every_record_set_loads_with_mlcroissant(release, rs):
     """Every record set of each hub's latest release, loaded whole. A fresh Dataset for each:
     mlcroissant 1.1.1 changes the frames it joins in place, so record sets read one after
-    another from one Dataset can come back short."""
-    import mlcroissant as mlc
-
+    another from one Dataset can come back short. Fresh means a deep copy of one that is never
+    read (reading the document takes 0.4 s, a copy 0.03 s)."""
     folder = ROOT / "releases" / release
     name = rs["@id"]
-    records = list(mlc.Dataset(jsonld=str(folder / "croissant.json")).records(record_set=name))
+    records = list(copy.deepcopy(_unread_dataset(release)).records(record_set=name))
     rows = _csv(folder, name)
     assert len(records) == len(rows) - 1, name
     if records:

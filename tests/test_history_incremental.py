@@ -91,6 +91,7 @@ def test_incremental_equals_full_parse_on_random_sequences(seed: int) -> None:
     assert len(seen) > 10  # the sequence moved the counts about
 
 
+@pytest.mark.heavy
 def test_incremental_equals_full_parse_on_every_month_of_the_real_history(real_git, real_doc_cache):
     from tfhub_dataset.annotations import load_publisher_types
     from tfhub_dataset.build import load_pins

@@ -65,6 +65,7 @@ def test_study_release_series_ends_at_its_commit(study: tuple[Pin, History]) -> 
     assert len(h.tables["history_anomalies"]) == REPLAY_MISMATCHES
 
 
+@pytest.mark.heavy
 def test_every_model_doc_and_publisher_is_dated(
     real_git, final: tuple[Pin, History], study: tuple[Pin, History], tmp_path: Path
 ) -> None:

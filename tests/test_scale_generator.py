@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 
+import pytest
+
 from tests.mirror import GIT, ROOT, needs_git
 
 pytestmark = needs_git
@@ -20,6 +22,7 @@ def _scale():
     return module
 
 
+@pytest.mark.heavy
 def test_the_generator_replays_the_real_line_k_times(tmp_path):
     scale = _scale()
     one = scale.generate(GIT, 1, tmp_path / "one.git")  # raises unless 1x is the real data tree

@@ -16,6 +16,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.mirror import GIT, ROOT, needs_git, needs_release
 from tfhub_dataset.verify import compare_folders
 
@@ -38,6 +40,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 900):
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.heavy
 @needs_git
 @needs_release(RELEASE)
 @needs_release(BEFORE)
