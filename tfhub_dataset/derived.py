@@ -84,7 +84,9 @@ class DerivedCache:
     def save(self, key: str, value: Any) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._prune()
-        data = gzip.compress(json.dumps(value).encode(), mtime=0)
+        # Level 1: a tenth of level 9's time (0.24 s against 2.42 s for the 264 entries of a
+        # build with one history of 262 snapshots) for entries a quarter larger (6.4 MB, 5.0 MB).
+        data = gzip.compress(json.dumps(value).encode(), compresslevel=1, mtime=0)
         # Written aside and renamed, so a reader never sees half an entry; not synced to disk
         # (8 ms an entry, 4 s of a run that saves 500): an entry a crash leaves empty or
         # truncated fails to decompress, and load() counts it a miss.
