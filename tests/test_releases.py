@@ -33,15 +33,16 @@ LATEST = LATEST_OF["tfhub"]  # the root datapackage.json describes it
 @pytest.mark.heavy
 @pytest.mark.parametrize("pin", PINS, ids=lambda p: p.id)
 def test_committed_release_is_valid_with_frictionless(pin, tmp_path):
-    """Each hub's latest release through frictionless's own command line, on a copy of the
-    folder alone (what a user who takes it away runs): every resource, Parquet included. The
-    others in this process: every CSV through frictionless, and each Parquet file proven to hold
-    its CSV's rows (frictionless reads Parquet through pandas, 5 to 8 s a release, and the same
-    code writes every release's Parquet files). Every release, its Parquet files read back."""
+    """The release the root descriptor describes (TF Hub's latest) through frictionless's own
+    command line, on a copy of the folder alone (what a user who takes it away runs): every
+    resource, Parquet included. Every other release in this process: every CSV through
+    frictionless, and each Parquet file proven to hold its CSV's rows byte for byte (the same
+    code writes every release's Parquet files, and frictionless reads Parquet through pandas:
+    12 to 15 s for a large release, against 0.6 s to compare)."""
     folder = ROOT / "releases" / pin.id
     if not (folder / "datapackage.json").is_file():
         pytest.skip(f"{folder} is not committed yet")
-    if pin in LATEST_OF.values():
+    if pin == LATEST:
         copy = tmp_path / pin.id
         shutil.copytree(folder, copy)
         cli = Path(sys.executable).parent / "frictionless"
