@@ -178,8 +178,14 @@ def verify(
             src = source_of(pin.id) if source_of is not None else source
             if src is None:
                 raise ValueError(f"no source for release {pin.id}")
-            options = dict(progress=progress, derived=derived, validate=validate)
-            rebuilt = build_release(pin, src, Path(tmp), **options)  # type: ignore[arg-type]
+            rebuilt = build_release(
+                pin,
+                src,  # type: ignore[arg-type]
+                Path(tmp),
+                progress=progress,
+                derived=derived,
+                validate=validate,
+            )
             count, diffs = compare_folders(pin.id, committed, rebuilt)
             result.checked.append(pin.id)
             result.files += count
