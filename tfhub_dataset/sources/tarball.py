@@ -11,13 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import posixpath
-import tarfile
 import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from tfhub_dataset.hubs import default_hub
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot, path_text
+from tfhub_dataset.sources.tar_stream import (
+    DEVICES,
+    FIFO,
+    HARD_LINK,
+    SYMLINK,
+    TarBoundError,
+    TarFormatError,
+    TarStream,
+)
 
 # Bounds against archive bombs, far above any real hub: the largest real snapshot holds about
 # 25 MB in some 12,000 members; a hub a hundred times that size passes both.
@@ -34,13 +42,17 @@ class CorruptArchiveError(ValueError):
     """The archive cannot be read to its end (truncated or damaged gzip or tar)."""
 
 
-def _member_path(name: str) -> str:
-    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise UnsafeArchiveError(f"absolute path in archive: {name!r}")
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise UnsafeArchiveError(f"'..' in archive path: {name!r}")
-    return "/".join(parts)
+def _member_path(name: bytes) -> bytes:
+    if name.startswith(b"/") or (len(name) > 1 and name[1:2] == b":"):
+        raise UnsafeArchiveError(f"absolute path in archive: {_shown(name)!r}")
+    parts = [p for p in name.split(b"/") if p not in (b"", b".")]
+    if b".." in parts:
+        raise UnsafeArchiveError(f"'..' in archive path: {_shown(name)!r}")
+    return b"/".join(parts)
+
+
+def _shown(name: bytes) -> str:
+    return name.decode("utf-8", "backslashreplace")
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -122,55 +134,46 @@ def read_tarball(
     total = 0
     count = 0
     mtime: int | None = None
-    commit = ""
+    tar = TarStream(stream)
     try:
-        with tarfile.open(fileobj=stream, mode="r|") as tar:
-            while (member := tar.next()) is not None:
-                # Stream mode never looks a member up again: forget each one, so that memory
-                # stays flat however many members pass.
-                tar.members.clear()
-                count += 1
-                commit = commit or tar.pax_headers.get("comment", "")
-                if count > max_members:
-                    raise UnsafeArchiveError(
-                        f"more than {max_members} members in archive ({BEYOND})"
-                    )
-                path, was_escaped = path_text(_member_path(member.name))
-                if was_escaped:
-                    escaped.add(path)
-                if member.issym() or member.islnk():
-                    raise UnsafeArchiveError(
-                        f"link in archive: {member.name!r} -> {member.linkname!r}"
-                    )
-                if member.isdev() or member.isfifo():
-                    raise UnsafeArchiveError(f"device or fifo in archive: {member.name!r}")
-                if path:
-                    tops.add(path.split("/", 1)[0])
-                if member.isdir():
-                    continue
-                if not member.isfile():
-                    raise UnsafeArchiveError(f"unsupported member type in archive: {member.name!r}")
-                total += member.size
-                if total > max_total_bytes:
-                    raise UnsafeArchiveError(
-                        f"archive expands beyond {max_total_bytes:,} bytes; refusing it ({BEYOND})"
-                    )
-                mtime = member.mtime if mtime is None else max(mtime, member.mtime)
-                top_level_file = top_level_file or "/" not in path
-                inner = path.split("/", 1)[1] if "/" in path else path
-                if not (is_data(inner) or is_data(path)):
-                    continue
-                if member.size > max_file_bytes:
-                    oversized[path] = member.size
-                    continue
-                fh = tar.extractfile(member)
-                assert fh is not None
-                content = fh.read()
-                if len(content) != member.size:
-                    raise CorruptArchiveError(f"member {member.name!r} is truncated")
-                files[path] = content
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        while (member := tar.next()) is not None:
+            count += 1
+            if count > max_members:
+                raise UnsafeArchiveError(f"more than {max_members} members in archive ({BEYOND})")
+            shown = _shown(member.name)
+            path, was_escaped = path_text(_member_path(member.name))
+            if was_escaped:
+                escaped.add(path)
+            if member.type in (HARD_LINK, SYMLINK):
+                target = _shown(member.linkname)
+                raise UnsafeArchiveError(f"link in archive: {shown!r} -> {target!r}")
+            if member.type in DEVICES or member.type == FIFO:
+                raise UnsafeArchiveError(f"device or fifo in archive: {shown!r}")
+            if path:
+                tops.add(path.split("/", 1)[0])
+            if member.isdir():
+                continue
+            if not member.isfile():
+                raise UnsafeArchiveError(f"unsupported member type in archive: {shown!r}")
+            total += member.size
+            if total > max_total_bytes:
+                raise UnsafeArchiveError(
+                    f"archive expands beyond {max_total_bytes:,} bytes; refusing it ({BEYOND})"
+                )
+            mtime = member.mtime if mtime is None else max(mtime, member.mtime)
+            top_level_file = top_level_file or "/" not in path
+            inner = path.split("/", 1)[1] if "/" in path else path
+            if not (is_data(inner) or is_data(path)):
+                continue
+            if member.size > max_file_bytes:
+                oversized[path] = member.size
+                continue
+            files[path] = tar.read(member)
+    except TarBoundError as exc:
+        raise UnsafeArchiveError(f"{exc}; refusing it") from exc
+    except (TarFormatError, EOFError, zlib.error, OSError) as exc:
         raise CorruptArchiveError(f"archive is damaged or truncated: {exc}") from exc
+    commit = tar.globals.get(b"comment", b"").decode("utf-8", "replace")
     if not commit:
         raise CorruptArchiveError(
             "archive has no pax comment naming its commit (not a git archive)"
