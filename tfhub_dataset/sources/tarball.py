@@ -133,7 +133,7 @@ def read_tarball(
     top_level_file = False  # a file outside any folder: there is no top folder to strip
     total = 0
     count = 0
-    mtime: int | None = None
+    mtime: float | None = None
     tar = TarStream(stream)
     try:
         while (member := tar.next()) is not None:
