@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.hubs.paddlehub.annotations import AuthorMapping, Curation
+from tfhub_dataset.hubs.paddlehub.tables import snapshot_counts
 from tfhub_dataset.sources.snapshot import Snapshot
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -111,3 +112,11 @@ CURATION = Curation(
         "anonymous": AuthorMapping("anonymous", (), "Names no one."),
     },
 )
+
+
+def tables_view(t: dict) -> tuple[dict, dict, dict]:
+    """What the history keeps of a snapshot, read from its full tables."""
+    credits: dict[str, list[str]] = {}
+    for r in t["model_publishers"]:  # sorted by (model, position)
+        credits.setdefault(r["model"], []).append(r["publisher"])
+    return snapshot_counts(t), {r["handle"]: r["publisher"] for r in t["models"]}, credits

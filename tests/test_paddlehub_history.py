@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from tests.paddlehub_repo import ACME, FLASH, POEM, SKY, make_paddlehub_repo
-from tests.synthetic_paddlehub import CURATION, TYPES
+from tests.synthetic_paddlehub import CURATION, TYPES, tables_view
 from tfhub_dataset.history.series import build_history
 from tfhub_dataset.hubs.paddlehub import GIT_PATHSPEC, REPOSITORY, is_data_path
 from tfhub_dataset.hubs.paddlehub.catalog import build_catalog
@@ -17,7 +17,7 @@ from tfhub_dataset.hubs.paddlehub.history import (
     normalized_path,
     parse_snapshot,
 )
-from tfhub_dataset.hubs.paddlehub.tables import build_tables
+from tfhub_dataset.hubs.paddlehub.tables import build_tables, history_view
 from tfhub_dataset.hubs.paddlehub.versions import module_versions
 from tfhub_dataset.hubs.paddlehub.wiring import HISTORY
 
@@ -169,3 +169,22 @@ def test_what_history_guesses_from_a_path_agrees_with_the_parser(repo, source):
         assert doc_from_path(path) == doc, path
     assert normalized_path(f"modules/thirdparty/{SKY}/module.py") == f"{SKY}/module.py"
     assert normalized_path(f"hubmodule/modules/{FLASH}/README.md") == f"{FLASH}/README.md"
+
+
+def test_history_view_equals_the_tables_at_every_commit(repo, source):
+    """The history's counts and publishers, made without the tables' rows and with one memo of
+    module summaries for every commit in turn (most modules unchanged from the one before),
+    equal what the full tables of each commit say; so does parse_snapshot's."""
+    memo: dict = {}
+    cache: dict = {}
+    seen = 0
+    for name, sha in repo[1].items():
+        snap = source.snapshot(sha)
+        cat = build_catalog(snap, cache)
+        expected = tables_view(build_tables(cat, TYPES, CURATION))
+        assert history_view(cat, TYPES, CURATION, memo) == expected, name
+        assert history_view(cat, TYPES, CURATION) == expected, name
+        parsed = parse_snapshot(snap, TYPES, cache, CURATION)
+        assert (parsed.counts, parsed.publishers, parsed.credits) == expected, name
+        seen += bool(cat.modules)
+    assert seen >= 5 and memo

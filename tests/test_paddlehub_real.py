@@ -32,19 +32,35 @@ def paddle_view(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def paddle_tables(paddle_view):
-    """The project's tables at both pins, read through its own git source: {sha: tables}."""
+def paddle_catalogs(paddle_view):
+    """The project's catalogs at both pins, read through its own git source: {sha: catalog}."""
     from tfhub_dataset.sources.git import GitConfig, GitSource
 
     config = GitConfig(
         path=paddle_view, data_path=is_data_path, repository=REPOSITORY, pathspec=GIT_PATHSPEC
     )
-    types, curation, cache = load_types(), load_curation(), {}
+    cache: dict = {}
     with GitSource(config) as source:
-        return {
-            sha: build_tables(build_catalog(source.snapshot(sha), cache), types, curation)
-            for sha in (PIN_2022, PIN_LAST)
-        }
+        return {sha: build_catalog(source.snapshot(sha), cache) for sha in (PIN_2022, PIN_LAST)}
+
+
+@pytest.fixture(scope="session")
+def paddle_tables(paddle_catalogs):
+    """The project's tables at both pins: {sha: tables}."""
+    types, curation = load_types(), load_curation()
+    return {sha: build_tables(cat, types, curation) for sha, cat in paddle_catalogs.items()}
+
+
+def test_the_history_view_equals_the_tables_at_both_pins(paddle_catalogs, paddle_tables):
+    """What the history keeps of each pin, made without the tables' rows, with one memo of
+    module summaries for both (the second pin reuses the modules the first left unchanged)."""
+    from tests.synthetic_paddlehub import tables_view
+    from tfhub_dataset.hubs.paddlehub.tables import history_view
+
+    types, curation, memo = load_types(), load_curation(), {}
+    for sha, cat in paddle_catalogs.items():
+        assert history_view(cat, types, curation, memo) == tables_view(paddle_tables[sha])
+    assert len(memo) < sum(len(cat.modules) for cat in paddle_catalogs.values())
 
 
 def test_the_pins_are_the_commit_in_force_on_the_day_and_the_last_commit(paddle_view):

@@ -19,6 +19,8 @@ Where the catalogue lived (the repository's first-parent line, read with git):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from tfhub_dataset.plugin import Hub
 
 NAME = "paddlehub"
@@ -53,6 +55,7 @@ def catalogue_parts(path: str) -> tuple[str, list[str]] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # asked of each data path, in every snapshot of the history
 def is_catalogue_file(path: str) -> bool:
     """A module.py, README.md or README_en.md under a catalogue root, below a domain folder."""
     found = catalogue_parts(path)

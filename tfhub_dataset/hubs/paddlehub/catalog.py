@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.hubs.paddlehub import (
@@ -45,6 +46,7 @@ class Place:
     folder_name: str  # the module's own folder
 
 
+@lru_cache(maxsize=1 << 16)  # each path of the catalogue, in every snapshot of the history
 def place_of(path: str) -> Place | None:
     """The Place of the folder holding a catalogue file; None for any other path."""
     found = catalogue_parts(path)
@@ -70,6 +72,8 @@ class Module:
     readme: Readme | None = None
     readme_en_path: str | None = None
     readme_en: Readme | None = None
+    readme_blob: str | None = None
+    readme_en_blob: str | None = None
 
     @property
     def folder(self) -> str:
@@ -131,12 +135,15 @@ def _build(snapshot: Snapshot, cache: ParseCache) -> Catalog:
             # README.md before readme.md: sorted paths put upper case first
             names.setdefault(role, path)
     module_folders = {f for f, names in by_folder.items() if MODULE_FILE in names}
+    # Every folder holding a module folder below it: one set per snapshot, not a scan of the
+    # module folders for each README-only folder.
+    above = {f.rsplit("/", n)[0] for f in module_folders for n in range(1, f.count("/") + 1)}
     for folder in sorted(by_folder):
         names = by_folder[folder]
         if MODULE_FILE in names:
             _module(snapshot, names, cat, cache)
         elif README in names or README_EN in names:
-            _readme_only(folder, names, module_folders, cat)
+            _readme_only(folder, names, module_folders, above, cat)
     return cat
 
 
@@ -164,6 +171,8 @@ def _module(snapshot: Snapshot, names: dict[str, str], cat: Catalog, cache: Pars
         readme=docs[README][1],
         readme_en_path=docs[README_EN][0],
         readme_en=docs[README_EN][1],
+        readme_blob=_blob(snapshot, docs[README]),
+        readme_en_blob=_blob(snapshot, docs[README_EN]),
     )
     name = (info.name or "").strip() or None
     handle = name if name and NAME.fullmatch(name) else None
@@ -214,22 +223,28 @@ def _module(snapshot: Snapshot, names: dict[str, str], cat: Catalog, cache: Pars
         )
 
 
+def _blob(snapshot: Snapshot, doc: tuple[str | None, Readme | None]) -> str | None:
+    """The blob id of a parsed README; None for none (absent, or over the size bound)."""
+    path, parsed = doc
+    return snapshot.blob_id(path) if path and parsed else None
+
+
 def _folded(name: str) -> str:
     return name.lower().replace("-", "_")
 
 
 def _readme_only(
-    folder: str, names: dict[str, str], module_folders: set[str], cat: Catalog
+    folder: str, names: dict[str, str], module_folders: set[str], above: set[str], cat: Catalog
 ) -> None:
     """A folder with a README and no module.py: a module documented without its code, unless it
-    is a task or group folder, or a folder inside a module."""
+    is a task or group folder, or a folder inside a module. ``above``: the folders holding a
+    module folder."""
     path = names.get(README) or names[README_EN]
     place = place_of(path)
     assert place is not None
     if place.domain != DEMO and place.task is None:
         return  # <domain>/<task>/README.md: an index of the task
-    prefix = folder + "/"
-    if any(m.startswith(prefix) for m in module_folders):
+    if folder in above:
         return  # a group of modules (PANNs/)
     parts = folder.split("/")
     if any("/".join(parts[:n]) in module_folders for n in range(1, len(parts))):

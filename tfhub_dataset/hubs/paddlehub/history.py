@@ -26,7 +26,7 @@ from tfhub_dataset.hubs.paddlehub import (
 )
 from tfhub_dataset.hubs.paddlehub.annotations import Curation, default_curation
 from tfhub_dataset.hubs.paddlehub.catalog import Catalog, ParseCache, build_catalog, place_of
-from tfhub_dataset.hubs.paddlehub.tables import build_tables, snapshot_counts
+from tfhub_dataset.hubs.paddlehub.tables import history_view
 from tfhub_dataset.hubs.paddlehub.versions import module_versions
 from tfhub_dataset.sources.snapshot import Snapshot
 
@@ -89,21 +89,17 @@ def parse_snapshot(
     cache: ParseCache | None = None,
     curation: Curation | None = None,
 ) -> Parsed:
-    """One snapshot through the release parser: its docs, the snapshots row counts, each
+    """One snapshot as the release parser reads it: its docs, the snapshots row counts, each
     module's publishers (the first, and all it credits), and each module's declared version
-    (``extra``, for module_versions)."""
+    (``extra``, for module_versions). The counts and publishers are what build_tables would say,
+    made without the tables' rows (tables.history_view)."""
     cat = build_catalog(snapshot, cache)
-    t = build_tables(cat, publisher_types, curation or default_curation())
-    publishers = {r["handle"]: r["publisher"] for r in t["models"]}
-    credits: dict[str, list[str]] = {}
-    for r in t["model_publishers"]:  # sorted by (model, position)
-        credits.setdefault(r["model"], []).append(r["publisher"])
+    cur = curation or default_curation()
+    counts, publishers, credits = history_view(cat, publisher_types, cur, _summaries(cache, cur))
     extra = {"modules": {name: list(state) for name, state in module_states(cat).items()}}
-    paths = frozenset(snapshot.files)
-    counts = snapshot_counts(t)
     return Parsed(
         snapshot.commit,
-        paths,
+        frozenset(snapshot.files),
         observed(cat),
         counts,
         {},
@@ -111,6 +107,19 @@ def parse_snapshot(
         credits=credits,
         extra=extra,
     )
+
+
+def _summaries(cache: ParseCache | None, curation: Curation) -> dict | None:
+    """The module summaries of history_view kept in the run's parse cache, one memo for each
+    curation (the cache holds the curation too, so its id names no other one meanwhile)."""
+    if cache is None:
+        return None
+    key = ("module-summaries", str(id(curation)))
+    entry = cache.get(key)
+    if not (isinstance(entry, tuple) and entry[0] is curation):
+        entry = (curation, {})
+        cache[key] = entry
+    return entry[1]
 
 
 def history_tables(seen: list[tuple[str, str, dict[str, Any]]]) -> dict[str, list[dict]]:

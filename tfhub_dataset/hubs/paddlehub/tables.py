@@ -331,19 +331,84 @@ def _domains(models: list[Row]) -> list[Row]:
 
 def snapshot_counts(t: Tables) -> Row:
     """What a monthly history snapshot row counts, from one snapshot's tables."""
-    types = Counter(r["type"] for r in t["publishers"])
-    domains = Counter(r["domain"] for r in t["models"])
-    orgs = {r["organization"] for r in t["publishers"] if r["organization"]}
+    return _counts(
+        [(r["type"], r["organization"]) for r in t["publishers"]],
+        [(r["domain"], r["thirdparty"]) for r in t["models"]],
+        len(t["links"]),
+        len(t["model_papers"]),
+    )
+
+
+def _counts(
+    publishers: list[tuple[str, str | None]],
+    models: list[tuple[str, bool]],
+    links: int,
+    papers: int,
+) -> Row:
+    """The snapshots row: ``publishers`` (type, organization) and ``models`` (domain,
+    thirdparty), one pair each."""
+    types = Counter(kind for kind, _ in publishers)
+    domains = Counter(domain for domain, _ in models)
     return {
-        "publishers": len(t["publishers"]),
+        "publishers": len(publishers),
         "publishers_individual": types["individual"],
         "publishers_organization": types["organization"],
         "publishers_unannotated": types["unannotated"],
-        "organizations": len(orgs),
-        "models": len(t["models"]),
-        "models_thirdparty": sum(1 for r in t["models"] if r["thirdparty"]),
+        "organizations": len({org for _, org in publishers if org}),
+        "models": len(models),
+        "models_thirdparty": sum(1 for _, thirdparty in models if thirdparty),
         **{f"models_{d}": domains[d] for d in DOMAINS},
         "models_other": sum(n for d, n in domains.items() if d not in DOMAINS),
-        "links": len(t["links"]),
-        "papers": len(t["model_papers"]),
+        "links": links,
+        "papers": papers,
     }
+
+
+# What history_view keeps of one module, by the blob ids of its files: (its credits, as
+# _credits gives them, its link count, its paper count).
+ModuleSummary = tuple[tuple[tuple[str, str], ...], int, int]
+
+
+def history_view(
+    cat: Catalog,
+    publisher_types: dict[str, PublisherType],
+    curation: Curation,
+    memo: dict[tuple[str, str | None, str | None], ModuleSummary] | None = None,
+) -> tuple[Row, dict[str, str | None], dict[str, list[str]]]:
+    """What the history keeps of a snapshot's tables, without making their rows: the snapshots
+    row (snapshot_counts), each model's first publisher (models.publisher) and every publisher
+    it credits, in order (model_publishers); equal to reading them from build_tables
+    (tests/test_paddlehub_history.py). ``memo`` keeps each module's summary across the
+    snapshots of one run, by the blob ids of its module.py and READMEs, for one ``curation``:
+    history parses some 250 snapshots of about 400 modules each, most of them unchanged."""
+    scratch: list[Anomaly] = []  # the history keeps no anomaly of these
+    publishers: dict[str, str | None] = {}
+    credits: dict[str, list[str]] = {}
+    credited_by: dict[str, None] = {}  # every credited publisher, once
+    models: list[tuple[str, bool]] = []
+    links = papers = 0
+    for module in sorted(cat.modules.values(), key=lambda m: m.handle):
+        key = (module.blob, module.readme_blob, module.readme_en_blob)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            credited = tuple(_credits(module, curation, scratch))
+            module_links = _links(module, scratch)
+            found = (credited, len(module_links), len(_papers(module, module_links)))
+            scratch.clear()
+            if memo is not None:
+                memo[key] = found
+        credited, n_links, n_papers = found
+        publishers[module.handle] = credited[0][0] if credited else None
+        if credited:
+            credits[module.handle] = [handle for handle, _ in credited]
+            credited_by.update(dict.fromkeys(handle for handle, _ in credited))
+        models.append((module.place.domain, module.place.thirdparty))
+        links += n_links
+        papers += n_papers
+    kinds = []
+    for handle in credited_by:
+        annotation = publisher_types.get(handle)
+        kinds.append(
+            (annotation.type, annotation.organization) if annotation else ("unannotated", None)
+        )
+    return _counts(kinds, models, links, papers), publishers, credits
