@@ -86,3 +86,21 @@ def test_each_rebuilt_release_is_validated_unless_told_not_to(committed, monkeyp
     assert run(pin, releases, src).ok
     assert verify(src, releases_dir=releases, pins=[pin], comparison=False, validate=False).ok
     assert asked == [True, False]
+
+
+def test_no_validate_leaves_the_comparison_unvalidated_too(monkeypatch, tmp_path):
+    """`--no-validate` asks for no frictionless validation: of the comparison neither (what it
+    writes is left out here: test_comparison.py validates the comparison)."""
+    from tfhub_dataset import build as build_module
+    from tfhub_dataset import comparison
+    from tfhub_dataset.package import stage
+
+    asked = []
+    monkeypatch.setattr(comparison, "render_comparison", lambda columns: {"README.md": b"x"})
+    monkeypatch.setattr(stage, "write_release", lambda files, dest, **kw: asked.append(kw))
+    for validate in (True, False):
+        made = build_module.build_comparison(
+            tmp_path / str(validate), progress=lambda _m: None, validate=validate
+        )
+        assert made == tmp_path / str(validate) / "comparison"
+    assert [kw["validate"] for kw in asked] == [True, False]

@@ -336,12 +336,14 @@ def build_comparison(
     progress: Progress = stderr_progress,
     lock_timeout: float = LOCK_TIMEOUT,
     outputs: OutputCache | None = None,
+    validate: bool = True,
 ) -> Path | None:
     """Write the comparison of the hubs into ``out_root/comparison`` from the tables of its input
     releases (built in ``out_root``, else committed); None, with a progress line, when one of
     them is in neither folder. With ``outputs``, it is made again only when one of its inputs
     changed (the tables it reads, the code, the curated files), not validated again when the
-    same bytes passed before, and not rewritten when the folder already holds it."""
+    same bytes passed before, and not rewritten when the folder already holds it. Without
+    ``validate`` (`--no-validate`), it is written without the frictionless validation."""
     from tfhub_dataset.comparison import render_comparison
     from tfhub_dataset.package.stage import write_release
 
@@ -376,8 +378,9 @@ def build_comparison(
             outputs.save(key, files)
     dest = out_root / COMPARISON
     write_release(
-        files, dest, validate=True, progress=progress, lock_timeout=lock_timeout, outputs=outputs
-    )
+        files, dest, validate=validate, progress=progress, lock_timeout=lock_timeout,
+        outputs=outputs,
+    )  # fmt: skip
     progress(f"[{COMPARISON}] written to {dest}")
     return dest
 

@@ -158,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--no-validate",
         action="store_true",
-        help="skip frictionless validation (faster; for experiments only)",
+        help="skip frictionless validation, of the comparison too (faster; for experiments only)",
     )
     out.add_argument(
         "--no-derived-cache",
@@ -210,9 +210,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--no-validate",
         action="store_true",
-        help="compare bytes only: skip the frictionless validation of each rebuilt release (a "
-        "release identical to the committed one is as valid as it; `frictionless validate` "
-        "checks that)",
+        help="compare bytes only: skip the frictionless validation of each rebuilt release and "
+        "of the comparison (a release identical to the committed one is as valid as it; "
+        "`frictionless validate` checks that)",
     )
     v.add_argument("--quiet", action="store_true", help="no progress messages")
 
@@ -626,8 +626,9 @@ def main(argv: list[str] | None = None) -> int:
         if built and all(b.name in pinned for b in built):
             # The comparison reads the tables of both hubs' releases (built here, else committed).
             build_comparison(
-                args.out, progress=progress, lock_timeout=args.lock_timeout, outputs=outputs
-            )
+                args.out, progress=progress, lock_timeout=args.lock_timeout, outputs=outputs,
+                validate=not args.no_validate,
+            )  # fmt: skip
         # The root descriptor describes the default hub's latest release.
         latest = max((p for p in load_pins() if p.hub == DEFAULT_HUB), key=lambda p: p.as_of)
         if _into_committed(args.out) and latest.id in {b.name for b in built}:

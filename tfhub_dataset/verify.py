@@ -151,10 +151,10 @@ def verify(
     releases are rebuilt in as-of order into one temporary folder, so each one's CHANGES.md
     compares it with the rebuilt release before it, as the build does. With ``comparison``, the
     comparison of the hubs is then made from the rebuilt releases (the committed ones for those
-    not rebuilt here) and compared too. Each rebuilt release is validated as a build validates it,
-    unless ``validate`` is false. Anything else under ``releases_dir`` is listed as extra,
-    and, for the project's releases/, the root datapackage.json is compared with the one the
-    rebuilt latest release of the default hub gives."""
+    not rebuilt here) and compared too. Each rebuilt release, and the comparison, is validated as
+    a build validates it, unless ``validate`` is false. Anything else under ``releases_dir`` is
+    listed as extra, and, for the project's releases/, the root datapackage.json is compared with
+    the one the rebuilt latest release of the default hub gives."""
     result = VerifyResult()
     source_of = source if callable(source) and not hasattr(source, "snapshot") else None
     with (
@@ -207,7 +207,9 @@ def verify(
                 detail = first_difference(root.name, data, made)
                 result.differences.append(Difference("", root.name, "differs", detail))
         if comparison and (releases_dir / COMPARISON).is_dir():
-            made = build_comparison(Path(tmp), committed=releases_dir, progress=progress)
+            made = build_comparison(
+                Path(tmp), committed=releases_dir, progress=progress, validate=validate
+            )
             if made is None:
                 result.differences.append(
                     Difference(COMPARISON, "", "extra", "committed, but its inputs are missing")
