@@ -31,10 +31,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tfhub_dataset.hubs import default_hub
+
+if TYPE_CHECKING:
+    from tfhub_dataset.sources.git.repo import GitRepo
 
 __all__ = [
     "Fault",
@@ -204,6 +207,24 @@ class _Mirror:
         self.order = {c["sha"]: i for i, c in enumerate(self.commits)}
         self._reachable: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._repo: GitRepo | None = None
+
+    def repo(self) -> GitRepo:
+        """The repository, opened once for every request (opening one makes its shadow git
+        dir: 8 ms, against 4 ms for the command a commit's detail runs) and closed by close()."""
+        from tfhub_dataset.sources.git.repo import GitRepo
+
+        assert self.git is not None
+        with self._lock:
+            if self._repo is None:
+                self._repo = GitRepo(self.git)
+            return self._repo
+
+    def close(self) -> None:
+        with self._lock:
+            repo, self._repo = self._repo, None
+        if repo is not None:
+            repo.close()
 
     @property
     def head(self) -> str:
@@ -243,7 +264,7 @@ class _Mirror:
             return None
         detail = json.loads(path.read_text())
         if self.git is not None:
-            detail["files"] = _enrich(self.git, sha, detail.get("files") or [])
+            detail["files"] = _enrich(self.repo(), sha, detail.get("files") or [])
             _add_emails(detail, self._emails.get(sha))
         return detail
 
@@ -257,15 +278,10 @@ class _Mirror:
             return path.read_bytes()
         if self.git is None:
             return None
-        from tfhub_dataset.sources.git.repo import GitRepo
-
-        repo = GitRepo(self.git)
         try:
-            return repo.read(oid, "blob")
+            return self.repo().read(oid, "blob")
         except Exception:
             return None
-        finally:
-            repo.close()
 
     def tarball(self, sha: str) -> bytes | None:
         path = self.root / "tarballs" / f"{sha}.tar.gz"
@@ -273,13 +289,8 @@ class _Mirror:
             return path.read_bytes()
         if self.git is None or sha not in self.by_sha:
             return None
-        from tfhub_dataset.sources.git.repo import GitRepo
-
-        repo = GitRepo(self.git)
-        try:
-            files = {p: repo.read(oid, "blob") for p, oid in repo.tree(sha).items()}
-        finally:
-            repo.close()
+        repo = self.repo()
+        files = {p: repo.read(oid, "blob") for p, oid in repo.tree(sha).items()}
         date = self.by_sha[sha]["commit"]["committer"]["date"]
         return make_tarball(sha, date, files)
 
@@ -307,14 +318,19 @@ def _add_emails(commit: dict[str, Any], emails: tuple[str, str] | None) -> None:
             who["email"] = address
 
 
-def _enrich(git: Path, sha: str, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """GitHub's per-file ``sha``, ``additions``, ``deletions``, ``changes`` from the repository."""
+def _enrich(git: Path | GitRepo, sha: str, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GitHub's per-file ``sha``, ``additions``, ``deletions``, ``changes`` from the repository
+    (a path, opened for this call, or an open GitRepo)."""
     from tfhub_dataset.sources.git.repo import GitRepo
 
-    repo = GitRepo(git)
-    raw = repo.run(
-        "diff-tree", "-r", "-M", "--root", "--raw", "--numstat", "-z", "--no-abbrev", sha
-    )
+    repo = git if isinstance(git, GitRepo) else GitRepo(git)
+    try:
+        raw = repo.run(
+            "diff-tree", "-r", "-M", "--root", "--raw", "--numstat", "-z", "--no-abbrev", sha
+        )
+    finally:
+        if repo is not git:
+            repo.close()
     tokens = raw.split(b"\0")[1:]  # the commit id first
     blobs: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
@@ -470,6 +486,7 @@ class MirrorServer:
             thread.join(timeout=5)
         self._servers.clear()
         self._threads.clear()
+        self._data.close()
 
     def __enter__(self) -> MirrorServer:
         return self.start()
