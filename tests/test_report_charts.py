@@ -38,11 +38,12 @@ def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
 
 
 def _renders():
+    """The four charts, each drawn afresh (``__wrapped__``: past the memo of one process)."""
     return [
-        models_per_publisher_png(PUBLISHERS, "Models per publisher"),
-        models_per_domain_png(DOMAINS, "Models per domain"),
-        growth_png(*GROWTH, "Growth"),
-        growth_png(*GROWTH, "Growth", shade=SHADE, shade_label="import months"),
+        models_per_publisher_png.__wrapped__(PUBLISHERS, "Models per publisher"),
+        models_per_domain_png.__wrapped__(DOMAINS, "Models per domain"),
+        growth_png.__wrapped__(*GROWTH, "Growth"),
+        growth_png.__wrapped__(*GROWTH, "Growth", shade=SHADE, shade_label="import months"),
     ]
 
 
@@ -50,6 +51,38 @@ def test_charts_are_byte_identical_across_renders():
     first, second = _renders(), _renders()
     assert first == second
     assert len(set(first)) == 4  # four different pictures (the growth chart shaded or not)
+
+
+def test_a_chart_asked_for_again_is_the_one_drawn_and_the_memo_is_bounded(monkeypatch):
+    """The same arguments in one process: the chart drawn the first time, equal to a fresh draw;
+    other arguments, or arguments whose repr may not hold them whole, are drawn; at most
+    DRAWN_KEPT charts are kept."""
+    from collections import OrderedDict
+
+    from tfhub_dataset.report import charts
+
+    monkeypatch.setattr(charts, "_drawn", OrderedDict())
+    first = models_per_domain_png(DOMAINS, "Models per domain")
+    assert models_per_domain_png(list(DOMAINS), "Models per domain") is first
+    assert first == models_per_domain_png.__wrapped__(DOMAINS, "Models per domain")
+    assert first.svg == models_per_domain_png.__wrapped__(DOMAINS, "Models per domain").svg
+    assert models_per_domain_png(DOMAINS, "Models per domain.") != first
+    assert models_per_domain_png(DOMAINS, "t", labels=("a", "b")) is not models_per_domain_png(
+        DOMAINS, "t", labels=("a", "c")
+    )
+
+    class Count(int):  # an int whose repr says less than it holds
+        def __repr__(self) -> str:
+            return "1"
+
+    odd = [(d, Count(p), a) for d, p, a in DOMAINS]
+    kept = len(charts._drawn)
+    assert models_per_domain_png(odd, "t") is not models_per_domain_png(odd, "t")
+    assert len(charts._drawn) == kept
+    monkeypatch.setattr(charts, "DRAWN_KEPT", 2)
+    for title in ("a", "b", "c"):
+        models_per_domain_png(DOMAINS[:1], title)
+    assert len(charts._drawn) == 2
 
 
 def test_growth_shading_is_drawn_and_independent_of_order_and_repeats():

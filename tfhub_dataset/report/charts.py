@@ -8,8 +8,11 @@ style, the font file bundled with matplotlib, and PNG metadata reduced to nothin
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +99,50 @@ def _png(fig: Figure) -> Chart:
     return chart
 
 
+# A chart asked for again in the same process with the same arguments (the releases of one run
+# share charts, a rebuild draws its release's again) is the same bytes: the last DRAWN_KEPT are
+# kept, by a digest of the chart's name and arguments. Only arguments of plain types make a key
+# (their repr is all they hold: a numpy array's would be cut short); others are drawn every time.
+DRAWN_KEPT = 32
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.datetime)
+_drawn: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _plain(value: Any) -> bool:
+    if type(value) in _PLAIN:
+        return True
+    if type(value) in (tuple, list):
+        return all(_plain(v) for v in value)
+    if type(value) is dict:
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _drawn_once(draw: Callable[..., bytes]) -> Callable[..., bytes]:
+    """``draw`` with the memo above; ``draw.__wrapped__`` always draws."""
+
+    @functools.wraps(draw)
+    def memo(*args: Any, **options: Any) -> bytes:
+        if not _plain(args) or not _plain(options):
+            return draw(*args, **options)
+        key = repr((draw.__name__, args, sorted(options.items())))
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        if digest in _drawn:
+            _drawn.move_to_end(digest)
+            return _drawn[digest]
+        chart = _drawn[digest] = draw(*args, **options)
+        while len(_drawn) > DRAWN_KEPT:
+            _drawn.popitem(last=False)
+        return chart
+
+    return memo
+
+
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+@_drawn_once
 def models_per_publisher_png(publishers: Sequence[tuple[str, str, int]], title: str) -> bytes:
     """Horizontal bars, one per publisher with at least one model: (label, type, models)."""
     with matplotlib.rc_context(STYLE):
@@ -148,6 +191,7 @@ def models_per_publisher_figure(publishers: Sequence[tuple[str, str, int]], titl
     return fig
 
 
+@_drawn_once
 def models_per_domain_png(
     domains: Sequence[tuple[str, int, int]],
     title: str,
@@ -203,6 +247,7 @@ def _as_date(value: Any) -> dt.date | None:
         return None
 
 
+@_drawn_once
 def growth_png(
     dates: Sequence[Any], series: Sequence[tuple[str, Sequence[int | None]]], title: str, **options
 ) -> bytes:
@@ -284,6 +329,7 @@ def _plain_log_axis(ax: Any) -> None:
     ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
+@_drawn_once
 def hubs_growth_png(
     panels: Sequence[tuple[str, Sequence[tuple[str, Sequence[str], Sequence[int]]]]], title: str
 ) -> bytes:
@@ -341,6 +387,7 @@ def lorenz_points(counts: Sequence[int]) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
+@_drawn_once
 def lorenz_png(curves: Sequence[tuple[str, Sequence[int], bool]], title: str) -> bytes:
     """Lorenz curves of models per publisher: (label, counts, dashed), coloured by the order of
     the first curves (a dashed curve takes the colour of the solid one before it)."""
@@ -375,6 +422,7 @@ def lorenz_png(curves: Sequence[tuple[str, Sequence[int], bool]], title: str) ->
         return _png(fig)
 
 
+@_drawn_once
 def shares_png(
     groups: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], title: str, ylabel: str
 ) -> bytes:
@@ -410,6 +458,7 @@ STACK_COLORS = (
 )  # fmt: skip
 
 
+@_drawn_once
 def stacked_years_png(
     years: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str, ylabel: str
 ) -> bytes:
