@@ -120,3 +120,32 @@ def test_a_tag_file_over_the_size_bound_is_not_read():
     assert [(a.kind, a.detail) for a in v.anomalies] == [
         ("file-too-large", f"{len(big):,} bytes; not read")
     ]
+
+
+def test_a_catalog_reads_each_version_of_the_tag_files_once(monkeypatch):
+    """Snapshots whose tag files have the same bytes share one reading of them (read-only, as
+    the history's counts share theirs); another version, or a file gone, is read anew; at most
+    VOCABULARIES_KEPT versions are kept."""
+    from collections import OrderedDict
+
+    from tfhub_dataset.hubs.tfhub import catalog
+    from tfhub_dataset.sources.snapshot import Snapshot
+
+    monkeypatch.setattr(catalog, "_vocabularies", OrderedDict())
+
+    def snap(n: int, files: dict[str, bytes]):
+        return Snapshot(f"{n:040x}", "2021-01-01T00:00:00Z", {"README.md": b"# x\n", **files})
+
+    tags = {"tags/task.yaml": TASK_YAML.encode(), "tags/dataset.yaml": DATASET_YAML.encode()}
+    first = catalog.build_catalog(snap(1, tags)).vocab
+    assert catalog.build_catalog(snap(2, {**tags, "other.md": b"x"})).vocab is first
+    assert first.terms == parse_vocabularies(tags).terms and first.present == {
+        "formats", "tasks", "datasets",
+    }  # fmt: skip
+    changed = catalog.build_catalog(snap(3, {**tags, "tags/dataset.yaml": b"values: []\n"})).vocab
+    assert changed is not first and changed.terms["datasets"] == {}
+    gone = catalog.build_catalog(snap(4, {"tags/task.yaml": tags["tags/task.yaml"]})).vocab
+    assert gone is not first and "datasets" not in gone.present
+    monkeypatch.setattr(catalog, "VOCABULARIES_KEPT", 2)
+    catalog.build_catalog(snap(5, {}))
+    assert len(catalog._vocabularies) == 2

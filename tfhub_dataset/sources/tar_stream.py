@@ -65,7 +65,7 @@ def _number(field: bytes, what: str) -> int:
     digits = _text(field).strip(b" ")
     if not digits:
         return 0
-    if any(c not in b"01234567" for c in digits):
+    if digits.translate(None, b"01234567"):  # a byte left that is no octal digit
         raise TarFormatError(f"the {what} field of a tar header is not a number: {field!r}")
     return int(digits, 8)
 

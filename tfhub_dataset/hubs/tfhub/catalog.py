@@ -6,12 +6,13 @@ The Catalog is what one commit of tfhub.dev said, before any counting convention
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from tfhub_dataset.gc_pause import gc_paused
 from tfhub_dataset.hubs.tfhub.anomaly import Anomaly
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, VARIANT_KINDS, Doc, parse_doc
-from tfhub_dataset.hubs.tfhub.tags import Vocabularies, parse_vocabularies
+from tfhub_dataset.hubs.tfhub.tags import TAG_FILES, Vocabularies, parse_vocabularies
 from tfhub_dataset.hubs.tfhub.text import decode_text
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
@@ -98,10 +99,32 @@ def _build_catalog(snapshot: Snapshot, doc_cache: DocCache | None) -> Catalog:
             cat.anomalies.append(Anomaly(doc.path, 1, "duplicate-handle", detail, doc.handle))
             continue
         table[key] = doc
-    cat.vocab = parse_vocabularies(snapshot.files)
+    cat.vocab = vocabularies_of(snapshot)
     if "README.md" in snapshot.files:
         _read_readme(cat, snapshot.files["README.md"])
     return cat
+
+
+# The tag files change a few times in a hub's history, so the snapshots of one process (every
+# month of a history, the releases of one run) mostly share a version: each is read once, by the
+# blob ids of the files, as the history's counts do (counts.py), and shared read-only. The last
+# VOCABULARIES_KEPT versions are kept.
+VOCABULARIES_KEPT = 16
+_vocabularies: OrderedDict[tuple[str | None, ...], Vocabularies] = OrderedDict()
+
+
+def vocabularies_of(snapshot: Snapshot) -> Vocabularies:
+    """parse_vocabularies of the snapshot's tag files, read once per version of them."""
+    paths = [p for p in TAG_FILES.values() if p in snapshot.files]
+    key = tuple(snapshot.blob_id(p) if p in paths else None for p in TAG_FILES.values())
+    vocab = _vocabularies.get(key)
+    if vocab is None:
+        vocab = _vocabularies[key] = parse_vocabularies({p: snapshot.files[p] for p in paths})
+        while len(_vocabularies) > VOCABULARIES_KEPT:
+            _vocabularies.popitem(last=False)
+    else:
+        _vocabularies.move_to_end(key)
+    return vocab
 
 
 def _escaped_name(path: str) -> Anomaly:

@@ -21,10 +21,10 @@ from typing import Any, NamedTuple
 from tfhub_dataset.annotations import PublisherType
 from tfhub_dataset.history.replay import Observed
 from tfhub_dataset.history.series import Parsed
-from tfhub_dataset.hubs.tfhub.catalog import Catalog, DocCache, _read_readme
+from tfhub_dataset.hubs.tfhub.catalog import Catalog, DocCache, _read_readme, vocabularies_of
 from tfhub_dataset.hubs.tfhub.docs import MODEL_KINDS, Doc, parse_doc
 from tfhub_dataset.hubs.tfhub.tables import task_domains
-from tfhub_dataset.hubs.tfhub.tags import DOMAINS, TAG_FILES, Vocabularies, parse_vocabularies
+from tfhub_dataset.hubs.tfhub.tags import DOMAINS, TAG_FILES, parse_vocabularies
 from tfhub_dataset.hubs.tfhub.tags import resolve as resolve_tag
 from tfhub_dataset.sources.snapshot import MAX_FILE_BYTES, Snapshot
 
@@ -75,7 +75,6 @@ class TFHubCounts:
         self.domains: Counter[str] = Counter()
         self.vocab = parse_vocabularies({})
         self.tag_ids: tuple[str | None, ...] = (None,) * len(TAG_FILES)
-        self.vocab_cache: dict[tuple[str | None, ...], Vocabularies] = {}
         self.kaggle_readme: tuple[bool, frozenset[str]] = (False, frozenset())
         self._read: dict[str, bytes] = {}  # the docs read in one go for this snapshot
         self._names: dict[str, str] = {}  # one string per path for the whole history (memory)
@@ -235,12 +234,8 @@ class TFHubCounts:
         ids = tuple(
             snapshot.blob_id(p) if p in snapshot.files else None for p in TAG_FILES.values()
         )
-        if ids != self.tag_ids:
-            vocab = self.vocab_cache.get(ids)
-            if vocab is None:
-                files = {p: snapshot.files[p] for p in TAG_FILES.values() if p in snapshot.files}
-                vocab = self.vocab_cache[ids] = parse_vocabularies(files)
-            self.vocab, self.tag_ids = vocab, ids
+        if ids != self.tag_ids:  # each version read once per process (catalog.py)
+            self.vocab, self.tag_ids = vocabularies_of(snapshot), ids
 
     def _read_readme(self, snapshot: Snapshot) -> None:
         cat = Catalog(snapshot.commit, snapshot.commit_date, [])
