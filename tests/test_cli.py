@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mirror import GIT, MIRROR, needs_git, needs_mirror
+from tests.mirror import GIT, MIRROR, ROOT, needs_git, needs_mirror
 from tfhub_dataset.cli import main, parser
 
 TARBALL = MIRROR / "tarballs" / "ed4bcb27f8f485d40dc3582d3c95f11647e3e862.tar.gz"
@@ -156,7 +156,19 @@ def test_a_lone_snapshot_never_replaces_a_committed_release_with_history(
 
 
 @needs_git
-def test_as_of_resolves_through_a_git_clone(tmp_path):
+def test_as_of_resolves_through_a_git_clone(tmp_path, monkeypatch):
+    """`--as-of` on the real clone: the last first-parent commit of that day, built under the
+    date's release id. The build is recorded, not run (a build with --as-of through a clone, whole,
+    is test_git_shadow.py's, on the synthetic history)."""
+    import tfhub_dataset.cli as cli
+
+    built = []
+
+    def recorded(pin, _source, out_root, **_options):
+        built.append(pin)
+        return out_root / pin.id
+
+    monkeypatch.setattr(cli, "build_release", recorded)
     argv = [
         "build",
         "--git",
@@ -171,8 +183,9 @@ def test_as_of_resolves_through_a_git_clone(tmp_path):
         str(tmp_path),
     ]
     assert main(argv) == 0
-    desc = json.loads((tmp_path / "2021-06-30" / "datapackage.json").read_text())
-    assert desc["sources"][0]["version"] == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
+    (pin,) = built
+    assert (pin.id, pin.as_of, pin.hub) == ("2021-06-30", "2021-06-30", "tfhub")
+    assert pin.commit == "ed4bcb27f8f485d40dc3582d3c95f11647e3e862"
 
 
 def test_the_replace_guard_reads_the_committed_releases():
@@ -195,3 +208,32 @@ def test_every_source_with_commits_gives_a_history_and_a_lone_snapshot_none():
 
     assert all(has_history(cls) for cls in (GitSource, GitHubSource, LocalMirror))
     assert not has_history(LocalSnapshot)
+
+
+@needs_git
+@pytest.mark.skipif(
+    not (ROOT / "releases" / "comparison" / "datapackage.json").is_file(), reason="no comparison"
+)
+def test_a_pinned_build_makes_the_comparison_beside_it(tmp_path, monkeypatch):
+    """After building pinned releases, `build` makes the comparison of the hubs in the same
+    --out, from them and the other committed releases. The release's own build is the committed
+    one copied (its whole build from git is verify's, test_releases.py): this is the wiring."""
+    import shutil
+
+    import tfhub_dataset.cli as cli
+
+    def copied(pin, _source, out_root, **_options):
+        shutil.copytree(ROOT / "releases" / pin.id, out_root / pin.id)
+        return out_root / pin.id
+
+    monkeypatch.setattr(cli, "build_release", copied)
+    out = tmp_path / "out"
+    argv = ["build", "--release", "2022-04-05", "--git", str(GIT), "--quiet", "--no-validate",
+            "--cache", str(tmp_path / "cache" / "http.sqlite"), "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    assert sorted(p.name for p in out.iterdir()) == [".comparison.lock", "2022-04-05", "comparison"]
+    committed = ROOT / "releases" / "comparison"
+    assert {p.relative_to(out / "comparison"): p.read_bytes()
+            for p in (out / "comparison").rglob("*") if p.is_file()} == {
+        p.relative_to(committed): p.read_bytes() for p in committed.rglob("*") if p.is_file()
+    }  # fmt: skip
