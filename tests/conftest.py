@@ -16,12 +16,52 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Fixtures that take seconds to build: the tests that use one run on one worker, which builds it
+# once, rather than on both (`--dist loadgroup`, as ./dev.sh test runs; pytest 9.2 broke it,
+# pytest-xdist#1386, hence pytest 9.1). Each ends on a group of its own.
+SHARED_FIXTURES = ("real_histories", "pytorch_hub_walk", "paddle_catalogs", "archives")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The heaviest tests first, in the order they are collected, then the rest. pytest-xdist
     deals the first tests out in turn, so each worker starts on its share of the heavy ones and
     the light ones even out the end; collected last (test_wheel.py), a 25 s test would leave the
     other worker idle that long. A stable reordering: every worker computes the same order."""
+    for item in items:
+        for name in SHARED_FIXTURES:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """The command line's network clients as configured, but retrying after milliseconds rather
+    than seconds: a test of what a build says when the network fails need not sleep through the
+    backoff (the waits themselves are tested against servers that ask for them)."""
+    from dataclasses import dataclass, field
+
+    from tfhub_dataset.sources import git
+    from tfhub_dataset.sources.api import github
+    from tfhub_dataset.sources.git import fetch
+
+    @dataclass(frozen=True)
+    class QuickFetch(fetch.FetchConfig):
+        backoff_initial: float = 0.01
+        backoff_max: float = 0.05
+
+    @dataclass(frozen=True)
+    class QuickGitHub(github.GitHubConfig):
+        backoff_initial: float = 0.01
+        backoff_max: float = 0.05
+
+    @dataclass(frozen=True)
+    class QuickGit(git.GitConfig):
+        fetch: fetch.FetchConfig = field(default_factory=QuickFetch)
+
+    monkeypatch.setattr(git, "GitConfig", QuickGit)
+    monkeypatch.setattr(github, "GitHubConfig", QuickGitHub)
 
 
 @pytest.fixture(scope="session")

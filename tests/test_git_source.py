@@ -206,17 +206,18 @@ def test_git_and_api_sources_build_byte_identical_releases(synthetic_git, synthe
     assert diffs == [] and count > 40
 
 
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "tfhub_dataset", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+def test_unreachable_remote_names_the_way_to_build_from_disk(
+    tmp_path, monkeypatch, capsys, quick_retries
+):
+    """In process, its retries a few milliseconds apart (test_hub_wiring.py: the same for
+    PyTorch Hub)."""
+    from tfhub_dataset.cli import main
 
-
-def test_unreachable_remote_names_the_way_to_build_from_disk(tmp_path):
-    env = {**os.environ, "TFHUB_DATASET_GIT_URL": "http://127.0.0.1:9/tfhub.dev.git"}
-    done = _cli("build", "--quiet", "--cache", str(tmp_path / "http.sqlite"),
-                "--out", str(tmp_path / "out"), env=env)  # fmt: skip
-    assert done.returncode == 2
-    (line,) = done.stderr.strip().splitlines()
+    monkeypatch.setenv("TFHUB_DATASET_GIT_URL", "http://127.0.0.1:9/tfhub.dev.git")
+    argv = ["build", "--quiet", "--cache", str(tmp_path / "http.sqlite"),
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("error: cannot reach http://127.0.0.1:9/") and "--git PATH" in line
     assert not (tmp_path / "git").exists() or not any((tmp_path / "git").iterdir())
 

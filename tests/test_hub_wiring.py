@@ -208,7 +208,9 @@ def test_wiring_errors_are_one_line(argv, message, tmp_path, capsys):
     assert message in one_error_line(capsys)
 
 
-def test_an_unreachable_remote_names_the_way_to_build_from_disk(tmp_path, capsys, monkeypatch):
+def test_an_unreachable_remote_names_the_way_to_build_from_disk(
+    tmp_path, capsys, monkeypatch, quick_retries
+):
     monkeypatch.setenv(PYTORCH_HUB.git_url_env, "http://127.0.0.1:9/hub.git")
     argv = ["build", "--hub", "pytorch-hub", "--quiet", "--out", str(tmp_path / "out"),
             "--cache", str(tmp_path / "c" / "http.sqlite")]  # fmt: skip
