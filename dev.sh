@@ -37,8 +37,9 @@ case "${1:-}" in
     setup
     "$VENV/bin/ruff" check tfhub_dataset tests benchmarks
     validate_citation
-    # -n auto: one test worker per core (pytest-xdist); pass -n 0 to run in one process.
-    exec "$VENV/bin/python" -m pytest -q -n auto "$@"
+    # -n auto: one test worker per core (pytest-xdist), the tests of an expensive shared fixture
+    # on one of them, in the order collected (tests/conftest.py); -n 0 runs in one process.
+    exec "$VENV/bin/python" -m pytest -q -n auto --dist loadgroup --no-loadscope-reorder "$@"
     ;;
   *)
     echo "usage: ./dev.sh build [options]   (set up and rebuild the pinned releases)" >&2
