@@ -18,8 +18,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # Fixtures that take seconds to build: the tests that use one run on one worker, which builds it
 # once, rather than on both (`--dist loadgroup`, as ./dev.sh test runs; pytest 9.2 broke it,
-# pytest-xdist#1386, hence pytest 9.1). Each ends on a group of its own.
-SHARED_FIXTURES = ("real_histories", "pytorch_hub_walk", "paddle_catalogs", "archives")
+# pytest-xdist#1386, hence pytest 9.1). Each name maps to the test module whose module-scoped
+# fixture it is (that module's tests of it make one group), or to None for a session fixture
+# (its tests, in any module, make a group of that name).
+SHARED_FIXTURES = {
+    "real_histories": None,
+    "pytorch_hub_walk": None,
+    "paddle_catalogs": None,
+    "archives": "test_deposit",
+    "study": "test_report_readme",
+    "latest": "test_report_readme",
+    "torch_release": "test_hub_wiring",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -29,9 +39,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     the light ones even out the end; collected last (test_wheel.py), a 25 s test would leave the
     other worker idle that long. A stable reordering: every worker computes the same order."""
     for item in items:
-        for name in SHARED_FIXTURES:
-            if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(name))
+        for name, module in SHARED_FIXTURES.items():
+            used = name in getattr(item, "fixturenames", ())
+            if used and module in (None, item.path.stem):
+                item.add_marker(pytest.mark.xdist_group(module or name))
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
