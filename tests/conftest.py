@@ -34,10 +34,11 @@ SHARED_FIXTURES = {
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The heaviest tests first, in the order they are collected, then the rest. pytest-xdist
-    deals the first tests out in turn, so each worker starts on its share of the heavy ones and
-    the light ones even out the end; collected last (test_wheel.py), a 25 s test would leave the
-    other worker idle that long. A stable reordering: every worker computes the same order."""
+    """Each test of a shared fixture in its group (above); the heaviest tests first, in the
+    order they are collected, then the rest. pytest-xdist deals the first tests out in turn, so
+    each worker starts on its share of the heavy ones and the light ones even out the end;
+    collected last (test_wheel.py), a 25 s test would leave the other worker idle that long. A
+    stable reordering: every worker computes the same order."""
     for item in items:
         for name, module in SHARED_FIXTURES.items():
             used = name in getattr(item, "fixturenames", ())
